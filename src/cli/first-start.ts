@@ -1,0 +1,63 @@
+import type { AppContext } from '../context.js';
+import type { Principal } from '../modules/access/principal.js';
+import { countBrands, firstBrand } from '../modules/brands/brand.repository.js';
+import { createBrand } from '../modules/brands/brand.service.js';
+import { createApiKey, ensureApiKey } from '../modules/api-keys/api-key.service.js';
+import { createCustomer } from '../modules/customers/customer.service.js';
+
+const DEMO_CUSTOMERS = [
+  { name: 'Ayesha Rahman', email: 'ayesha.rahman@example.com', phone: '01711000111' },
+  { name: 'Tanvir Hasan', email: 'tanvir@example.net', phone: '+880 1812-345678' },
+  { name: 'Nusrat Jahan', email: 'nusrat.jahan@example.org', phone: null },
+  { name: 'José Martínez', email: 'jose.martinez@example.com', phone: '+34 612 345 678' },
+  { name: 'Farhan Chowdhury', email: 'farhan.c@example.com', phone: '01911222333' },
+  { name: 'Sadia Islam', email: 'sadia.islam@example.com', phone: '01555666777' },
+] as const;
+
+export interface FirstStartReport {
+  brandId: string;
+  brandName: string;
+  /** Present only when this start created the key: it is shown once and never stored in clear. */
+  newApiKey?: string;
+  demoCustomers: number;
+}
+
+/**
+ * On an empty database: the first brand, its owner API key and (unless PAYDESK_DEMO=0) a few demo
+ * customers. On later starts only makes sure PAYDESK_API_KEY, when set, exists.
+ */
+export async function prepareFirstStart(ctx: AppContext): Promise<FirstStartReport | undefined> {
+  const { config } = ctx;
+  if ((await countBrands(ctx.db)) > 0) {
+    const brand = await firstBrand(ctx.db);
+    if (brand && config.apiKey) {
+      await ensureApiKey(ctx, { merchantId: brand.id, name: 'PAYDESK_API_KEY', role: 'owner', token: config.apiKey });
+    }
+    return undefined;
+  }
+  const brand = await createBrand(ctx, {
+    name: config.firstBrand.name,
+    country: config.firstBrand.country,
+    baseCurrency: config.firstBrand.currency,
+  });
+  const key = await createApiKey(ctx, {
+    merchantId: brand.id,
+    name: config.apiKey ? 'PAYDESK_API_KEY' : 'First-start key',
+    role: 'owner',
+    ...(config.apiKey ? { token: config.apiKey } : {}),
+  });
+  let demoCustomers = 0;
+  if (config.demo) {
+    const system: Principal = { merchantId: brand.id, role: 'owner', actor: { type: 'system', id: 'demo-seed' } };
+    for (const customer of DEMO_CUSTOMERS) {
+      await createCustomer(ctx, system, customer, { source: 'demo' });
+      demoCustomers++;
+    }
+  }
+  return {
+    brandId: brand.id,
+    brandName: brand.name,
+    ...(config.apiKey ? {} : { newApiKey: key.token }),
+    demoCustomers,
+  };
+}

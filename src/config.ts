@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js';
+
+/** Everything Paydesk reads from the environment, parsed once at start and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; undefined means the embedded PGlite database. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Base64 of 32 bytes; undefined means the key file under dataDir. */
+  readonly masterKey: Buffer | undefined;
+  readonly demo: boolean;
+  /** Fixed API key for the demo brand, for scripts. */
+  readonly apiKey: string | undefined;
+  /** The brand created on first start of an empty database. */
+  readonly firstBrand: { readonly name: string; readonly country: string; readonly currency: string };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseConfig(env: Env = process.env): Config {
+  const value = (name: string) => {
+    const raw = env[name]?.trim();
+    return raw === '' ? undefined : raw;
+  };
+
+  const portText = value('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 0 to 65535, got "${portText}"`);
+  }
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+
+  const masterKeyText = value('PAYDESK_MASTER_KEY');
+  let masterKey: Buffer | undefined;
+  if (masterKeyText !== undefined) {
+    masterKey = Buffer.from(masterKeyText, 'base64');
+    if (masterKey.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(masterKeyText)) {
+      throw new ConfigError('PAYDESK_MASTER_KEY', 'must be 32 bytes in base64 (openssl rand -base64 32)');
+    }
+  }
+
+  const demoText = value('PAYDESK_DEMO') ?? '1';
+  if (!['0', '1', 'true', 'false'].includes(demoText)) {
+    throw new ConfigError('PAYDESK_DEMO', `must be 0 or 1, got "${demoText}"`);
+  }
+
+  const apiKey = value('PAYDESK_API_KEY');
+  if (apiKey !== undefined && !/^pdk_[A-Za-z0-9_-]{16,200}$/.test(apiKey)) {
+    throw new ConfigError('PAYDESK_API_KEY', 'must look like pdk_ followed by at least 16 letters, digits, _ or -');
+  }
+
+  const logLevel = (value('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const brandCountry = (value('PAYDESK_BRAND_COUNTRY') ?? 'BD').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(brandCountry) || !isSupportedCountry(brandCountry)) {
+    throw new ConfigError('PAYDESK_BRAND_COUNTRY', `must be an ISO 3166 two-letter country code, got "${brandCountry}"`);
+  }
+  const brandCurrency = (value('PAYDESK_BRAND_CURRENCY') ?? 'BDT').toUpperCase();
+  if (!Intl.supportedValuesOf('currency').includes(brandCurrency)) {
+    throw new ConfigError('PAYDESK_BRAND_CURRENCY', `must be an ISO 4217 currency code, got "${brandCurrency}"`);
+  }
+
+  return Object.freeze({
+    port,
+    host: value('HOST') ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(value('PAYDESK_DATA_DIR') ?? './data'),
+    masterKey,
+    demo: demoText === '1' || demoText === 'true',
+    apiKey,
+    firstBrand: Object.freeze({ name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand', country: brandCountry, currency: brandCurrency }),
+    logLevel,
+  });
+}

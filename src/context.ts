@@ -1,0 +1,13 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Database, Executor } from './db/database.js';
+import type { Keyring } from './crypto/keyring.js';
+
+/** What every service function receives: built once in app.ts, never a global. */
+export interface AppContext {
+  readonly config: Config;
+  readonly db: Database;
+  readonly keyring: Keyring<Executor>;
+  readonly logger: FastifyBaseLogger;
+  readonly clock: () => Date;
+}

@@ -1,0 +1,15 @@
+import crypto from 'node:crypto';
+import type { IndexKeys } from './keyring.js';
+
+// 128 bits: the email index carries the per-brand uniqueness constraint, so it must not collide.
+const BLIND_INDEX_BYTES = 16;
+
+/** Exact-match index of a normalised (lower-cased) email; equal emails give equal values. */
+export function emailBlindIndex(keys: IndexKeys, normalizedEmail: string): Buffer {
+  return crypto.createHmac('sha256', keys.emailBidx).update(normalizedEmail).digest().subarray(0, BLIND_INDEX_BYTES);
+}
+
+/** Exact-match index of an E.164 phone number. */
+export function phoneBlindIndex(keys: IndexKeys, e164: string): Buffer {
+  return crypto.createHmac('sha256', keys.phoneBidx).update(e164).digest().subarray(0, BLIND_INDEX_BYTES);
+}

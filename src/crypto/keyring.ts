@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import { open, seal } from './aead.js';
+
+export type KeyPurpose = 'data' | 'index';
+
+export interface StoredBrandKey {
+  key_id: number;
+  purpose: KeyPurpose;
+  state: 'active' | 'decrypt_only' | 'retired';
+  wrapped_key: Buffer | null;
+}
+
+/**
+ * Where wrapped brand keys live (brand.repository.ts); the keyring itself holds no SQL. The
+ * executor is passed through so a load inside a transaction uses that transaction's connection.
+ */
+export type BrandKeyLoader<Executor> = (db: Executor, merchantId: string) => Promise<StoredBrandKey[]>;
+
+/** Subkeys derived from a brand's index key, one per use, so no PRF output doubles as another. */
+export interface IndexKeys {
+  keyId: number;
+  emailBidx: Buffer;
+  phoneBidx: Buffer;
+  searchTokens: Buffer;
+  requestHash: Buffer;
+}
+
+export interface BrandKeys {
+  merchantId: string;
+  activeDataKeyId: number;
+  dataKeys: ReadonlyMap<number, Buffer>;
+  index: IndexKeys;
+}
+
+export class KeyringError extends Error {}
+
+// Other processes (the rotate command) may add keys; a cached entry is trusted this long.
+const CACHE_TTL_MS = 10_000;
+
+export class Keyring<Executor = unknown> {
+  private readonly cache = new Map<string, { keys: BrandKeys; loadedAt: number }>();
+
+  constructor(
+    private readonly masterKey: Buffer,
+    private readonly loadKeys: BrandKeyLoader<Executor>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A fresh random key for a brand, wrapped under the master key and bound to brand, id and purpose. */
+  newWrappedKey(merchantId: string, keyId: number, purpose: KeyPurpose): Buffer {
+    return seal(this.masterKey, crypto.randomBytes(32), wrapAad(merchantId, keyId, purpose));
+  }
+
+  /** Re-wraps a brand key under another master key (master rotation). */
+  rewrap(merchantId: string, key: StoredBrandKey, newMaster: Buffer): Buffer {
+    const raw = this.unwrap(merchantId, key);
+    return seal(newMaster, raw, wrapAad(merchantId, key.key_id, key.purpose));
+  }
+
+  /**
+   * The brand's keys. `needDataKeyIds` names the data keys rows about to be decrypted were written
+   * under; if one is not cached (rotated by another process), the keys are reloaded.
+   */
+  async forBrand(db: Executor, merchantId: string, needDataKeyIds: Iterable<number> = []): Promise<BrandKeys> {
+    const cached = this.cache.get(merchantId);
+    if (cached && this.now() - cached.loadedAt < CACHE_TTL_MS && hasAll(cached.keys, needDataKeyIds)) {
+      return cached.keys;
+    }
+    const keys = await this.load(db, merchantId);
+    this.cache.set(merchantId, { keys, loadedAt: this.now() });
+    return keys;
+  }
+
+  forget(merchantId: string): void {
+    this.cache.delete(merchantId);
+  }
+
+  private async load(db: Executor, merchantId: string): Promise<BrandKeys> {
+    const stored = await this.loadKeys(db, merchantId);
+    const dataKeys = new Map<number, Buffer>();
+    let activeDataKeyId: number | undefined;
+    let index: IndexKeys | undefined;
+    for (const key of stored) {
+      if (key.state === 'retired' || !key.wrapped_key) continue;
+      const raw = this.unwrap(merchantId, key);
+      if (key.purpose === 'data') {
+        dataKeys.set(key.key_id, raw);
+        if (key.state === 'active') activeDataKeyId = key.key_id;
+      } else if (key.state === 'active') {
+        index = deriveIndexKeys(key.key_id, raw);
+      }
+    }
+    if (activeDataKeyId === undefined || !index) {
+      throw new KeyringError(`brand ${merchantId} has no active data or index key`);
+    }
+    return { merchantId, activeDataKeyId, dataKeys, index };
+  }
+
+  unwrap(merchantId: string, key: StoredBrandKey): Buffer {
+    if (!key.wrapped_key) throw new KeyringError(`key ${key.key_id} of brand ${merchantId} is retired`);
+    try {
+      return open(this.masterKey, key.wrapped_key, wrapAad(merchantId, key.key_id, key.purpose));
+    } catch {
+      throw new KeyringError(`key ${key.key_id} of brand ${merchantId} does not unwrap under this master key`);
+    }
+  }
+}
+
+export function deriveIndexKeys(keyId: number, raw: Buffer): IndexKeys {
+  const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', raw, Buffer.alloc(0), info, 32));
+  return {
+    keyId,
+    emailBidx: sub('paydesk email blind index v1'),
+    phoneBidx: sub('paydesk phone blind index v1'),
+    searchTokens: sub('paydesk search tokens v1'),
+    requestHash: sub('paydesk idempotency request hash v1'),
+  };
+}
+
+function wrapAad(merchantId: string, keyId: number, purpose: KeyPurpose): Buffer {
+  return Buffer.from(`paydesk:brand-key:v1\0${merchantId}\0${keyId}\0${purpose}`);
+}
+
+function hasAll(keys: BrandKeys, ids: Iterable<number>): boolean {
+  for (const id of ids) if (!keys.dataKeys.has(id)) return false;
+  return true;
+}

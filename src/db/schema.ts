@@ -1,0 +1,13 @@
+import type { BrandKeyTable, BrandTable, KeyringStateTable } from '../modules/brands/brand.table.js';
+import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
+import type { CustomerTable } from '../modules/customers/customer.table.js';
+import type { IdempotencyKeyTable } from '../modules/idempotency/idempotency.table.js';
+
+export interface DB {
+  keyring_state: KeyringStateTable;
+  brands: BrandTable;
+  brand_keys: BrandKeyTable;
+  api_keys: ApiKeyTable;
+  customers: CustomerTable;
+  idempotency_keys: IdempotencyKeyTable;
+}

@@ -1,0 +1,64 @@
+/** Every way a request can fail on purpose. The HTTP layer maps each code to a status (errors.http.ts). */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'invalid_json'
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'customer_not_found'
+  | 'email_taken'
+  | 'has_transactions'
+  | 'idempotency_key_reused'
+  | 'rate_limited'
+  | 'internal';
+
+export interface FieldError {
+  /** The request field, as a dotted path (`email`, `metadata.order`). */
+  field: string;
+  reason: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function validationError(errors: FieldError[]): DomainError {
+  const first = errors[0];
+  const detail = errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
+  return new DomainError('validation_failed', detail, { errors });
+}
+
+export function fieldError(field: string, reason: string): DomainError {
+  return validationError([{ field, reason }]);
+}
+
+/**
+ * Runs each field check and reports every failing field at once, so a form can mark them all.
+ * Returns the values in the same order.
+ */
+export function checkFields<T extends readonly (() => unknown)[]>(
+  ...checks: T
+): { [K in keyof T]: T[K] extends () => infer R ? R : never } {
+  const errors: FieldError[] = [];
+  const values = checks.map((check) => {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'validation_failed' && error.extra.errors) {
+        errors.push(...error.extra.errors);
+        return undefined;
+      }
+      throw error;
+    }
+  });
+  if (errors.length > 0) throw validationError(errors);
+  return values as { [K in keyof T]: T[K] extends () => infer R ? R : never };
+}

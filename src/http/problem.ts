@@ -1,0 +1,100 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { DomainError, type ErrorCode, type FieldError } from '../errors.js';
+
+/** The one place codes become statuses; the compiler insists every code is here. */
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 422,
+  invalid_json: 400,
+  invalid_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  customer_not_found: 404,
+  email_taken: 409,
+  has_transactions: 409,
+  idempotency_key_reused: 422,
+  rate_limited: 429,
+  internal: 500,
+};
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'Some fields are invalid',
+  invalid_json: 'The body is not valid JSON',
+  invalid_request: 'The request cannot be processed',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed for this role',
+  not_found: 'Not found',
+  customer_not_found: 'Customer not found',
+  email_taken: 'Email already in use',
+  has_transactions: 'Customer has payment history',
+  idempotency_key_reused: 'Idempotency-Key reused with other parameters',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
+};
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'urn:paydesk:problem:<code>' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+  },
+  { title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+  return { type: `urn:paydesk:problem:${code}`, title: TITLES[code], status: STATUS[code], code, detail, ...extra };
+}
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+  return reply.code(STATUS[code]).type('application/problem+json').send(problemBody(code, detail, extra));
+}
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `No route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`));
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof DomainError) return sendProblem(reply, error.code, error.message, error.extra);
+    if (error.validation) {
+      const errors = error.validation.map((e) => toFieldError(e, error.validationContext));
+      const first = errors[0];
+      const detail = errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
+      return sendProblem(reply, 'validation_failed', detail, { errors });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+      return sendProblem(reply, 'invalid_json', 'The request body must be a JSON object');
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).type('application/problem+json').send({ ...problemBody('invalid_request', error.message), status });
+    }
+    // Details of unexpected failures stay in the log, under the request id the client is given.
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, 'internal', `Something went wrong on our side (request ${request.id})`);
+  });
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string | undefined;
+  params: Record<string, unknown>;
+}
+
+function toFieldError(e: AjvError, context: string | undefined): FieldError {
+  const path = e.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+  const prefix = context === 'body' || !context ? '' : context === 'querystring' ? '' : `${context}.`;
+  if (e.keyword === 'required') return { field: join(prefix, path, String(e.params.missingProperty)), reason: 'is required' };
+  if (e.keyword === 'additionalProperties') {
+    return { field: join(prefix, path, String(e.params.additionalProperty)), reason: 'is not a known field' };
+  }
+  if (e.keyword === 'propertyNames') return { field: join(prefix, path, String(e.params.propertyName ?? '')), reason: 'key must be 1–40 characters' };
+  return { field: join(prefix, path) || context || 'body', reason: e.message ?? 'is invalid' };
+}
+
+function join(...parts: string[]): string {
+  return parts.filter(Boolean).join('.').replace(/\.\./g, '.').replace(/^\.|\.$/g, '');
+}

@@ -1,0 +1,49 @@
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, parseConfig } from './config.js';
+import { createPaydesk } from './app.js';
+import { KeyringError } from './crypto/keyring.js';
+import { prepareFirstStart } from './cli/first-start.js';
+
+async function main(): Promise<void> {
+  const config = parseConfig();
+  const paydesk = await createPaydesk(config);
+  const firstStart = await prepareFirstStart(paydesk.ctx);
+
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) paydesk.app.log.error({ err }, 'shutting down after an error');
+    else paydesk.app.log.info({ signal }, 'shutting down');
+    await paydesk.close();
+  });
+
+  await paydesk.app.listen({ port: config.port, host: config.host });
+  const address = paydesk.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const lines = [
+    '',
+    `  Paydesk is running at ${base}  (database: ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
+    `  API docs:  ${base}/api/docs`,
+  ];
+  if (firstStart) {
+    lines.push(`  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers.`);
+    if (firstStart.newApiKey) {
+      lines.push(
+        `  API key (owner of this brand), shown only this once:`,
+        ``,
+        `      export PAYDESK_API_KEY=${firstStart.newApiKey}`,
+        ``,
+        `  Try:  curl -H "Authorization: Bearer $PAYDESK_API_KEY" ${base}/api/v1/customers`,
+      );
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof KeyringError) {
+    process.stderr.write(`Paydesk cannot start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`Paydesk cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { StoredBrandKey } from '../../crypto/keyring.js';
+import type { BrandRow, BrandSettings } from './brand.table.js';
+
+const BRAND_COLUMNS = ['id', 'name', 'country', 'base_currency', 'settings', 'created_at'] as const;
+
+export async function insertBrand(
+  db: Executor,
+  brand: { id: string; name: string; country: string; base_currency: string; settings: BrandSettings },
+): Promise<void> {
+  await db
+    .insertInto('brands')
+    .values({ ...brand, settings: JSON.stringify(brand.settings) })
+    .execute();
+}
+
+export async function findBrand(db: Executor, id: string): Promise<BrandRow | undefined> {
+  return db.selectFrom('brands').select(BRAND_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function firstBrand(db: Executor): Promise<BrandRow | undefined> {
+  return db.selectFrom('brands').select(BRAND_COLUMNS).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
+
+export async function countBrands(db: Executor): Promise<number> {
+  const row = await db.selectFrom('brands').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertBrandKey(
+  db: Executor,
+  key: { merchant_id: string; key_id: number; purpose: 'data' | 'index'; state: 'active'; wrapped_key: Buffer },
+): Promise<void> {
+  await db.insertInto('brand_keys').values({ ...key, retired_at: null }).execute();
+}
+
+export async function listBrandKeys(db: Executor, merchantId: string): Promise<StoredBrandKey[]> {
+  return db
+    .selectFrom('brand_keys')
+    .select(['key_id', 'purpose', 'state', 'wrapped_key'])
+    .where('merchant_id', '=', merchantId)
+    .orderBy('key_id')
+    .execute();
+}
+
+export async function readMasterFingerprint(db: Executor): Promise<string | undefined> {
+  const row = await db.selectFrom('keyring_state').select('master_fingerprint').where('id', '=', 1).executeTakeFirst();
+  return row?.master_fingerprint;
+}
+
+/** Records the fingerprint if none is recorded yet; returns the one in force. */
+export async function claimMasterFingerprint(db: Executor, fingerprint: string): Promise<string> {
+  await db
+    .insertInto('keyring_state')
+    .values({ id: 1, master_fingerprint: fingerprint })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  return (await readMasterFingerprint(db)) ?? fingerprint;
+}

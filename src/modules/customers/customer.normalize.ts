@@ -1,0 +1,39 @@
+import validator from 'validator';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { fieldError } from '../../errors.js';
+
+export const NAME_MAX_LENGTH = 200;
+const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
+
+/** Trimmed, inner runs of white space folded, Unicode NFC; 1–200 characters. */
+export function normalizeName(raw: string, field = 'name'): string {
+  const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (name.length === 0) throw fieldError(field, 'must not be empty');
+  if ([...name].length > NAME_MAX_LENGTH) throw fieldError(field, `must be at most ${NAME_MAX_LENGTH} characters`);
+  return name;
+}
+
+/** Trimmed and lower-cased, so the blind index (and uniqueness) ignores case. */
+export function normalizeEmail(raw: string, field = 'email'): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length === 0) throw fieldError(field, 'must not be empty');
+  if (email.length > EMAIL_MAX_LENGTH) throw fieldError(field, `must be at most ${EMAIL_MAX_LENGTH} characters`);
+  if (!validator.isEmail(email, { allow_display_name: false, require_tld: true, allow_ip_domain: false })) {
+    throw fieldError(field, 'is not a valid email address');
+  }
+  return email;
+}
+
+/** E.164; a number without a country code is read in the brand's country (01700000000 in BD). */
+export function normalizePhone(raw: string, brandCountry: string, field = 'phone'): string {
+  const text = raw.trim();
+  if (text.length === 0) throw fieldError(field, 'must not be empty; send null to remove the phone');
+  if (text.length > 40) throw fieldError(field, 'is too long to be a phone number');
+  const parsed = parsePhoneNumberFromString(text, brandCountry as CountryCode);
+  if (!parsed || !parsed.isValid()) {
+    const hint = text.startsWith('+') ? '' : ` (read as a ${brandCountry} number; add +country code otherwise)`;
+    throw fieldError(field, `is not a valid phone number${hint}`);
+  }
+  return parsed.number;
+}
+

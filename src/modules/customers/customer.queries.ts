@@ -1,0 +1,58 @@
+import type { AppContext } from '../../context.js';
+import { isId } from '../../ids.js';
+import type { Principal } from '../access/principal.js';
+import { getBrand } from '../brands/brand.service.js';
+import { customerNotFound, requirePermission } from './customer.access.js';
+import { decodeCursor, encodeCursor } from './customer.cursor.js';
+import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
+import { decryptContact, toCustomerView, type CustomerView } from './customer.view.js';
+
+export interface CustomerList {
+  object: 'list';
+  data: CustomerView[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
+export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
+  requirePermission(principal, 'customers.read');
+  if (!isId('cus', id)) throw customerNotFound(id);
+  return loadCustomerView(ctx, principal.merchantId, id);
+}
+
+/** GET /customers: newest first, keyset-paginated. */
+export async function listCustomers(
+  ctx: AppContext,
+  principal: Principal,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<CustomerList> {
+  requirePermission(principal, 'customers.read');
+  const { merchantId } = principal;
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const brand = await getBrand(ctx, merchantId);
+  const rows = await listCustomersPage(ctx.db, merchantId, { limit: page.limit + 1, after });
+  const pageRows = rows.slice(0, page.limit);
+  const keys = await ctx.keyring.forBrand(ctx.db, merchantId, pageRows.map((r) => r.data_key_id));
+  const last = pageRows.at(-1);
+  return {
+    object: 'list',
+    data: pageRows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency)),
+    has_more: rows.length > page.limit,
+    next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+  };
+}
+
+/** GET /customers/stats: the KPI card. */
+export async function customerStats(ctx: AppContext, principal: Principal): Promise<{ total_customers: number }> {
+  requirePermission(principal, 'customers.read');
+  return { total_customers: await countCustomers(ctx.db, principal.merchantId) };
+}
+
+export async function loadCustomerView(ctx: AppContext, merchantId: string, id: string): Promise<CustomerView> {
+  const row = await findCustomer(ctx.db, merchantId, id);
+  if (!row) throw customerNotFound(id);
+  const brand = await getBrand(ctx, merchantId);
+  const keys = await ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]);
+  return toCustomerView(row, decryptContact(keys, row), brand.base_currency);
+}

@@ -1,0 +1,145 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { CustomerRow, NewCustomerRow } from './customer.table.js';
+
+/** What a customer view needs; never the blind indexes or tokens. */
+export const CUSTOMER_COLUMNS = [
+  'merchant_id',
+  'id',
+  'name_enc',
+  'email_enc',
+  'phone_enc',
+  'data_key_id',
+  'metadata',
+  'source',
+  'transactions_count',
+  'total_spent_minor',
+  'last_payment_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+export type CustomerRecord = Pick<CustomerRow, (typeof CUSTOMER_COLUMNS)[number]>;
+
+export interface CustomerCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export async function findCustomer(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CustomerRecord | undefined> {
+  const query = db
+    .selectFrom('customers')
+    .select(CUSTOMER_COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function findCustomerIdByEmailIndex(
+  db: Executor,
+  merchantId: string,
+  emailBidx: Buffer,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .where('email_bidx', '=', emailBidx)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Inserts unless the brand already has the email; returns false on that conflict. */
+export async function insertCustomerIfEmailFree(db: Executor, row: NewCustomerRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('customers')
+    .values(row)
+    .onConflict((oc) => oc.columns(['merchant_id', 'email_bidx']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export type CustomerChanges = Partial<
+  Pick<
+    NewCustomerRow,
+    | 'name_enc'
+    | 'email_enc'
+    | 'phone_enc'
+    | 'email_bidx'
+    | 'phone_bidx'
+    | 'search_tokens'
+    | 'data_key_id'
+    | 'index_key_id'
+    | 'metadata'
+    | 'updated_at'
+  >
+>;
+
+/** Returns false when the customer no longer exists. */
+export async function updateCustomer(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  changes: CustomerChanges,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('customers')
+    .set(changes)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Locks the row for the rest of the transaction, so a delete and a payment cannot interleave. */
+export async function lockCustomerForDelete(db: Transaction<DB>, merchantId: string, id: string) {
+  return db
+    .selectFrom('customers')
+    .select(['id', 'transactions_count'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function deleteCustomer(db: Executor, merchantId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('customers')
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Newest first, by keyset: rows inserted while paging never shift a later page. */
+export async function listCustomersPage(
+  db: Executor,
+  merchantId: string,
+  page: { limit: number; after?: CustomerCursor | undefined },
+): Promise<CustomerRecord[]> {
+  let query = db
+    .selectFrom('customers')
+    .select(CUSTOMER_COLUMNS)
+    .where('merchant_id', '=', merchantId);
+  if (page.after) {
+    const { createdAt, id } = page.after;
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+export async function countCustomers(db: Executor, merchantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

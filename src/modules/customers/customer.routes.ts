@@ -1,0 +1,123 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context.js';
+import { principalOf } from '../../http/auth.js';
+import { Problem } from '../../http/problem.js';
+import {
+  Customer,
+  CustomerCreateBody,
+  CustomerIdParams,
+  CustomerList,
+  CustomerListQuery,
+  CustomerStats,
+  CustomerUpdateBody,
+  CustomerUpsertBody,
+  IdempotencyHeaders,
+} from './customer.schemas.js';
+import { createCustomer, createOrEditCustomer, deleteCustomer, updateCustomer } from './customer.service.js';
+import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
+
+const problem = Problem;
+const errors = { 401: problem, 403: problem, 404: problem, 409: problem, 422: problem };
+const tags = ['Customers'];
+
+export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'Create a customer',
+          description: 'Answers 409 with `customer_id` when the brand already has a customer with this email (any case).',
+          headers: IdempotencyHeaders,
+          body: CustomerCreateBody,
+          response: { 201: Customer, 200: Customer, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { customer, replayed } = await createCustomer(ctx, principalOf(request), request.body, {
+          source: 'api',
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(201).send(customer);
+      },
+    );
+
+    app.put(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'Create or edit the customer with this email',
+          description:
+            'Idempotent CreateOrEdit: 201 when created, 200 when the brand already had the email and it was updated. ' +
+            'Omitted optional fields keep their value. Concurrent calls for one new email make one customer.',
+          body: CustomerUpsertBody,
+          response: { 200: Customer, 201: Customer, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { customer, created } = await createOrEditCustomer(ctx, principalOf(request), request.body, { source: 'api' });
+        return reply.code(created ? 201 : 200).send(customer);
+      },
+    );
+
+    app.get(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'List customers, newest first',
+          querystring: CustomerListQuery,
+          response: { 200: CustomerList, ...errors },
+        },
+      },
+      async (request) => listCustomers(ctx, principalOf(request), request.query),
+    );
+
+    app.get(
+      '/customers/stats',
+      { schema: { tags, summary: 'Customer KPIs of the brand', response: { 200: CustomerStats, ...errors } } },
+      async (request) => customerStats(ctx, principalOf(request)),
+    );
+
+    app.get(
+      '/customers/:id',
+      { schema: { tags, summary: 'Retrieve a customer', params: CustomerIdParams, response: { 200: Customer, ...errors } } },
+      async (request) => getCustomer(ctx, principalOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/customers/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Update a customer',
+          params: CustomerIdParams,
+          body: CustomerUpdateBody,
+          response: { 200: Customer, ...errors },
+        },
+      },
+      async (request) => updateCustomer(ctx, principalOf(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/customers/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a customer',
+          description: 'Refused with 409 `has_transactions` (with counts) while payments or invoices point at the customer.',
+          params: CustomerIdParams,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await deleteCustomer(ctx, principalOf(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}

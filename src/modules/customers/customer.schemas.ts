@@ -1,0 +1,113 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// One source for validation, TypeScript types and the OpenAPI document.
+
+const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
+  maxProperties: 50,
+  propertyNames: { minLength: 1, maxLength: 40 },
+  description: 'Your own key/value pairs (up to 50; keys ≤ 40 chars, values ≤ 500). Not encrypted: keep personal data out.',
+});
+
+const MetadataPatch = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 500 }), Type.Null()]), {
+  maxProperties: 50,
+  propertyNames: { minLength: 1, maxLength: 40 },
+  description: 'Keys to set; a key set to null or "" is removed. Keys not named are kept.',
+});
+
+const Name = Type.String({ maxLength: 1000, description: 'Full name, 1–200 characters after trimming', examples: ['Ayesha Rahman'] });
+const Email = Type.String({ maxLength: 1000, description: 'Stored lower-cased; unique within the brand', examples: ['ayesha@example.com'] });
+const Phone = Type.String({
+  maxLength: 100,
+  description: "Any common format; a number without +country code is read in the brand's country. Stored as E.164.",
+  examples: ['01700000000'],
+});
+
+export const CustomerCreateBody = Type.Object(
+  {
+    name: Name,
+    email: Email,
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+export type CustomerCreateBody = Static<typeof CustomerCreateBody>;
+
+export const CustomerUpsertBody = Type.Object(
+  {
+    name: Name,
+    email: Email,
+    phone: Type.Optional(Type.Union([Phone, Type.Null()], { description: 'Omit to keep the current phone; null removes it' })),
+    metadata: Type.Optional(MetadataPatch),
+  },
+  { additionalProperties: false },
+);
+export type CustomerUpsertBody = Static<typeof CustomerUpsertBody>;
+
+export const CustomerUpdateBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    email: Type.Optional(Email),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()], { description: 'null removes the phone' })),
+    metadata: Type.Optional(MetadataPatch),
+  },
+  { additionalProperties: false },
+);
+export type CustomerUpdateBody = Static<typeof CustomerUpdateBody>;
+
+export const Money = Type.Object(
+  {
+    amount: Type.Integer({ description: 'Integer minor units (e.g. paisa, cents)' }),
+    currency: Type.String({ description: 'ISO 4217 code', examples: ['BDT'] }),
+  },
+  { title: 'Money' },
+);
+
+export const Customer = Type.Object(
+  {
+    id: Type.String({ examples: ['cus_06f9h2k1m3n4p5q6r7s8t9v0wx'] }),
+    object: Type.Literal('customer'),
+    name: Type.String(),
+    email: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164' }),
+    metadata: Type.Record(Type.String(), Type.String()),
+    source: Type.String({ description: 'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import' }),
+    transactions_count: Type.Integer(),
+    total_spent: Money,
+    last_payment_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { title: 'Customer' },
+);
+
+export const CustomerList = Type.Object({
+  object: Type.Literal('list'),
+  data: Type.Array(Customer),
+  has_more: Type.Boolean(),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page' }),
+});
+
+export const CustomerListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type CustomerListQuery = Static<typeof CustomerListQuery>;
+
+export const CustomerStats = Type.Object({ total_customers: Type.Integer() });
+
+export const CustomerIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Retrying with the same key (within 24 h) returns the first result instead of creating again',
+    }),
+  ),
+});

@@ -1,0 +1,31 @@
+import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
+import { encryptField } from '../../crypto/field-cipher.js';
+import type { BrandKeys } from '../../crypto/keyring.js';
+import { customerSearchTokens } from '../../crypto/search-tokens.js';
+import type { CustomerChanges } from './customer.repository.js';
+import type { PlainContact } from './customer.view.js';
+
+export type SealedContact = Required<
+  Pick<
+    CustomerChanges,
+    'name_enc' | 'email_enc' | 'phone_enc' | 'email_bidx' | 'phone_bidx' | 'search_tokens' | 'data_key_id' | 'index_key_id'
+  >
+>;
+
+/**
+ * Every personal column of a customer row, computed together so ciphertexts, blind indexes and
+ * search tokens always agree and all sit under the brand's current keys.
+ */
+export function sealContact(keys: BrandKeys, merchantId: string, id: string, contact: PlainContact): SealedContact {
+  const bind = (column: string) => ({ merchantId, table: 'customers', column, rowId: id });
+  return {
+    name_enc: encryptField(keys, bind('name'), contact.name),
+    email_enc: encryptField(keys, bind('email'), contact.email),
+    phone_enc: contact.phone === null ? null : encryptField(keys, bind('phone'), contact.phone),
+    email_bidx: emailBlindIndex(keys.index, contact.email),
+    phone_bidx: contact.phone === null ? null : phoneBlindIndex(keys.index, contact.phone),
+    search_tokens: customerSearchTokens(keys.index, contact),
+    data_key_id: keys.activeDataKeyId,
+    index_key_id: keys.index.keyId,
+  };
+}

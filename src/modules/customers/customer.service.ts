@@ -1,0 +1,256 @@
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { DB } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { checkFields, DomainError } from '../../errors.js';
+import { isId, newId } from '../../ids.js';
+import { emailBlindIndex } from '../../crypto/blind-index.js';
+import type { Principal } from '../access/principal.js';
+import { getBrand } from '../brands/brand.service.js';
+import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
+import { customerNotFound, emailTaken, requirePermission } from './customer.access.js';
+import { normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
+import {
+  deleteCustomer as deleteCustomerRow,
+  findCustomer,
+  findCustomerIdByEmailIndex,
+  insertCustomerIfEmailFree,
+  lockCustomerForDelete,
+  updateCustomer as updateCustomerRow,
+  type CustomerRecord,
+} from './customer.repository.js';
+import { sealContact } from './customer.seal.js';
+import type { CustomerSource } from './customer.table.js';
+import { decryptContact, toCustomerView, type CustomerView, type PlainContact } from './customer.view.js';
+import { loadCustomerView } from './customer.queries.js';
+
+export interface CustomerInput {
+  name: string;
+  email: string;
+  phone?: string | null | undefined;
+  metadata?: Record<string, string> | undefined;
+}
+
+/** PUT /customers: like a new customer, but metadata merges as in a patch. */
+export interface CustomerUpsertInput extends Omit<CustomerInput, 'metadata'> {
+  metadata?: Record<string, string | null> | undefined;
+}
+
+export interface CustomerPatch {
+  name?: string | undefined;
+  email?: string | undefined;
+  phone?: string | null | undefined;
+  /** A key set to null or "" is removed. */
+  metadata?: Record<string, string | null> | undefined;
+}
+
+/** POST /customers: a new customer; 409 when the brand has the email; replays an Idempotency-Key. */
+export async function createCustomer(
+  ctx: AppContext,
+  principal: Principal,
+  input: CustomerInput,
+  options: { source: CustomerSource; idempotencyKey?: string | undefined },
+): Promise<{ customer: CustomerView; replayed: boolean }> {
+  requirePermission(principal, 'customers.create');
+  const { merchantId } = principal;
+  const brand = await getBrand(ctx, merchantId);
+  const contact = normalizeContact(input, brand.country);
+  const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+  const now = ctx.clock();
+  const id = newId('cus');
+  const metadata = input.metadata ?? {};
+
+  const replayOf = await ctx.db.transaction().execute(async (trx) => {
+    const idempotency = options.idempotencyKey
+      ? { merchantId, key: options.idempotencyKey, operation: 'POST /customers', body: input, now }
+      : undefined;
+    if (idempotency) {
+      const decision = await beginIdempotent(trx, keys.index, idempotency);
+      if (decision.kind === 'replay') return decision.resourceId;
+    }
+    const inserted = await insertCustomerIfEmailFree(trx, {
+      merchant_id: merchantId,
+      id,
+      ...sealContact(keys, merchantId, id, contact),
+      metadata: JSON.stringify(metadata),
+      source: options.source,
+      created_at: now,
+      updated_at: now,
+    });
+    if (!inserted) {
+      const existingId = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndex(keys.index, contact.email));
+      throw emailTaken(existingId ?? 'unknown');
+    }
+    if (idempotency) await finishIdempotent(trx, idempotency, { statusCode: 201, resourceId: id });
+    return undefined;
+  });
+
+  if (replayOf) return { customer: await loadCustomerView(ctx, merchantId, replayOf), replayed: true };
+  const created: CustomerRecord = {
+    merchant_id: merchantId,
+    id,
+    name_enc: Buffer.alloc(0),
+    email_enc: Buffer.alloc(0),
+    phone_enc: null,
+    data_key_id: keys.activeDataKeyId,
+    metadata,
+    source: options.source,
+    transactions_count: 0,
+    total_spent_minor: 0,
+    last_payment_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  return { customer: toCustomerView(created, contact, brand.base_currency), replayed: false };
+}
+
+/**
+ * PUT /customers (CreateOrEdit): the customer for this email, created or updated. Safe under
+ * concurrency: the insert is guarded by the brand's unique email index, and whoever loses that
+ * race updates the winner's row instead. Omitted optional fields are left as they are.
+ */
+export async function createOrEditCustomer(
+  ctx: AppContext,
+  principal: Principal,
+  input: CustomerUpsertInput,
+  options: { source: CustomerSource },
+): Promise<{ customer: CustomerView; created: boolean }> {
+  requirePermission(principal, 'customers.create');
+  const { merchantId } = principal;
+  const brand = await getBrand(ctx, merchantId);
+  const contact = normalizeContact(input, brand.country);
+  const emailIndex = emailBlindIndex((await ctx.keyring.forBrand(ctx.db, merchantId)).index, contact.email);
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailIndex);
+    if (existingId) {
+      requirePermission(principal, 'customers.edit');
+      const patch: CustomerPatch = { name: contact.name };
+      if (input.phone !== undefined) patch.phone = contact.phone;
+      if (input.metadata !== undefined) patch.metadata = input.metadata;
+      const updated = await applyPatch(ctx, merchantId, existingId, patch, brand.country);
+      if (updated) return { customer: await loadCustomerView(ctx, merchantId, existingId), created: false };
+      continue; // deleted meanwhile: try to create again
+    }
+    const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+    const id = newId('cus');
+    const now = ctx.clock();
+    const inserted = await insertCustomerIfEmailFree(ctx.db, {
+      merchant_id: merchantId,
+      id,
+      ...sealContact(keys, merchantId, id, contact),
+      metadata: JSON.stringify(mergeMetadata({}, input.metadata)),
+      source: options.source,
+      created_at: now,
+      updated_at: now,
+    });
+    if (inserted) return { customer: await loadCustomerView(ctx, merchantId, id), created: true };
+  }
+  throw new Error('CreateOrEdit did not settle after 5 attempts');
+}
+
+/** PATCH /customers/{id}. */
+export async function updateCustomer(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  patch: CustomerPatch,
+): Promise<CustomerView> {
+  requirePermission(principal, 'customers.edit');
+  const { merchantId } = principal;
+  if (!isId('cus', id)) throw customerNotFound(id);
+  const brand = await getBrand(ctx, merchantId);
+  const updated = await applyPatch(ctx, merchantId, id, patch, brand.country);
+  if (!updated) throw customerNotFound(id);
+  return loadCustomerView(ctx, merchantId, id);
+}
+
+/** DELETE /customers/{id}: refused while any payment or invoice points at the customer. */
+export async function deleteCustomer(ctx: AppContext, principal: Principal, id: string): Promise<void> {
+  requirePermission(principal, 'customers.delete');
+  const { merchantId } = principal;
+  if (!isId('cus', id)) throw customerNotFound(id);
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockCustomerForDelete(trx, merchantId, id);
+    if (!row) throw customerNotFound(id);
+    if (row.transactions_count > 0) {
+      throw new DomainError(
+        'has_transactions',
+        `Customer ${id} has ${row.transactions_count} transactions; customers with payment history cannot be deleted`,
+        { transactions_count: row.transactions_count, invoices_count: 0 },
+      );
+    }
+    await deleteCustomerRow(trx, merchantId, id);
+  });
+}
+
+function normalizeContact(input: Pick<CustomerInput, 'name' | 'email' | 'phone'>, country: string): PlainContact {
+  const [name, email, phone] = checkFields(
+    () => normalizeName(input.name),
+    () => normalizeEmail(input.email),
+    () => (input.phone == null ? null : normalizePhone(input.phone, country)),
+  );
+  return { name, email, phone };
+}
+
+/**
+ * Read-modify-write under a row lock: the whole contact is re-sealed under the current keys, so
+ * an edit also moves the row off a retiring data key. Returns false when the row is gone.
+ */
+async function applyPatch(
+  ctx: AppContext,
+  merchantId: string,
+  id: string,
+  patch: CustomerPatch,
+  country: string,
+): Promise<boolean> {
+  const [name, email, phone] = checkFields(
+    () => (patch.name === undefined ? undefined : normalizeName(patch.name)),
+    () => (patch.email === undefined ? undefined : normalizeEmail(patch.email)),
+    () => (patch.phone == null ? patch.phone : normalizePhone(patch.phone, country)),
+  );
+  let wantedEmail: string | undefined;
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const row = await lockCustomer(trx, merchantId, id);
+      if (!row) return false;
+      const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
+      const current = decryptContact(keys, row);
+      const next: PlainContact = {
+        name: name ?? current.name,
+        email: email ?? current.email,
+        phone: phone === undefined ? current.phone : phone,
+      };
+      wantedEmail = next.email;
+      await updateCustomerRow(trx, merchantId, id, {
+        ...sealContact(keys, merchantId, id, next),
+        metadata: JSON.stringify(mergeMetadata(row.metadata, patch.metadata)),
+        updated_at: ctx.clock(),
+      });
+      return true;
+    });
+  } catch (error) {
+    // The failed statement aborted the transaction, so the owner of the email is looked up after it.
+    if (!isUniqueViolation(error, 'customers_email_bidx') || wantedEmail === undefined) throw error;
+    const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBlindIndex(keys.index, wantedEmail));
+    throw emailTaken(existingId ?? 'unknown');
+  }
+}
+
+async function lockCustomer(trx: Transaction<DB>, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
+  return findCustomer(trx, merchantId, id, { forUpdate: true });
+}
+
+function mergeMetadata(
+  current: Record<string, string>,
+  patch: Record<string, string | null> | undefined,
+): Record<string, string> {
+  if (!patch) return current;
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

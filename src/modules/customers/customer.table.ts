@@ -1,0 +1,28 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+export type CustomerSource = 'api' | 'dashboard' | 'demo' | 'checkout' | 'payment_link' | 'invoice' | 'import';
+
+export interface CustomerTable {
+  merchant_id: string;
+  id: string;
+  /** AES-256-GCM ciphertexts (src/crypto/field-cipher.ts), bound to brand, table, column and id. */
+  name_enc: Buffer;
+  email_enc: Buffer;
+  phone_enc: Buffer | null;
+  /** Keyed PRFs of the normalised email / E.164 phone: exact lookup and per-brand uniqueness. */
+  email_bidx: Buffer;
+  phone_bidx: Buffer | null;
+  search_tokens: ColumnType<number[], number[] | undefined, number[]>;
+  data_key_id: number;
+  index_key_id: number;
+  metadata: ColumnType<Record<string, string>, string, string>;
+  source: CustomerSource;
+  transactions_count: ColumnType<number, number | undefined, number>;
+  total_spent_minor: ColumnType<number, number | undefined, number>;
+  last_payment_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type CustomerRow = Selectable<CustomerTable>;
+export type NewCustomerRow = Insertable<CustomerTable>;

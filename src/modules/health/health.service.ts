@@ -1,0 +1,7 @@
+import type { AppContext } from '../../context.js';
+import { pingDatabase } from './health.repository.js';
+
+export async function checkHealth(ctx: AppContext): Promise<{ status: 'ok'; database: string }> {
+  await pingDatabase(ctx.db);
+  return { status: 'ok', database: ctx.config.databaseUrl ? 'postgresql' : 'pglite' };
+}
