@@ -30,6 +30,11 @@ export interface BrandKeys {
   activeDataKeyId: number;
   dataKeys: ReadonlyMap<number, Buffer>;
   index: IndexKeys;
+  /**
+   * The previous index key while a search-index rebuild moves rows off it: exact lookups and
+   * search must try both until the rebuild finishes.
+   */
+  retiringIndex?: IndexKeys | undefined;
 }
 
 export class KeyringError extends Error {}
@@ -80,6 +85,7 @@ export class Keyring<Executor = unknown> {
     const dataKeys = new Map<number, Buffer>();
     let activeDataKeyId: number | undefined;
     let index: IndexKeys | undefined;
+    let retiringIndex: IndexKeys | undefined;
     for (const key of stored) {
       if (key.state === 'retired' || !key.wrapped_key) continue;
       const raw = this.unwrap(merchantId, key);
@@ -88,12 +94,14 @@ export class Keyring<Executor = unknown> {
         if (key.state === 'active') activeDataKeyId = key.key_id;
       } else if (key.state === 'active') {
         index = deriveIndexKeys(key.key_id, raw);
+      } else {
+        retiringIndex = deriveIndexKeys(key.key_id, raw);
       }
     }
     if (activeDataKeyId === undefined || !index) {
       throw new KeyringError(`brand ${merchantId} has no active data or index key`);
     }
-    return { merchantId, activeDataKeyId, dataKeys, index };
+    return { merchantId, activeDataKeyId, dataKeys, index, retiringIndex };
   }
 
   unwrap(merchantId: string, key: StoredBrandKey): Buffer {
