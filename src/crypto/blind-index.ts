@@ -13,3 +13,9 @@ export function emailBlindIndex(keys: IndexKeys, normalizedEmail: string): Buffe
 export function phoneBlindIndex(keys: IndexKeys, e164: string): Buffer {
   return crypto.createHmac('sha256', keys.phoneBidx).update(e164).digest().subarray(0, BLIND_INDEX_BYTES);
 }
+
+/** The email's index values under the active index key and, during a rebuild, the retiring one. */
+export function emailBlindIndexes(keys: { index: IndexKeys; retiringIndex?: IndexKeys | undefined }, normalizedEmail: string): Buffer[] {
+  const all = [keys.index, ...(keys.retiringIndex ? [keys.retiringIndex] : [])];
+  return all.map((k) => emailBlindIndex(k, normalizedEmail));
+}

@@ -5,14 +5,9 @@ import { getBrand } from '../brands/brand.service.js';
 import { customerNotFound, requirePermission } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
-import { decryptContact, toCustomerView, type CustomerView } from './customer.view.js';
+import { searchCustomers } from './customer.search.js';
+import { decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
 
-export interface CustomerList {
-  object: 'list';
-  data: CustomerView[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
 
 /** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
 export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
@@ -21,12 +16,13 @@ export async function getCustomer(ctx: AppContext, principal: Principal, id: str
   return loadCustomerView(ctx, principal.merchantId, id);
 }
 
-/** GET /customers: newest first, keyset-paginated. */
+/** GET /customers: newest first, keyset-paginated; with q, a search (customer.search.ts). */
 export async function listCustomers(
   ctx: AppContext,
   principal: Principal,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; q?: string | undefined },
 ): Promise<CustomerList> {
+  if (page.q !== undefined) return searchCustomers(ctx, principal, { ...page, q: page.q });
   requirePermission(principal, 'customers.read');
   const { merchantId } = principal;
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;

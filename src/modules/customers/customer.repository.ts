@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
@@ -41,16 +41,18 @@ export async function findCustomer(
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** Takes every blind-index value the email has (active and retiring index key). */
 export async function findCustomerIdByEmailIndex(
   db: Executor,
   merchantId: string,
-  emailBidx: Buffer,
+  emailBidx: Buffer[],
 ): Promise<string | undefined> {
   const row = await db
     .selectFrom('customers')
     .select('id')
     .where('merchant_id', '=', merchantId)
-    .where('email_bidx', '=', emailBidx)
+    .where('email_bidx', 'in', emailBidx)
+    .limit(1)
     .executeTakeFirst();
   return row?.id;
 }
@@ -142,4 +144,64 @@ export async function countCustomers(db: Executor, merchantId: string): Promise<
     .where('merchant_id', '=', merchantId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Rows with one of these blind-index values (the active index key's, and a retiring one's). */
+export async function findCustomersByIndex(
+  db: Executor,
+  merchantId: string,
+  column: 'email_bidx' | 'phone_bidx',
+  values: Buffer[],
+  limit: number,
+): Promise<CustomerRecord[]> {
+  if (values.length === 0) return [];
+  return db
+    .selectFrom('customers')
+    .select(CUSTOMER_COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where(column, 'in', values)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Token sets under one index key: a row is a candidate when it holds every token of one set. */
+export interface TokenFilter {
+  indexKeyId: number;
+  tokenSets: number[][];
+}
+
+/**
+ * Search candidates, newest first by keyset. `@>` on int4[] is intarray's operator (the extension
+ * rebinds it), which the gin__int_ops index serves; see bench/search-plan.txt.
+ */
+export async function listSearchCandidates(
+  db: Executor,
+  merchantId: string,
+  filters: TokenFilter[],
+  page: { limit: number; after?: CustomerCursor | undefined; excludeIds: string[] },
+): Promise<CustomerRecord[]> {
+  let query = db
+    .selectFrom('customers')
+    .select(CUSTOMER_COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where((eb) =>
+      eb.or(
+        filters.flatMap((filter) =>
+          filter.tokenSets.map((tokens) =>
+            eb.and([
+              eb('index_key_id', '=', filter.indexKeyId),
+              eb('search_tokens', '@>', sql<number[]>`${sql.lit(`{${tokens.join(',')}}`)}::int4[]`),
+            ]),
+          ),
+        ),
+      ),
+    );
+  if (page.after) {
+    const { createdAt, id } = page.after;
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
+  }
+  if (page.excludeIds.length > 0) query = query.where('id', 'not in', page.excludeIds);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }

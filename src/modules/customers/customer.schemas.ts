@@ -92,6 +92,14 @@ export const CustomerListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Search: part of a name, email or phone, case- and accent-insensitive; phone digits match whatever the formatting. ' +
+          '1–2 characters match the start of a word. Exact email/phone matches come first.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,8 @@
 import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
 import { encryptField } from '../../crypto/field-cipher.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
-import { customerSearchTokens } from '../../crypto/search-tokens.js';
+import { searchTokens } from '../../crypto/search-tokens.js';
+import { rowTokenInputs, searchForms } from './customer.search-text.js';
 import type { CustomerChanges } from './customer.repository.js';
 import type { PlainContact } from './customer.view.js';
 
@@ -24,7 +25,7 @@ export function sealContact(keys: BrandKeys, merchantId: string, id: string, con
     phone_enc: contact.phone === null ? null : encryptField(keys, bind('phone'), contact.phone),
     email_bidx: emailBlindIndex(keys.index, contact.email),
     phone_bidx: contact.phone === null ? null : phoneBlindIndex(keys.index, contact.phone),
-    search_tokens: customerSearchTokens(keys.index, contact),
+    search_tokens: searchTokens(keys.index, rowTokenInputs(searchForms(contact))),
     data_key_id: keys.activeDataKeyId,
     index_key_id: keys.index.keyId,
   };

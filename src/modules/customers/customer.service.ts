@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { checkFields, DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
-import { emailBlindIndex } from '../../crypto/blind-index.js';
+import { emailBlindIndexes } from '../../crypto/blind-index.js';
 import type { Principal } from '../access/principal.js';
 import { getBrand } from '../brands/brand.service.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
@@ -68,6 +68,12 @@ export async function createCustomer(
       const decision = await beginIdempotent(trx, keys.index, idempotency);
       if (decision.kind === 'replay') return decision.resourceId;
     }
+    // During an index rebuild the email may still sit under the retiring key, which the unique
+    // index cannot see: look there first.
+    const underRetiringKey = keys.retiringIndex
+      ? await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email))
+      : undefined;
+    if (underRetiringKey) throw emailTaken(underRetiringKey);
     const inserted = await insertCustomerIfEmailFree(trx, {
       merchant_id: merchantId,
       id,
@@ -78,7 +84,7 @@ export async function createCustomer(
       updated_at: now,
     });
     if (!inserted) {
-      const existingId = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndex(keys.index, contact.email));
+      const existingId = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email));
       throw emailTaken(existingId ?? 'unknown');
     }
     if (idempotency) await finishIdempotent(trx, idempotency, { statusCode: 201, resourceId: id });
@@ -119,10 +125,10 @@ export async function createOrEditCustomer(
   const { merchantId } = principal;
   const brand = await getBrand(ctx, merchantId);
   const contact = normalizeContact(input, brand.country);
-  const emailIndex = emailBlindIndex((await ctx.keyring.forBrand(ctx.db, merchantId)).index, contact.email);
 
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailIndex);
+    const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBlindIndexes(keys, contact.email));
     if (existingId) {
       requirePermission(principal, 'customers.edit');
       const patch: CustomerPatch = { name: contact.name };
@@ -132,7 +138,6 @@ export async function createOrEditCustomer(
       if (updated) return { customer: await loadCustomerView(ctx, merchantId, existingId), created: false };
       continue; // deleted meanwhile: try to create again
     }
-    const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
     const id = newId('cus');
     const now = ctx.clock();
     const inserted = await insertCustomerIfEmailFree(ctx.db, {
@@ -222,6 +227,11 @@ async function applyPatch(
         phone: phone === undefined ? current.phone : phone,
       };
       wantedEmail = next.email;
+      if (next.email !== current.email) {
+        // Also finds an owner still under a retiring index key, which the unique index cannot see.
+        const owner = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, next.email));
+        if (owner && owner !== id) throw emailTaken(owner);
+      }
       await updateCustomerRow(trx, merchantId, id, {
         ...sealContact(keys, merchantId, id, next),
         metadata: JSON.stringify(mergeMetadata(row.metadata, patch.metadata)),
@@ -233,7 +243,7 @@ async function applyPatch(
     // The failed statement aborted the transaction, so the owner of the email is looked up after it.
     if (!isUniqueViolation(error, 'customers_email_bidx') || wantedEmail === undefined) throw error;
     const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
-    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBlindIndex(keys.index, wantedEmail));
+    const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBlindIndexes(keys, wantedEmail));
     throw emailTaken(existingId ?? 'unknown');
   }
 }

@@ -19,6 +19,13 @@ export interface CustomerView {
   updated_at: string;
 }
 
+export interface CustomerList {
+  object: 'list';
+  data: CustomerView[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
 export interface PlainContact {
   name: string;
   email: string;

@@ -1,0 +1,125 @@
+import type { AppContext } from '../../context.js';
+import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
+import type { BrandKeys, IndexKeys } from '../../crypto/keyring.js';
+import { searchTokens } from '../../crypto/search-tokens.js';
+import type { Principal } from '../access/principal.js';
+import { getBrand } from '../brands/brand.service.js';
+import { requirePermission } from './customer.access.js';
+import { decodeCursor, encodeCursor } from './customer.cursor.js';
+import { normalizeEmail, normalizePhone } from './customer.normalize.js';
+import {
+  findCustomersByIndex,
+  listSearchCandidates,
+  type CustomerRecord,
+  type TokenFilter,
+} from './customer.repository.js';
+import { matchesQuery, parseSearchQuery, queryTokenInputs, searchForms, type SearchQuery } from './customer.search-text.js';
+import { decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
+
+/** Candidates examined per request at most; past it the page ends early with a cursor to go on. */
+const SCAN_BUDGET = 2000;
+
+/** A cursor before every row: "the scan from the top, exact matches already shown". */
+const SCAN_START = { createdAt: new Date('9999-12-31T00:00:00Z'), id: `cus_${'z'.repeat(26)}` };
+
+/**
+ * GET /customers?q=: partial, case- and accent-insensitive match in name, email or phone. Exact
+ * email/phone matches (by blind index) come first, on the first page; then substring matches,
+ * newest first. Tokens only propose candidates: each is decrypted and checked, so a token
+ * collision never shows up as a result.
+ */
+export async function searchCustomers(
+  ctx: AppContext,
+  principal: Principal,
+  request: { q: string; limit: number; cursor?: string | undefined },
+): Promise<CustomerList> {
+  requirePermission(principal, 'customers.read');
+  const { merchantId } = principal;
+  const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+  const query = parseSearchQuery(request.q);
+  if (!query) return { object: 'list', data: [], has_more: false, next_cursor: null };
+
+  const brand = await getBrand(ctx, merchantId);
+  const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+  const indexKeys = [keys.index, ...(keys.retiringIndex ? [keys.retiringIndex] : [])];
+  const show = (row: CustomerRecord, contact = decryptContact(keys, row)): CustomerView =>
+    toCustomerView(row, contact, brand.base_currency);
+
+  const exact = await findExactMatches(ctx, merchantId, request.q, brand.country, indexKeys, request.limit);
+  const data: CustomerView[] = after ? [] : exact.map((row) => show(row));
+  const filters: TokenFilter[] = indexKeys.map((k) => ({
+    indexKeyId: k.keyId,
+    tokenSets: queryTokenInputs(query).map((inputs) => searchTokens(k, inputs)),
+  }));
+
+  let cursor = after;
+  let scanned = 0;
+  let exhausted = false;
+  while (data.length <= request.limit && scanned < SCAN_BUDGET) {
+    const batchSize = Math.min(SCAN_BUDGET - scanned, Math.max(50, (request.limit + 1 - data.length) * 2));
+    const batch = await listSearchCandidates(ctx.db, merchantId, filters, {
+      limit: batchSize,
+      after: cursor,
+      excludeIds: exact.map((row) => row.id),
+    });
+    const batchKeys = await ensureKeys(ctx, keys, batch);
+    for (const row of batch) {
+      scanned++;
+      cursor = { createdAt: row.created_at, id: row.id };
+      const contact = decryptContact(batchKeys, row);
+      if (matchesQuery(searchForms(contact, { nationalPhone: hasDigit(query) }), query)) {
+        data.push(show(row, contact));
+        if (data.length > request.limit) break;
+      }
+    }
+    if (batch.length < batchSize) {
+      exhausted = data.length <= request.limit;
+      break;
+    }
+  }
+
+  const page = data.slice(0, request.limit);
+  const hasMore = data.length > request.limit || (!exhausted && scanned >= SCAN_BUDGET);
+  let next = cursor;
+  if (data.length > request.limit) {
+    // Continue after the last scanned row on this page; exact matches are not part of the scan.
+    const exactIds = new Set(exact.map((row) => row.id));
+    const lastScanned = page.findLast((view) => !exactIds.has(view.id));
+    next = lastScanned ? { createdAt: new Date(lastScanned.created_at), id: lastScanned.id } : SCAN_START;
+  }
+  return { object: 'list', data: page, has_more: hasMore, next_cursor: hasMore && next ? encodeCursor(next) : null };
+}
+
+/** The customers whose email or phone is exactly the query, found through the blind indexes. */
+async function findExactMatches(
+  ctx: AppContext,
+  merchantId: string,
+  rawQuery: string,
+  country: string,
+  indexKeys: IndexKeys[],
+  limit: number,
+): Promise<CustomerRecord[]> {
+  const email = attempt(() => normalizeEmail(rawQuery));
+  if (email) return findCustomersByIndex(ctx.db, merchantId, 'email_bidx', indexKeys.map((k) => emailBlindIndex(k, email)), 1);
+  const phone = /\d{6,}/.test(rawQuery.replace(/\D/g, '')) ? attempt(() => normalizePhone(rawQuery, country)) : undefined;
+  if (phone) return findCustomersByIndex(ctx.db, merchantId, 'phone_bidx', indexKeys.map((k) => phoneBlindIndex(k, phone)), limit);
+  return [];
+}
+
+async function ensureKeys(ctx: AppContext, keys: BrandKeys, rows: CustomerRecord[]): Promise<BrandKeys> {
+  return rows.every((row) => keys.dataKeys.has(row.data_key_id))
+    ? keys
+    : ctx.keyring.forBrand(ctx.db, keys.merchantId, rows.map((row) => row.data_key_id));
+}
+
+function hasDigit(query: SearchQuery): boolean {
+  return query.digits !== null || /\d/.test(query.text);
+}
+
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
