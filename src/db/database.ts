@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type Dialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery, type Dialect, type LogConfig, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { intarray } from '@electric-sql/pglite/contrib/intarray';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
@@ -25,12 +26,22 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests use one per file). */
   schema?: string | undefined;
   poolSize?: number;
+  /** Sees every executed query (benchmarks capture SQL for EXPLAIN). */
+  onQuery?: (query: CompiledQuery) => void;
 }
 
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
+}
+
+/** The embedded database directory is held by another process (a server or a CLI command). */
+export class DatabaseLockedError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`${dataDir} is in use by another Paydesk process (PGlite serves one process at a time)`);
+    this.name = 'DatabaseLockedError';
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -40,17 +51,74 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logConfig(options) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (options.dataDir) fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
-  const client = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    extensions: { pg_trgm, intarray },
-    // PGlite gives bytea as Uint8Array; node-postgres gives Buffer. Everything above expects Buffer.
-    parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
-  });
-  const dialect: Dialect = new PGliteDialect(client);
-  const db = new Kysely<DB>({ dialect });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  try {
+    const client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      extensions: { pg_trgm, intarray },
+      // PGlite gives bytea as Uint8Array; node-postgres gives Buffer. Everything above expects Buffer.
+      parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
+    });
+    const dialect: Dialect = new PGliteDialect(client);
+    const db = new Kysely<DB>({ dialect, log: logConfig(options) });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        try {
+          await db.destroy();
+        } finally {
+          await unlock();
+        }
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+/**
+ * PGlite is one process's database: two processes opening one directory corrupt it. Whoever opens
+ * it holds `<dataDir>.lock` (a directory proper-lockfile keeps fresh; a crashed holder's lock goes
+ * stale after LOCK_STALE_MS). The CLI, finding it held, asks the running server instead.
+ */
+const LOCK_STALE_MS = 30_000;
+
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: lockFilePath(dataDir),
+      realpath: false,
+      stale: LOCK_STALE_MS,
+      update: LOCK_STALE_MS / 6,
+      retries: 0,
+      // Someone removed or took our lock: stop rather than risk two writers on one directory.
+      onCompromised: (error) => {
+        throw new Error(`Lost the lock on ${dataDir} (${error.message}); stopping so that no two processes write it`);
+      },
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ELOCKED') throw new DatabaseLockedError(dataDir);
+    throw error;
+  }
+}
+
+export function lockFilePath(dataDir: string): string {
+  return `${dataDir}.lock`;
+}
+
+/** True while a live process holds the embedded database directory. */
+export async function isDataDirLocked(dataDir: string): Promise<boolean> {
+  if (!fs.existsSync(lockFilePath(dataDir))) return false;
+  return lockfile.check(dataDir, { lockfilePath: lockFilePath(dataDir), realpath: false, stale: LOCK_STALE_MS });
+}
+
+function logConfig(options: DatabaseOptions): LogConfig {
+  const onQuery = options.onQuery;
+  return onQuery ? (event) => onQuery(event.query) : [];
 }

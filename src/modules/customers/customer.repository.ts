@@ -68,6 +68,11 @@ export async function insertCustomerIfEmailFree(db: Executor, row: NewCustomerRo
   return inserted !== undefined;
 }
 
+/** Many rows in one statement (imports, benchmarks); fails whole on a duplicate email. */
+export async function insertCustomers(db: Executor, rows: NewCustomerRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('customers').values(rows).execute();
+}
+
 export type CustomerChanges = Partial<
   Pick<
     NewCustomerRow,

@@ -1,0 +1,14 @@
+// npm run bench -- <name> [options]: runs one benchmark. Benchmarks need PostgreSQL
+// (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/paydesk_bench, created if missing).
+const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  search: () => import('./search.bench.js'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name ? benches[name] : undefined;
+if (!load) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]\n`);
+  process.exit(2);
+}
+const bench = await load();
+await bench.run(args);
