@@ -17,7 +17,7 @@ import { decryptContact } from '../src/modules/customers/customer.view.js';
 import { prng, syntheticCustomer } from './dataset.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
-const DATASET_VERSION = 1;
+const DATASET_VERSION = 2; // bump when token derivation changes
 const PAGE = 20;
 
 interface Dataset {

@@ -8,6 +8,7 @@ import type { IndexKeys } from './keyring.js';
  */
 export const TOKEN_BITS = 14;
 const TOKEN_MASK = (1 << TOKEN_BITS) - 1;
+const PREFIX_SPACE = 1 << TOKEN_BITS;
 
 const TAG_TRIGRAM = 1;
 const TAG_PREFIX = 2;
@@ -27,13 +28,23 @@ export interface TokenInputs {
 export function searchTokens(keys: IndexKeys, inputs: TokenInputs): number[] {
   const blocks: Buffer[] = [];
   for (const trigram of inputs.trigrams) blocks.push(encodeBlock(TAG_TRIGRAM, trigram));
-  for (const prefix of inputs.prefixes) blocks.push(encodeBlock(TAG_PREFIX, prefix));
+  let prefixCount = 0;
+  for (const prefix of inputs.prefixes) {
+    blocks.push(encodeBlock(TAG_PREFIX, prefix));
+    prefixCount++;
+  }
   if (blocks.length === 0) return [];
   const cipher = crypto.createCipheriv('aes-256-ecb', keys.searchTokens, null);
   cipher.setAutoPadding(false);
   const out = Buffer.concat([cipher.update(Buffer.concat(blocks)), cipher.final()]);
   const tokens = new Set<number>();
-  for (let offset = 0; offset < out.length; offset += BLOCK) tokens.add(out.readUInt16BE(offset) & TOKEN_MASK);
+  const trigramCount = blocks.length - prefixCount;
+  for (let i = 0; i < blocks.length; i++) {
+    // Prefix tokens get their own value range: a 1–2 character query has a single token, and
+    // sharing a value with a very common trigram would make it match most rows.
+    const space = i < trigramCount ? 0 : PREFIX_SPACE;
+    tokens.add(space | (out.readUInt16BE(i * BLOCK) & TOKEN_MASK));
+  }
   return [...tokens].sort((a, b) => a - b);
 }
 

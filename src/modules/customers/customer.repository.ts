@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
@@ -169,44 +169,4 @@ export async function findCustomersByIndex(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-}
-
-/** Token sets under one index key: a row is a candidate when it holds every token of one set. */
-export interface TokenFilter {
-  indexKeyId: number;
-  tokenSets: number[][];
-}
-
-/**
- * Search candidates, newest first by keyset. `@>` on int4[] is intarray's operator (the extension
- * rebinds it), which the gin__int_ops index serves; see bench/search-plan.txt.
- */
-export async function listSearchCandidates(
-  db: Executor,
-  merchantId: string,
-  filters: TokenFilter[],
-  page: { limit: number; after?: CustomerCursor | undefined; excludeIds: string[] },
-): Promise<CustomerRecord[]> {
-  let query = db
-    .selectFrom('customers')
-    .select(CUSTOMER_COLUMNS)
-    .where('merchant_id', '=', merchantId)
-    .where((eb) =>
-      eb.or(
-        filters.flatMap((filter) =>
-          filter.tokenSets.map((tokens) =>
-            eb.and([
-              eb('index_key_id', '=', filter.indexKeyId),
-              eb('search_tokens', '@>', sql<number[]>`${sql.lit(`{${tokens.join(',')}}`)}::int4[]`),
-            ]),
-          ),
-        ),
-      ),
-    );
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  if (page.excludeIds.length > 0) query = query.where('id', 'not in', page.excludeIds);
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }

@@ -7,12 +7,9 @@ import { getBrand } from '../brands/brand.service.js';
 import { requirePermission } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { normalizeEmail, normalizePhone } from './customer.normalize.js';
-import {
-  findCustomersByIndex,
-  listSearchCandidates,
-  type CustomerRecord,
-  type TokenFilter,
-} from './customer.repository.js';
+import { findCustomersByIndex, type CustomerRecord } from './customer.repository.js';
+import type { TokenFilter } from './customer-search.repository.js';
+import { CandidateScanner } from './customer.search-scan.js';
 import { matchesQuery, parseSearchQuery, queryTokenInputs, searchForms, type SearchQuery } from './customer.search-text.js';
 import { decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
 
@@ -52,35 +49,30 @@ export async function searchCustomers(
     tokenSets: queryTokenInputs(query).map((inputs) => searchTokens(k, inputs)),
   }));
 
-  let cursor = after;
+  const scanner = new CandidateScanner(
+    ctx.db,
+    merchantId,
+    filters,
+    exact.map((row) => row.id),
+    after,
+    query.digits !== null && query.digits.length >= 4 ? 'index' : 'window',
+  );
   let scanned = 0;
-  let exhausted = false;
-  while (data.length <= request.limit && scanned < SCAN_BUDGET) {
-    const batchSize = Math.min(SCAN_BUDGET - scanned, Math.max(50, (request.limit + 1 - data.length) * 2));
-    const batch = await listSearchCandidates(ctx.db, merchantId, filters, {
-      limit: batchSize,
-      after: cursor,
-      excludeIds: exact.map((row) => row.id),
-    });
+  while (data.length <= request.limit && scanned < SCAN_BUDGET && !scanner.exhausted) {
+    const batch = await scanner.next(request.limit + 1 - data.length);
     const batchKeys = await ensureKeys(ctx, keys, batch);
     for (const row of batch) {
       scanned++;
-      cursor = { createdAt: row.created_at, id: row.id };
       const contact = decryptContact(batchKeys, row);
       if (matchesQuery(searchForms(contact, { nationalPhone: hasDigit(query) }), query)) {
         data.push(show(row, contact));
         if (data.length > request.limit) break;
       }
     }
-    if (batch.length < batchSize) {
-      exhausted = data.length <= request.limit;
-      break;
-    }
   }
-
   const page = data.slice(0, request.limit);
-  const hasMore = data.length > request.limit || (!exhausted && scanned >= SCAN_BUDGET);
-  let next = cursor;
+  const hasMore = data.length > request.limit || !scanner.exhausted;
+  let next = scanner.cursor;
   if (data.length > request.limit) {
     // Continue after the last scanned row on this page; exact matches are not part of the scan.
     const exactIds = new Set(exact.map((row) => row.id));

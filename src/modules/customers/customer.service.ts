@@ -21,7 +21,7 @@ import {
 } from './customer.repository.js';
 import { sealContact } from './customer.seal.js';
 import type { CustomerSource } from './customer.table.js';
-import { decryptContact, toCustomerView, type CustomerView, type PlainContact } from './customer.view.js';
+import { decryptContact, toCustomerView, type CustomerFacts, type CustomerView, type PlainContact } from './customer.view.js';
 import { loadCustomerView } from './customer.queries.js';
 
 export interface CustomerInput {
@@ -92,13 +92,8 @@ export async function createCustomer(
   });
 
   if (replayOf) return { customer: await loadCustomerView(ctx, merchantId, replayOf), replayed: true };
-  const created: CustomerRecord = {
-    merchant_id: merchantId,
+  const created: CustomerFacts = {
     id,
-    name_enc: Buffer.alloc(0),
-    email_enc: Buffer.alloc(0),
-    phone_enc: null,
-    data_key_id: keys.activeDataKeyId,
     metadata,
     source: options.source,
     transactions_count: 0,

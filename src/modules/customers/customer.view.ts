@@ -41,7 +41,10 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
   };
 }
 
-export function toCustomerView(row: CustomerRecord, contact: PlainContact, baseCurrency: string): CustomerView {
+/** The columns a view shows besides the decrypted contact. */
+export type CustomerFacts = Omit<CustomerRecord, 'name_enc' | 'email_enc' | 'phone_enc' | 'data_key_id' | 'merchant_id'>;
+
+export function toCustomerView(row: CustomerFacts, contact: PlainContact, baseCurrency: string): CustomerView {
   return {
     id: row.id,
     object: 'customer',
