@@ -1,19 +1,20 @@
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Keyring, KeyringError } from './crypto/keyring.js';
-import { loadMasterKey, masterKeyFingerprint } from './crypto/master-key.js';
+import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
 import { claimMasterFingerprint, listBrandKeys } from './modules/brands/brand.repository.js';
 import { installAuthentication } from './http/auth.js';
 import { installOpenApi } from './http/openapi.js';
-import { installProblemHandlers } from './http/problem.js';
+import { frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { keyRoutes } from './modules/keys/key.routes.js';
 
 export interface Paydesk {
   app: FastifyInstance;
@@ -24,6 +25,17 @@ export interface Paydesk {
 export interface PaydeskOptions {
   /** An already open database (tests); otherwise opened from config. */
   database?: DatabaseHandle;
+  /** How long a key rotation waits out other servers' key caches (tests shorten it). */
+  rotationSettleMs?: number;
+}
+
+/** What the server and the CLI both run on: an open, migrated database and the keys to read it. */
+export interface PaydeskContext {
+  ctx: AppContext;
+  database: DatabaseHandle;
+  /** Where the master key came from (`keys rotate-master` needs to know). */
+  master: MasterKeySource;
+  close(): Promise<void>;
 }
 
 /** The composition root: database, keys, context and HTTP server, built once. */
@@ -39,55 +51,93 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     },
     ajv: { customOptions: { removeAdditional: false } },
     bodyLimit: 1024 * 1024,
+    // Long or odd ids reach the service and get its 404, not a router error.
+    maxParamLength: 1000,
+    frameworkErrors: frameworkProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const database =
-    options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+  const { ctx, close } = await createContext(config, { database: options.database, logger: app.log });
   try {
-    await migrateToLatest(database.db);
-    const master = loadMasterKey(config.masterKey, config.dataDir);
-    if (master.origin !== 'environment') {
-      app.log.warn(
-        { file: master.file },
-        master.origin === 'key-file-created'
-          ? 'Created a master key file; anyone who can read it can decrypt customer data. Set PAYDESK_MASTER_KEY in production.'
-          : 'Using the master key file; set PAYDESK_MASTER_KEY in production.',
-      );
-    }
-    const fingerprint = masterKeyFingerprint(master.key);
-    const expected = await claimMasterFingerprint(database.db, fingerprint);
-    if (expected !== fingerprint) {
-      throw new KeyringError(
-        `The master key (fingerprint ${fingerprint}) is not the one this database was encrypted with (fingerprint ${expected}). ` +
-          'Start with the original PAYDESK_MASTER_KEY or key file.',
-      );
-    }
-    const ctx: AppContext = Object.freeze({
-      config,
-      db: database.db,
-      keyring: new Keyring(master.key, listBrandKeys),
-      logger: app.log,
-      clock: () => new Date(),
-    });
-
     installValidators(app);
     installProblemHandlers(app);
     await installOpenApi(app);
     installAuthentication(app, ctx);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(keyRoutes(ctx, { settleMs: options.rotationSettleMs }), { prefix: '/api/v1' });
 
     return {
       app,
       ctx,
       close: async () => {
         await app.close();
-        await database.close();
+        await close();
       },
     };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Opens (or takes) the database, migrates it and loads the master key, refusing one the database
+ * was not encrypted with. Shared by the server (createPaydesk) and the CLI.
+ */
+export async function createContext(
+  config: Config,
+  options: { database?: DatabaseHandle | undefined; logger: FastifyBaseLogger },
+): Promise<PaydeskContext> {
+  const { logger } = options;
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+  try {
+    await migrateToLatest(database.db);
+    const master = await checkedMasterKey(config, database, logger);
+    const ctx: AppContext = Object.freeze({
+      config,
+      db: database.db,
+      databaseKind: database.kind,
+      keyring: new Keyring(master.key, listBrandKeys, Date.now, (merchantId, error) =>
+        logger.error(
+          { merchantId, reason: error.message },
+          'Brand keys could not be reloaded; serving with the ones already loaded. Restart with the current master key.',
+        ),
+      ),
+      logger,
+      clock: () => new Date(),
+    });
+    return { ctx, database, master, close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+async function checkedMasterKey(config: Config, database: DatabaseHandle, logger: FastifyBaseLogger): Promise<MasterKeySource> {
+  let master = loadMasterKey(config.masterKey, config.dataDir);
+  if (master.origin !== 'environment') {
+    logger.warn(
+      { file: master.file },
+      master.origin === 'key-file-created'
+        ? 'Created a master key file; anyone who can read it can decrypt customer data. Set PAYDESK_MASTER_KEY in production.'
+        : 'Using the master key file; set PAYDESK_MASTER_KEY in production.',
+    );
+  }
+  const fingerprint = masterKeyFingerprint(master.key);
+  const expected = await claimMasterFingerprint(database.db, fingerprint);
+  if (expected === fingerprint) return master;
+  if (master.origin === 'key-file') {
+    const adopted = adoptPendingKeyFile(config.dataDir, expected);
+    if (adopted) {
+      logger.warn({ file: master.file }, 'Finished an interrupted master key rotation: the new key file is now in force.');
+      return { ...master, key: adopted };
+    }
+  }
+  throw new KeyringError(
+    `The master key (fingerprint ${fingerprint}) is not the one this database was encrypted with (fingerprint ${expected}). ` +
+      'Start with the original PAYDESK_MASTER_KEY or key file' +
+      (master.origin === 'environment' ? ' (after `keys rotate-master`, the value that was PAYDESK_NEW_MASTER_KEY).' : '.'),
+  );
 }

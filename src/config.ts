@@ -10,6 +10,8 @@ export interface Config {
   readonly dataDir: string;
   /** Base64 of 32 bytes; undefined means the key file under dataDir. */
   readonly masterKey: Buffer | undefined;
+  /** Base64 of 32 bytes: the key `paydesk keys rotate-master` moves to (PAYDESK_NEW_MASTER_KEY). */
+  readonly newMasterKey: Buffer | undefined;
   readonly demo: boolean;
   /** Fixed API key for the demo brand, for scripts. */
   readonly apiKey: string | undefined;
@@ -45,14 +47,8 @@ export function parseConfig(env: Env = process.env): Config {
     throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
   }
 
-  const masterKeyText = value('PAYDESK_MASTER_KEY');
-  let masterKey: Buffer | undefined;
-  if (masterKeyText !== undefined) {
-    masterKey = Buffer.from(masterKeyText, 'base64');
-    if (masterKey.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(masterKeyText)) {
-      throw new ConfigError('PAYDESK_MASTER_KEY', 'must be 32 bytes in base64 (openssl rand -base64 32)');
-    }
-  }
+  const masterKey = parseKey('PAYDESK_MASTER_KEY', value('PAYDESK_MASTER_KEY'));
+  const newMasterKey = parseKey('PAYDESK_NEW_MASTER_KEY', value('PAYDESK_NEW_MASTER_KEY'));
 
   const demoText = value('PAYDESK_DEMO') ?? '1';
   if (!['0', '1', 'true', 'false'].includes(demoText)) {
@@ -84,9 +80,19 @@ export function parseConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(value('PAYDESK_DATA_DIR') ?? './data'),
     masterKey,
+    newMasterKey,
     demo: demoText === '1' || demoText === 'true',
     apiKey,
     firstBrand: Object.freeze({ name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand', country: brandCountry, currency: brandCurrency }),
     logLevel,
   });
+}
+
+function parseKey(variable: string, text: string | undefined): Buffer | undefined {
+  if (text === undefined) return undefined;
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    throw new ConfigError(variable, 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
 }

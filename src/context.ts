@@ -7,6 +7,8 @@ import type { Keyring } from './crypto/keyring.js';
 export interface AppContext {
   readonly config: Config;
   readonly db: Database;
+  /** Which database db talks to (a test or the CLI may hand one in, whatever the config says). */
+  readonly databaseKind: 'postgres' | 'pglite';
   readonly keyring: Keyring<Executor>;
   readonly logger: FastifyBaseLogger;
   readonly clock: () => Date;

@@ -10,6 +10,9 @@ export type ErrorCode =
   | 'email_taken'
   | 'has_transactions'
   | 'idempotency_key_reused'
+  | 'rotation_in_progress'
+  | 'rotation_not_found'
+  | 'master_key_outdated'
   | 'rate_limited'
   | 'internal';
 

@@ -3,6 +3,8 @@ import { ConfigError, parseConfig } from './config.js';
 import { createPaydesk } from './app.js';
 import { KeyringError } from './crypto/keyring.js';
 import { prepareFirstStart } from './cli/first-start.js';
+import { removeServerAddress, writeServerAddress } from './cli/server-address.js';
+import { DatabaseLockedError } from './db/database.js';
 
 async function main(): Promise<void> {
   const config = parseConfig();
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) paydesk.app.log.error({ err }, 'shutting down after an error');
     else paydesk.app.log.info({ signal }, 'shutting down');
+    if (!config.databaseUrl) removeServerAddress(config.dataDir);
     await paydesk.close();
   });
 
@@ -19,6 +22,8 @@ async function main(): Promise<void> {
   const address = paydesk.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  // With the embedded database, `npm run paydesk -- keys …` asks this server (it holds the database).
+  if (!config.databaseUrl) writeServerAddress(config.dataDir, `http://${localHost(config.host)}:${port}`);
   const lines = [
     '',
     `  Paydesk is running at ${base}  (database: ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
@@ -39,9 +44,20 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
+/** An address a process on this machine reaches the server at. */
+function localHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof KeyringError) {
     process.stderr.write(`Paydesk cannot start: ${error.message}\n`);
+  } else if (error instanceof DatabaseLockedError) {
+    process.stderr.write(
+      `Paydesk cannot start: ${error.message}. Is another server or an \`npm run paydesk\` command running on it? ` +
+        'Stop it, or give this one another PAYDESK_DATA_DIR.\n',
+    );
   } else {
     process.stderr.write(`Paydesk cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

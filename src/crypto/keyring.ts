@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { open, seal } from './aead.js';
+import { masterKeyFingerprint } from './master-key.js';
 
 export type KeyPurpose = 'data' | 'index';
 
@@ -39,17 +40,28 @@ export interface BrandKeys {
 
 export class KeyringError extends Error {}
 
-// Other processes (the rotate command) may add keys; a cached entry is trusted this long.
-const CACHE_TTL_MS = 10_000;
+/**
+ * Other processes (the rotate command, other servers) may add keys; a cached entry is trusted this
+ * long. Key rotation waits longer than this before it retires a key (src/modules/keys).
+ */
+export const KEY_CACHE_TTL_MS = 10_000;
+
+/** Told when a reload failed and the last good keys stay in use (e.g. the master key was rotated). */
+export type KeyReloadFailure = (merchantId: string, error: KeyringError) => void;
 
 export class Keyring<Executor = unknown> {
   private readonly cache = new Map<string, { keys: BrandKeys; loadedAt: number }>();
+  /** Identifies the master key this keyring unwraps with, without revealing it. */
+  readonly masterFingerprint: string;
 
   constructor(
     private readonly masterKey: Buffer,
     private readonly loadKeys: BrandKeyLoader<Executor>,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly onReloadFailure: KeyReloadFailure = () => {},
+  ) {
+    this.masterFingerprint = masterKeyFingerprint(masterKey);
+  }
 
   /** A fresh random key for a brand, wrapped under the master key and bound to brand, id and purpose. */
   newWrappedKey(merchantId: string, keyId: number, purpose: KeyPurpose): Buffer {
@@ -67,11 +79,23 @@ export class Keyring<Executor = unknown> {
    * under; if one is not cached (rotated by another process), the keys are reloaded.
    */
   async forBrand(db: Executor, merchantId: string, needDataKeyIds: Iterable<number> = []): Promise<BrandKeys> {
+    const needed = [...needDataKeyIds];
     const cached = this.cache.get(merchantId);
-    if (cached && this.now() - cached.loadedAt < CACHE_TTL_MS && hasAll(cached.keys, needDataKeyIds)) {
+    if (cached && this.now() - cached.loadedAt < KEY_CACHE_TTL_MS && hasAll(cached.keys, needed)) {
       return cached.keys;
     }
-    const keys = await this.load(db, merchantId);
+    let keys: BrandKeys;
+    try {
+      keys = await this.load(db, merchantId);
+    } catch (error) {
+      // After `keys rotate-master` this process's master key no longer unwraps what the database
+      // holds. Serving on with the keys already unwrapped beats failing every request until the
+      // restart; the next attempt comes one TTL later, so the log is not flooded.
+      if (!(error instanceof KeyringError) || !cached || !hasAll(cached.keys, needed)) throw error;
+      this.onReloadFailure(merchantId, error);
+      cached.loadedAt = this.now();
+      return cached.keys;
+    }
     this.cache.set(merchantId, { keys, loadedAt: this.now() });
     return keys;
   }

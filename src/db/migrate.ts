@@ -1,16 +1,25 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
+import * as auditLog from './migrations/0002-audit-log.js';
+import * as retiredKeyGuard from './migrations/0003-retired-key-guard.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-audit-log': auditLog,
+  '0003-retired-key-guard': retiredKeyGuard,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Database): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its migration table in every schema it can see unless told which one: a
+  // kysely_migration of another schema in the same database (another app, a parallel test file)
+  // would make it skip creating ours. Ours lives in the schema the connection works in.
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  const migrationTableSchema = rows[0]?.schema ?? 'public';
+  const migrator = new Migrator({ db, provider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -2,6 +2,7 @@ import type { BrandKeyTable, BrandTable, KeyringStateTable } from '../modules/br
 import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { CustomerTable } from '../modules/customers/customer.table.js';
 import type { IdempotencyKeyTable } from '../modules/idempotency/idempotency.table.js';
+import type { AuditEventTable } from '../modules/audit/audit.table.js';
 
 export interface DB {
   keyring_state: KeyringStateTable;
@@ -10,4 +11,5 @@ export interface DB {
   api_keys: ApiKeyTable;
   customers: CustomerTable;
   idempotency_keys: IdempotencyKeyTable;
+  audit_events: AuditEventTable;
 }

@@ -14,6 +14,9 @@ const STATUS: Record<ErrorCode, number> = {
   email_taken: 409,
   has_transactions: 409,
   idempotency_key_reused: 422,
+  rotation_in_progress: 409,
+  rotation_not_found: 404,
+  master_key_outdated: 503,
   rate_limited: 429,
   internal: 500,
 };
@@ -29,6 +32,9 @@ const TITLES: Record<ErrorCode, string> = {
   email_taken: 'Email already in use',
   has_transactions: 'Customer has payment history',
   idempotency_key_reused: 'Idempotency-Key reused with other parameters',
+  rotation_in_progress: 'A key rotation is already running',
+  rotation_not_found: 'No key rotation',
+  master_key_outdated: 'This server holds an outdated master key',
   rate_limited: 'Too many requests',
   internal: 'Internal error',
 };
@@ -44,6 +50,12 @@ export const Problem = Type.Object(
   },
   { title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
+
+/** Route response entries for error statuses, documented with their real media type. */
+export function problemResponses<S extends number>(...statuses: S[]) {
+  const response = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } };
+  return Object.fromEntries(statuses.map((status) => [status, response])) as Record<S, typeof response>;
+}
 
 export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
   return { type: `urn:paydesk:problem:${code}`, title: TITLES[code], status: STATUS[code], code, detail, ...extra };
@@ -97,4 +109,9 @@ function toFieldError(e: AjvError, context: string | undefined): FieldError {
 
 function join(...parts: string[]): string {
   return parts.filter(Boolean).join('.').replace(/\.\./g, '.').replace(/^\.|\.$/g, '');
+}
+
+/** Router-level failures (a malformed percent-encoding in the path) as problem documents too. */
+export function frameworkProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendProblem(reply, 'invalid_request', `The request URL cannot be read: ${error.message}`);
 }

@@ -11,9 +11,11 @@ export type Permission =
   | 'customers.reveal'
   | 'customers.create'
   | 'customers.edit'
-  | 'customers.delete';
+  | 'customers.delete'
+  | 'keys.read'
+  | 'keys.rotate';
 
-const ALL: readonly Permission[] = [
+const CUSTOMERS: readonly Permission[] = [
   'customers.read',
   'customers.read_raw_contact',
   'customers.reveal',
@@ -22,10 +24,13 @@ const ALL: readonly Permission[] = [
   'customers.delete',
 ];
 
+// Key status and rotations: brand owners and admins only.
+const KEYS: readonly Permission[] = ['keys.read', 'keys.rotate'];
+
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: ALL,
-  admin: ALL,
-  manager: ALL.filter((p) => p !== 'customers.reveal'),
+  owner: [...CUSTOMERS, ...KEYS],
+  admin: [...CUSTOMERS, ...KEYS],
+  manager: CUSTOMERS.filter((p) => p !== 'customers.reveal'),
   support: ['customers.read', 'customers.reveal', 'customers.create'],
   viewer: ['customers.read'],
   developer: [],

@@ -59,3 +59,23 @@ export async function claimMasterFingerprint(db: Executor, fingerprint: string):
     .execute();
   return (await readMasterFingerprint(db)) ?? fingerprint;
 }
+
+/**
+ * The fingerprint in force, share-locked for the rest of the transaction: whoever wraps a new
+ * brand key holds this, so `keys rotate-master` (which locks it for update) cannot switch the
+ * master key between the check and the insert.
+ */
+export async function lockMasterFingerprint(db: Transaction<DB>): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('keyring_state')
+    .select('master_fingerprint')
+    .where('id', '=', 1)
+    .forShare()
+    .executeTakeFirst();
+  return row?.master_fingerprint;
+}
+
+export async function listBrandIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('brands').select('id').orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}

@@ -1,6 +1,9 @@
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { DB } from '../../db/schema.js';
+import { DomainError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import { insertBrand, insertBrandKey, findBrand } from './brand.repository.js';
+import { insertBrand, insertBrandKey, findBrand, lockMasterFingerprint } from './brand.repository.js';
 import type { BrandRow, BrandSettings } from './brand.table.js';
 
 export interface NewBrand {
@@ -14,6 +17,7 @@ export interface NewBrand {
 export async function createBrand(ctx: AppContext, input: NewBrand): Promise<BrandRow> {
   const id = newId('brd');
   await ctx.db.transaction().execute(async (trx) => {
+    await assertMasterKeyCurrent(ctx, trx);
     await insertBrand(trx, {
       id,
       name: input.name,
@@ -40,4 +44,18 @@ export async function getBrand(ctx: AppContext, merchantId: string): Promise<Bra
   const brand = await findBrand(ctx.db, merchantId);
   if (!brand) throw new Error(`brand ${merchantId} not found`);
   return brand;
+}
+
+/**
+ * Refuses to wrap new brand keys under a master key the database no longer answers to (a server
+ * still running after `keys rotate-master`): such keys would be unreadable after its restart.
+ */
+export async function assertMasterKeyCurrent(ctx: AppContext, trx: Transaction<DB>): Promise<void> {
+  const inForce = await lockMasterFingerprint(trx);
+  if (inForce !== ctx.keyring.masterFingerprint) {
+    throw new DomainError(
+      'master_key_outdated',
+      'The master key was rotated since this process started; restart it with the new master key',
+    );
+  }
 }
