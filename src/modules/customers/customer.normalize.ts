@@ -5,8 +5,17 @@ import { fieldError } from '../../errors.js';
 export const NAME_MAX_LENGTH = 200;
 const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
 
+// Unpaired UTF-16 surrogates cannot be stored as UTF-8 and control characters (NUL above all)
+// are refused by PostgreSQL text and jsonb: both are rejected here rather than failing later.
+const NOT_TEXT = /[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+
+function requireText(value: string, field: string): void {
+  if (NOT_TEXT.test(value)) throw fieldError(field, 'contains a control character or invalid Unicode');
+}
+
 /** Trimmed, inner runs of white space folded, Unicode NFC; 1–200 characters. */
 export function normalizeName(raw: string, field = 'name'): string {
+  requireText(raw, field);
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (name.length === 0) throw fieldError(field, 'must not be empty');
   if ([...name].length > NAME_MAX_LENGTH) throw fieldError(field, `must be at most ${NAME_MAX_LENGTH} characters`);
@@ -15,6 +24,7 @@ export function normalizeName(raw: string, field = 'name'): string {
 
 /** Trimmed and lower-cased, so the blind index (and uniqueness) ignores case. */
 export function normalizeEmail(raw: string, field = 'email'): string {
+  requireText(raw, field);
   const email = raw.trim().toLowerCase();
   if (email.length === 0) throw fieldError(field, 'must not be empty');
   if (email.length > EMAIL_MAX_LENGTH) throw fieldError(field, `must be at most ${EMAIL_MAX_LENGTH} characters`);
@@ -26,6 +36,7 @@ export function normalizeEmail(raw: string, field = 'email'): string {
 
 /** E.164; a number without a country code is read in the brand's country (01700000000 in BD). */
 export function normalizePhone(raw: string, brandCountry: string, field = 'phone'): string {
+  requireText(raw, field);
   const text = raw.trim();
   if (text.length === 0) throw fieldError(field, 'must not be empty; send null to remove the phone');
   if (text.length > 40) throw fieldError(field, 'is too long to be a phone number');
@@ -37,3 +48,12 @@ export function normalizePhone(raw: string, brandCountry: string, field = 'phone
   return parsed.number;
 }
 
+
+/** Metadata keys and values must be storable text (lengths and counts are checked by the schema). */
+export function checkMetadata<T extends Record<string, string | null>>(metadata: T | undefined, field = 'metadata'): T | undefined {
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    requireText(key, `${field}.${key.replace(NOT_TEXT, '?')}`);
+    if (value !== null) requireText(value, `${field}.${key}`);
+  }
+  return metadata;
+}

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
-import { Problem } from '../../http/problem.js';
+import { problemResponses } from '../../http/problem.js';
 import {
   Customer,
   CustomerCreateBody,
@@ -17,8 +17,7 @@ import {
 import { createCustomer, createOrEditCustomer, deleteCustomer, updateCustomer } from './customer.service.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
 
-const problem = Problem;
-const errors = { 401: problem, 403: problem, 404: problem, 409: problem, 422: problem };
+const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Customers'];
 
 export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {

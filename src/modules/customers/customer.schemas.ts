@@ -107,7 +107,7 @@ export type CustomerListQuery = Static<typeof CustomerListQuery>;
 
 export const CustomerStats = Type.Object({ total_customers: Type.Integer() });
 
-export const CustomerIdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+export const CustomerIdParams = Type.Object({ id: Type.String() });
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(

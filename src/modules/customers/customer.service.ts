@@ -9,7 +9,7 @@ import type { Principal } from '../access/principal.js';
 import { getBrand } from '../brands/brand.service.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
 import { customerNotFound, emailTaken, requirePermission } from './customer.access.js';
-import { normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
+import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   deleteCustomer as deleteCustomerRow,
   findCustomer,
@@ -184,11 +184,12 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
   });
 }
 
-function normalizeContact(input: Pick<CustomerInput, 'name' | 'email' | 'phone'>, country: string): PlainContact {
+function normalizeContact(input: CustomerInput | CustomerUpsertInput, country: string): PlainContact {
   const [name, email, phone] = checkFields(
     () => normalizeName(input.name),
     () => normalizeEmail(input.email),
     () => (input.phone == null ? null : normalizePhone(input.phone, country)),
+    () => checkMetadata(input.metadata),
   );
   return { name, email, phone };
 }
@@ -208,6 +209,7 @@ async function applyPatch(
     () => (patch.name === undefined ? undefined : normalizeName(patch.name)),
     () => (patch.email === undefined ? undefined : normalizeEmail(patch.email)),
     () => (patch.phone == null ? patch.phone : normalizePhone(patch.phone, country)),
+    () => checkMetadata(patch.metadata),
   );
   let wantedEmail: string | undefined;
   try {
