@@ -54,7 +54,9 @@ export async function listTokenMatches(
 /**
  * Plan for common terms: walk the `window` newest rows (after the cursor) by the created_at index
  * and keep those holding the tokens. Cost grows with the window, not with the brand. Returns the
- * matches and where the window ended (null when it reached the oldest row).
+ * matches and where the window ends (null when it reaches the oldest row). The window's end is
+ * fixed first and both bounds go into the scan, so rows inserted or deleted meanwhile can neither
+ * repeat a row nor skip one; the inner LIMIT keeps the planner on the index walk.
  */
 export async function listTokenMatchesInWindow(
   db: Executor,
@@ -70,17 +72,14 @@ export async function listTokenMatchesInWindow(
     }
     return query.orderBy('created_at', 'desc').orderBy('id', 'desc');
   };
+  const end = await newest().select(['created_at', 'id']).offset(page.window - 1).limit(1).executeTakeFirst();
+  let window = newest().select([...CUSTOMER_COLUMNS, 'search_tokens', 'index_key_id']);
+  if (end) window = window.where((eb) => eb(eb.refTuple('created_at', 'id'), '>=', eb.tuple(end.created_at, end.id)));
   let matches = db
-    .selectFrom(
-      newest()
-        .select([...CUSTOMER_COLUMNS, 'search_tokens', 'index_key_id'])
-        .limit(page.window)
-        .as('w'),
-    )
+    .selectFrom(window.limit(page.window).as('w'))
     .select(CUSTOMER_COLUMNS)
     .where(tokenCondition(filters));
   if (page.excludeIds.length > 0) matches = matches.where('id', 'not in', page.excludeIds);
   const rows = await matches.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
-  const end = await newest().select(['created_at', 'id']).offset(page.window - 1).limit(1).executeTakeFirst();
   return { rows, windowEnd: end ? { createdAt: end.created_at, id: end.id } : null };
 }

@@ -9,7 +9,27 @@ import type { PlainContact } from './customer.view.js';
 
 /** Lower case without accents: "José" → "jose". */
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      // Greek sigma lower-cases by position (ς at a word's end, σ inside): fold both to σ.
+      .replace(/ς/g, 'σ')
+      // Digits of any script (Bengali ০১৭…) as ASCII, so a phone typed either way matches.
+      .replace(/[^\x00-\x7f]/gu, asciiDigit)
+      .replace(/\s+/gu, ' ')
+      .trim()
+  );
+}
+
+function asciiDigit(char: string): string {
+  if (!/\p{Nd}/u.test(char)) return char;
+  // Unicode decimal digits come in contiguous runs from 0 to 9: the offset in the run is the value.
+  const code = char.codePointAt(0) ?? 0;
+  let start = code;
+  while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+  return String((code - start) % 10);
 }
 
 function digitsOf(text: string): string {

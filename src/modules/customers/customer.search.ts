@@ -11,7 +11,15 @@ import { findCustomersByIndex, type CustomerRecord } from './customer.repository
 import type { TokenFilter } from './customer-search.repository.js';
 import { CandidateScanner } from './customer.search-scan.js';
 import { matchesQuery, parseSearchQuery, queryTokenInputs, searchForms, type SearchQuery } from './customer.search-text.js';
-import { decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
+import {
+  contactAccessOf,
+  decryptContact,
+  toCustomerView,
+  type ContactAccess,
+  type CustomerList,
+  type CustomerView,
+  type PlainContact,
+} from './customer.view.js';
 
 /** Candidates examined per request at most; past it the page ends early with a cursor to go on. */
 const SCAN_BUDGET = 2000;
@@ -24,6 +32,10 @@ const SCAN_START = { createdAt: new Date('9999-12-31T00:00:00Z'), id: `cus_${'z'
  * email/phone matches (by blind index) come first, on the first page; then substring matches,
  * newest first. Tokens only propose candidates: each is decrypted and checked, so a token
  * collision never shows up as a result.
+ *
+ * Roles that see contact data masked search names by fragment, and email and phone only by their
+ * exact full value (the blind index): matching fragments of a masked field would let them read it
+ * a character at a time. README "Roles", SECURITY.md "Masked roles and search".
  */
 export async function searchCustomers(
   ctx: AppContext,
@@ -39,11 +51,16 @@ export async function searchCustomers(
   const brand = await getBrand(ctx, merchantId);
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
   const indexKeys = [keys.index, ...(keys.retiringIndex ? [keys.retiringIndex] : [])];
+  const access = contactAccessOf(principal);
   const show = (row: CustomerRecord, contact = decryptContact(keys, row)): CustomerView =>
-    toCustomerView(row, contact, brand.base_currency);
+    toCustomerView(row, contact, brand.base_currency, access);
 
-  const exact = await findExactMatches(ctx, merchantId, request.q, brand.country, indexKeys, request.limit);
+  const exact = await findExactMatches(ctx, merchantId, request.q, query, brand.country, indexKeys, request.limit);
   const data: CustomerView[] = after ? [] : exact.map((row) => show(row));
+  if (access === 'masked' && !canMatchName(query)) {
+    // Email- or phone-shaped: for a masked role only the exact lookup above answers it.
+    return { object: 'list', data: data.slice(0, request.limit), has_more: false, next_cursor: null };
+  }
   const filters: TokenFilter[] = indexKeys.map((k) => ({
     indexKeyId: k.keyId,
     tokenSets: queryTokenInputs(query).map((inputs) => searchTokens(k, inputs)),
@@ -64,7 +81,7 @@ export async function searchCustomers(
     for (const row of batch) {
       scanned++;
       const contact = decryptContact(batchKeys, row);
-      if (matchesQuery(searchForms(contact, { nationalPhone: hasDigit(query) }), query)) {
+      if (matchesQuery(searchForms(searchable(contact, access), { nationalPhone: hasDigit(query) }), query)) {
         data.push(show(row, contact));
         if (data.length > request.limit) break;
       }
@@ -87,13 +104,15 @@ async function findExactMatches(
   ctx: AppContext,
   merchantId: string,
   rawQuery: string,
+  query: SearchQuery,
   country: string,
   indexKeys: IndexKeys[],
   limit: number,
 ): Promise<CustomerRecord[]> {
   const email = attempt(() => normalizeEmail(rawQuery));
   if (email) return findCustomersByIndex(ctx.db, merchantId, 'email_bidx', indexKeys.map((k) => emailBlindIndex(k, email)), 1);
-  const phone = /\d{6,}/.test(rawQuery.replace(/\D/g, '')) ? attempt(() => normalizePhone(rawQuery, country)) : undefined;
+  // Only a query written purely as a phone number: a lenient parse would pull one out of "call 017…".
+  const phone = query.digits !== null && query.digits.length >= 6 ? attempt(() => normalizePhone(rawQuery, country)) : undefined;
   if (phone) return findCustomersByIndex(ctx.db, merchantId, 'phone_bidx', indexKeys.map((k) => phoneBlindIndex(k, phone)), limit);
   return [];
 }
@@ -102,6 +121,16 @@ async function ensureKeys(ctx: AppContext, keys: BrandKeys, rows: CustomerRecord
   return rows.every((row) => keys.dataKeys.has(row.data_key_id))
     ? keys
     : ctx.keyring.forBrand(ctx.db, keys.merchantId, rows.map((row) => row.data_key_id));
+}
+
+/** What a fragment may match: everything for raw roles, the name only for masked ones. */
+function searchable(contact: PlainContact, access: ContactAccess): PlainContact {
+  return access === 'raw' ? contact : { name: contact.name, email: '', phone: null };
+}
+
+/** Whether a masked role's query is worth a name scan: not a phone number, not an email. */
+function canMatchName(query: SearchQuery): boolean {
+  return query.digits === null && !query.text.includes('@');
 }
 
 function hasDigit(query: SearchQuery): boolean {
