@@ -18,6 +18,8 @@ export interface Config {
   /** The brand created on first start of an empty database. */
   readonly firstBrand: { readonly name: string; readonly country: string; readonly currency: string };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** PAYDESK_ADMIN_EMAIL / PAYDESK_ADMIN_PASSWORD: the owner staff account of the first brand. */
+  readonly admin: { readonly email: string | undefined; readonly password: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,16 @@ export function parseConfig(env: Env = process.env): Config {
     throw new ConfigError('PAYDESK_API_KEY', 'must look like pdk_ followed by at least 16 letters, digits, _ or -');
   }
 
+  const adminEmail = value('PAYDESK_ADMIN_EMAIL')?.toLowerCase();
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError('PAYDESK_ADMIN_EMAIL', 'must be an email address');
+  }
+  // Not trimmed: a password is taken exactly as given (value() trims, so read the raw variable).
+  const adminPassword = env.PAYDESK_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && [...adminPassword].length < 12) {
+    throw new ConfigError('PAYDESK_ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+
   const logLevel = (value('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -85,6 +97,7 @@ export function parseConfig(env: Env = process.env): Config {
     apiKey,
     firstBrand: Object.freeze({ name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand', country: brandCountry, currency: brandCurrency }),
     logLevel,
+    admin: Object.freeze({ email: adminEmail, password: adminPassword }),
   });
 }
 

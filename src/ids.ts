@@ -1,6 +1,6 @@
 import { uuidv7obj } from 'uuidv7';
 
-export type IdPrefix = 'cus' | 'brd' | 'key' | 'txn' | 'inv' | 'plink' | 'cs' | 'aud' | 'rot';
+export type IdPrefix = 'cus' | 'brd' | 'key' | 'txn' | 'inv' | 'plink' | 'cs' | 'aud' | 'rot' | 'stf' | 'ses';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

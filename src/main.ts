@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, parseConfig } from './config.js';
 import { createPaydesk } from './app.js';
 import { KeyringError } from './crypto/keyring.js';
-import { prepareFirstStart } from './cli/first-start.js';
+import { ensureConfiguredAdmin, prepareFirstStart, type AdminAccountReport } from './cli/first-start.js';
 import { removeServerAddress, writeServerAddress } from './cli/server-address.js';
 import { DatabaseLockedError } from './db/database.js';
 
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const config = parseConfig();
   const paydesk = await createPaydesk(config);
   const firstStart = await prepareFirstStart(paydesk.ctx);
+  const admin = firstStart?.admin ?? (await ensureConfiguredAdmin(paydesk.ctx));
 
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) paydesk.app.log.error({ err }, 'shutting down after an error');
@@ -41,7 +42,23 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (admin) lines.push(...adminLines(admin, base));
   process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+/** How to sign in to the dashboard as the owner; a password Paydesk chose is shown this once. */
+function adminLines(admin: AdminAccountReport, base: string): string[] {
+  if (!admin.newPassword) {
+    return [`  Staff sign-in (owner): ${admin.email}${admin.passwordReset ? ' (password set from PAYDESK_ADMIN_PASSWORD; its sessions were signed out)' : ''}`];
+  }
+  return [
+    `  Staff sign-in (owner of this brand), password shown only this once:`,
+    ``,
+    `      email:    ${admin.email}`,
+    `      password: ${admin.newPassword}`,
+    ``,
+    `  Sign in: curl -c cookies.txt -H 'Content-Type: application/json' -d '{"email":"${admin.email}","password":"…"}' ${base}/api/v1/session`,
+  ];
 }
 
 /** An address a process on this machine reaches the server at. */

@@ -4,6 +4,7 @@ import { countBrands, firstBrand } from '../modules/brands/brand.repository.js';
 import { createBrand } from '../modules/brands/brand.service.js';
 import { createApiKey, ensureApiKey } from '../modules/api-keys/api-key.service.js';
 import { createCustomer } from '../modules/customers/customer.service.js';
+import { ensureOwnerAccount } from '../modules/staff/staff.service.js';
 
 const DEMO_CUSTOMERS = [
   { name: 'Ayesha Rahman', email: 'ayesha.rahman@example.com', phone: '01711000111' },
@@ -20,7 +21,20 @@ export interface FirstStartReport {
   /** Present only when this start created the key: it is shown once and never stored in clear. */
   newApiKey?: string;
   demoCustomers: number;
+  /** The owner's staff account (dashboard sign-in). */
+  admin: AdminAccountReport;
 }
+
+export interface AdminAccountReport {
+  email: string;
+  /** Present only when Paydesk chose the password: shown once, stored only as an argon2id hash. */
+  newPassword?: string;
+  /** True when PAYDESK_ADMIN_PASSWORD replaced the stored password (its sessions were signed out). */
+  passwordReset: boolean;
+}
+
+/** The email of the first owner when PAYDESK_ADMIN_EMAIL is not set (.example never delivers mail). */
+export const DEFAULT_ADMIN_EMAIL = 'owner@paydesk.example';
 
 /**
  * On an empty database: the first brand, its owner API key and (unless PAYDESK_DEMO=0) a few demo
@@ -54,10 +68,34 @@ export async function prepareFirstStart(ctx: AppContext): Promise<FirstStartRepo
       demoCustomers++;
     }
   }
+  const admin = await ownerAccount(ctx, brand.id);
   return {
     brandId: brand.id,
     brandName: brand.name,
     ...(config.apiKey ? {} : { newApiKey: key.token }),
     demoCustomers,
+    admin,
+  };
+}
+
+/**
+ * A later start with PAYDESK_ADMIN_EMAIL or PAYDESK_ADMIN_PASSWORD set: that account exists and owns
+ * the first brand, with that password when one is set (the way to reset a lost owner password).
+ * Undefined when neither is set or there is no brand yet.
+ */
+export async function ensureConfiguredAdmin(ctx: AppContext): Promise<AdminAccountReport | undefined> {
+  const { admin } = ctx.config;
+  if (admin.email === undefined && admin.password === undefined) return undefined;
+  const brand = await firstBrand(ctx.db);
+  return brand ? ownerAccount(ctx, brand.id) : undefined;
+}
+
+async function ownerAccount(ctx: AppContext, merchantId: string): Promise<AdminAccountReport> {
+  const email = ctx.config.admin.email ?? DEFAULT_ADMIN_EMAIL;
+  const result = await ensureOwnerAccount(ctx, { merchantId, email, name: 'Owner', password: ctx.config.admin.password });
+  return {
+    email,
+    passwordReset: result.passwordReset,
+    ...(result.generatedPassword ? { newPassword: result.generatedPassword } : {}),
   };
 }

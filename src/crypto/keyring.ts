@@ -100,6 +100,15 @@ export class Keyring<Executor = unknown> {
     return keys;
   }
 
+  /**
+   * A key for a system-wide purpose (e.g. the keyed hash of unknown sign-in emails in the audit log),
+   * derived from the master key. It changes when the master key is rotated, so use it only where that
+   * is harmless: never to encrypt or index anything that must stay readable.
+   */
+  systemSubkey(label: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.masterKey, Buffer.alloc(0), `paydesk:system:${label}`, 32));
+  }
+
   forget(merchantId: string): void {
     this.cache.delete(merchantId);
   }

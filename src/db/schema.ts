@@ -3,6 +3,7 @@ import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { CustomerTable } from '../modules/customers/customer.table.js';
 import type { IdempotencyKeyTable } from '../modules/idempotency/idempotency.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
+import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
   keyring_state: KeyringStateTable;
@@ -12,4 +13,7 @@ export interface DB {
   customers: CustomerTable;
   idempotency_keys: IdempotencyKeyTable;
   audit_events: AuditEventTable;
+  staff: StaffTable;
+  staff_memberships: StaffMembershipTable;
+  staff_sessions: StaffSessionTable;
 }

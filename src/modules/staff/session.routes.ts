@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { sessionOf } from '../../http/auth.js';
+import { problemResponses } from '../../http/problem.js';
+import { DomainError } from '../../errors.js';
+import { changePassword, describeSession, signIn, signOut, switchActiveBrand } from './session.service.js';
+import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './session.tokens.js';
+import { SignInThrottle } from './sign-in-throttle.js';
+import { ActiveBrandBody, PasswordChangeBody, SessionView, SignInBody } from './staff.schemas.js';
+
+const errors = problemResponses(400, 401, 403, 404, 422, 429);
+const tags = ['Session'];
+
+/** Staff sign-in with an HTTP-only session cookie; the session's active brand makes the principal. */
+export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const throttle = new SignInThrottle(ctx.clock);
+
+    app.post(
+      '/session',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Sign in',
+          description:
+            'Sets the HTTP-only `paydesk_session` cookie and answers the session, with the `csrf_token` to send as ' +
+            '`X-CSRF-Token` on every state-changing request made with the cookie. Five failures per email (twenty per ' +
+            'address) within 15 minutes answer 429 `rate_limited` with Retry-After.',
+          security: [],
+          body: SignInBody,
+          response: { 200: SessionView, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const signedIn = await withRetryAfter(reply, signIn(ctx, throttle, request.body, request.ip));
+        reply.setCookie(SESSION_COOKIE, signedIn.token, { ...cookieOptions(request), maxAge: SESSION_ABSOLUTE_MS / 1000 });
+        return signedIn.view;
+      },
+    );
+
+    app.get(
+      '/session',
+      { schema: { tags, summary: 'The signed-in staff member, their brands and the CSRF token', response: { 200: SessionView, ...errors } } },
+      async (request) => describeSession(ctx, sessionOf(request)),
+    );
+
+    app.delete(
+      '/session',
+      { schema: { tags, summary: 'Sign out', response: { 204: { type: 'null', description: 'Signed out' }, ...errors } } },
+      async (request, reply) => {
+        await signOut(ctx, sessionOf(request), request.ip);
+        return reply.clearCookie(SESSION_COOKIE, cookieOptions(request)).code(204).send();
+      },
+    );
+
+    app.post(
+      '/session/active-brand',
+      {
+        schema: {
+          tags,
+          summary: 'Switch the active brand',
+          description: 'Every later call of this session acts on that brand, with the role held there. A brand you are not in answers 404.',
+          body: ActiveBrandBody,
+          response: { 200: SessionView, ...errors },
+        },
+      },
+      async (request) => switchActiveBrand(ctx, sessionOf(request), request.body.brand_id),
+    );
+
+    app.post(
+      '/session/password',
+      {
+        schema: {
+          tags,
+          summary: 'Change your password',
+          description: 'Needs the current password; the new one has at least 12 characters. Every other session of yours is signed out.',
+          body: PasswordChangeBody,
+          response: { 204: { type: 'null', description: 'Changed' }, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await withRetryAfter(reply, changePassword(ctx, throttle, sessionOf(request), request.body, request.ip));
+        return reply.code(204).send();
+      },
+    );
+  };
+}
+
+/** Secure whenever the browser reached us over https (directly, or through a proxy that says so). */
+export function cookieOptions(request: FastifyRequest) {
+  const https = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: https };
+}
+
+async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'rate_limited') reply.header('retry-after', String(error.extra.retry_after));
+    throw error;
+  }
+}

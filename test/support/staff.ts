@@ -1,0 +1,92 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { Role } from '../../src/modules/access/permissions.js';
+import type { TestBrand, TestPaydesk } from './harness.js';
+
+/* Staff accounts and cookie sessions for tests (src/modules/staff). */
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  password: string;
+}
+
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+  body: SessionJson;
+}
+
+export interface SessionJson {
+  object: 'session';
+  staff: { id: string; email: string; name: string };
+  brands: { id: string; name: string; role: Role }[];
+  active_brand_id: string | null;
+  csrf_token: string;
+}
+
+let counter = 0;
+
+/** Adds a new staff member to the brand through the API, with the brand's owner key. */
+export async function newStaff(paydesk: TestPaydesk, brand: TestBrand, role: Role, overrides: Partial<TestStaff> = {}): Promise<TestStaff> {
+  counter++;
+  const email = overrides.email ?? `staff.${Date.now().toString(36)}${counter}@example.com`;
+  const password = overrides.password ?? `correct horse ${counter} battery`;
+  const response = await paydesk.request(brand.token, {
+    method: 'POST',
+    url: '/api/v1/staff',
+    payload: { email, name: `Staff ${counter}`, role, password },
+  });
+  if (response.statusCode !== 201) throw new Error(`newStaff answered ${response.statusCode}: ${response.body}`);
+  return { id: response.json<{ id: string }>().id, email, password };
+}
+
+export function signInRequest(paydesk: TestPaydesk, email: string, password: string, remoteAddress = '127.0.0.1') {
+  return paydesk.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
+}
+
+export function sessionCookieOf(response: LightMyRequestResponse) {
+  return response.cookies.find((c) => c.name === 'paydesk_session');
+}
+
+export async function signIn(paydesk: TestPaydesk, staff: Pick<TestStaff, 'email' | 'password'>, remoteAddress?: string): Promise<TestSession> {
+  const response = await signInRequest(paydesk, staff.email, staff.password, remoteAddress);
+  if (response.statusCode !== 200) throw new Error(`sign-in answered ${response.statusCode}: ${response.body}`);
+  const cookie = sessionCookieOf(response);
+  if (!cookie) throw new Error('sign-in set no session cookie');
+  const body = response.json<SessionJson>();
+  return { cookie: cookie.value, csrf: body.csrf_token, body };
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A request with the session cookie; the CSRF header is sent unless csrf is false (or another value is given). */
+export function asStaff(paydesk: TestPaydesk, session: Pick<TestSession, 'cookie' | 'csrf'>) {
+  return (method: Method, url: string, payload?: Record<string, unknown>, options: { csrf?: string | false } = {}) => {
+    const headers: Record<string, string> = {};
+    const csrf = options.csrf === undefined ? session.csrf : options.csrf;
+    if (csrf !== false) headers['x-csrf-token'] = csrf;
+    return paydesk.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      cookies: { paydesk_session: session.cookie },
+      headers,
+      ...(payload ? { payload } : {}),
+    });
+  };
+}
+
+export async function staffAudit(paydesk: TestPaydesk, merchantId: string) {
+  return (await paydesk.rawQuery(
+    `SELECT actor_type, actor_id, action, target_type, target_id, host(ip) AS ip, details
+       FROM audit_events WHERE merchant_id = $1 AND action LIKE 'staff.%' ORDER BY id`,
+    [merchantId],
+  )) as Array<{
+    actor_type: string;
+    actor_id: string;
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    ip: string | null;
+    details: Record<string, unknown>;
+  }>;
+}
