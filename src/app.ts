@@ -8,13 +8,18 @@ import { migrateToLatest } from './db/migrate.js';
 import { Keyring, KeyringError } from './crypto/keyring.js';
 import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
 import { claimMasterFingerprint, listBrandKeys } from './modules/brands/brand.repository.js';
+import fastifyCookie from '@fastify/cookie';
 import { installAuthentication } from './http/auth.js';
 import { installOpenApi } from './http/openapi.js';
-import { frameworkProblem, installProblemHandlers } from './http/problem.js';
+import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
+import { apiKeyRoutes } from './modules/api-keys/api-key.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { keyRoutes } from './modules/keys/key.routes.js';
+import { sessionRoutes } from './modules/staff/session.routes.js';
+import { staffRoutes } from './modules/staff/staff.routes.js';
 
 export interface Paydesk {
   app: FastifyInstance;
@@ -52,8 +57,9 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     ajv: { customOptions: { removeAdditional: false } },
     bodyLimit: 1024 * 1024,
     // Long or odd ids reach the service and get its 404, not a router error.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { ctx, close } = await createContext(config, { database: options.database, logger: app.log });
@@ -61,10 +67,16 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     installValidators(app);
     installProblemHandlers(app);
     await installOpenApi(app);
+    // Before authentication: its onRequest hook parses the session cookie.
+    await app.register(fastifyCookie);
     installAuthentication(app, ctx);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
     await app.register(keyRoutes(ctx, { settleMs: options.rotationSettleMs }), { prefix: '/api/v1' });
+    await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(apiKeyRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
 
     return {
       app,

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'customer_not_found'
+  | 'api_key_not_found'
   | 'email_taken'
   | 'has_transactions'
   | 'idempotency_key_reused'
@@ -14,6 +15,13 @@ export type ErrorCode =
   | 'rotation_not_found'
   | 'master_key_outdated'
   | 'rate_limited'
+  | 'invalid_credentials'
+  | 'session_expired'
+  | 'csrf_failed'
+  | 'brand_not_found'
+  | 'staff_not_found'
+  | 'staff_exists'
+  | 'owner_required'
   | 'internal';
 
 export interface FieldError {

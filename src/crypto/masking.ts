@@ -1,3 +1,5 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 /**
  * Masked contact data for roles that may not see it raw. Computed on the server: a masked role's
  * response never carries the raw value.
@@ -18,4 +20,9 @@ export function maskPhone(e164: string, countryCallingCode: string): string {
   const national = digits.startsWith(countryCallingCode) ? digits.slice(countryCallingCode.length) : digits;
   const kept = national.slice(-3);
   return `+${countryCallingCode}${DOT.repeat(Math.max(0, national.length - kept.length))}${kept}`;
+}
+
+/** maskPhone with the country calling code read from the number itself. */
+export function maskE164(e164: string): string {
+  return maskPhone(e164, parsePhoneNumberFromString(e164)?.countryCallingCode ?? '');
 }

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   customer_not_found: 404,
+  api_key_not_found: 404,
   email_taken: 409,
   has_transactions: 409,
   idempotency_key_reused: 422,
@@ -18,6 +19,13 @@ const STATUS: Record<ErrorCode, number> = {
   rotation_not_found: 404,
   master_key_outdated: 503,
   rate_limited: 429,
+  invalid_credentials: 401,
+  session_expired: 401,
+  csrf_failed: 403,
+  brand_not_found: 404,
+  staff_not_found: 404,
+  staff_exists: 409,
+  owner_required: 409,
   internal: 500,
 };
 
@@ -29,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   forbidden: 'Not allowed for this role',
   not_found: 'Not found',
   customer_not_found: 'Customer not found',
+  api_key_not_found: 'API key not found',
   email_taken: 'Email already in use',
   has_transactions: 'Customer has payment history',
   idempotency_key_reused: 'Idempotency-Key reused with other parameters',
@@ -36,6 +45,13 @@ const TITLES: Record<ErrorCode, string> = {
   rotation_not_found: 'No key rotation',
   master_key_outdated: 'This server holds an outdated master key',
   rate_limited: 'Too many requests',
+  invalid_credentials: 'Wrong email or password',
+  session_expired: 'Session expired',
+  csrf_failed: 'CSRF token missing or wrong',
+  brand_not_found: 'Brand not found',
+  staff_not_found: 'Staff member not found',
+  staff_exists: 'Already a member of this brand',
+  owner_required: 'A brand needs an owner',
   internal: 'Internal error',
 };
 
@@ -114,4 +130,14 @@ function join(...parts: string[]): string {
 /** Router-level failures (a malformed percent-encoding in the path) as problem documents too. */
 export function frameworkProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void sendProblem(reply, 'invalid_request', `The request URL cannot be read: ${error.message}`);
+}
+
+/** Requests Node's HTTP parser rejects (raw non-ASCII in the URL, bad headers) get a problem too. */
+export function clientErrorProblem(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) return;
+  const body = JSON.stringify(problemBody('invalid_request', 'The request is not valid HTTP (percent-encode non-ASCII characters in the URL)'));
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  void error;
 }

@@ -9,6 +9,8 @@ export interface CustomerJson {
   name: string;
   email: string;
   phone: string | null;
+  /** True when email and phone are masked for the caller's role. */
+  contact_masked: boolean;
   metadata: Record<string, string>;
   source: string;
   transactions_count: number;

@@ -13,7 +13,11 @@ export type Permission =
   | 'customers.edit'
   | 'customers.delete'
   | 'keys.read'
-  | 'keys.rotate';
+  | 'keys.rotate'
+  | 'api_keys.manage'
+  | 'audit.read'
+  | 'staff.read'
+  | 'staff.manage';
 
 const CUSTOMERS: readonly Permission[] = [
   'customers.read',
@@ -27,13 +31,21 @@ const CUSTOMERS: readonly Permission[] = [
 // Key status and rotations: brand owners and admins only.
 const KEYS: readonly Permission[] = ['keys.read', 'keys.rotate'];
 
+// Staff accounts of the brand (src/modules/staff): list, add, change roles, remove.
+const STAFF: readonly Permission[] = ['staff.read', 'staff.manage'];
+
+// Roles without customers.read_raw_contact see email and phone masked (customer.view.ts).
+// README "Roles" documents this table; keep the two in step.
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: [...CUSTOMERS, ...KEYS],
-  admin: [...CUSTOMERS, ...KEYS],
+  owner: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF],
+  admin: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF],
+  // Sees contact data raw, so it has nothing to reveal.
   manager: CUSTOMERS.filter((p) => p !== 'customers.reveal'),
+  // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
   support: ['customers.read', 'customers.reveal', 'customers.create'],
   viewer: ['customers.read'],
-  developer: [],
+  // Integrations: API keys only, no customer data at all.
+  developer: ['api_keys.manage'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

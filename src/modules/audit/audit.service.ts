@@ -16,11 +16,24 @@ export interface AuditActor {
  * Actions recorded so far; a closed list so GET /api/v1/audit can document and filter them.
  * Add new ones here (reveals, deletions, exports, role changes come with their features).
  */
-export type AuditAction =
-  | 'keys.rotation_started'
-  | 'keys.rotation_stopped'
-  | 'keys.key_retired'
-  | 'keys.master_rotated';
+export const AUDIT_ACTIONS = [
+  'keys.rotation_started',
+  'keys.rotation_stopped',
+  'keys.key_retired',
+  'keys.master_rotated',
+  'customer.reveal',
+  'customer.delete',
+  'api_key.create',
+  'api_key.revoke',
+  'staff.sign_in',
+  'staff.sign_in_failed',
+  'staff.sign_out',
+  'staff.password_change',
+  'staff.add',
+  'staff.role_change',
+  'staff.remove',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEvent {
   merchantId: string;

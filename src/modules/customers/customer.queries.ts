@@ -6,14 +6,13 @@ import { customerNotFound, requirePermission } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
-import { decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
-
+import { contactAccessOf, decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
 
 /** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
 export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
   requirePermission(principal, 'customers.read');
   if (!isId('cus', id)) throw customerNotFound(id);
-  return loadCustomerView(ctx, principal.merchantId, id);
+  return loadCustomerView(ctx, principal, id);
 }
 
 /** GET /customers: newest first, keyset-paginated; with q, a search (customer.search.ts). */
@@ -31,9 +30,10 @@ export async function listCustomers(
   const pageRows = rows.slice(0, page.limit);
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId, pageRows.map((r) => r.data_key_id));
   const last = pageRows.at(-1);
+  const access = contactAccessOf(principal);
   return {
     object: 'list',
-    data: pageRows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency)),
+    data: pageRows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access)),
     has_more: rows.length > page.limit,
     next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
   };
@@ -45,10 +45,12 @@ export async function customerStats(ctx: AppContext, principal: Principal): Prom
   return { total_customers: await countCustomers(ctx.db, principal.merchantId) };
 }
 
-export async function loadCustomerView(ctx: AppContext, merchantId: string, id: string): Promise<CustomerView> {
+/** One customer as this caller may see it (masked or raw). */
+export async function loadCustomerView(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
+  const { merchantId } = principal;
   const row = await findCustomer(ctx.db, merchantId, id);
   if (!row) throw customerNotFound(id);
   const brand = await getBrand(ctx, merchantId);
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]);
-  return toCustomerView(row, decryptContact(keys, row), brand.base_currency);
+  return toCustomerView(row, decryptContact(keys, row), brand.base_currency, contactAccessOf(principal));
 }

@@ -41,6 +41,7 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
         name: 'Ayesha Rahman',
         email: 'ayesha.rahman@example.com',
         phone: '+8801700000000',
+        contact_masked: false,
         metadata: { order: '1042', channel: 'facebook' },
         source: 'api',
         transactions_count: 0,

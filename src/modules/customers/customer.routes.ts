@@ -5,10 +5,12 @@ import { principalOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   Customer,
+  CustomerContact,
   CustomerCreateBody,
   CustomerIdParams,
   CustomerList,
   CustomerListQuery,
+  CustomerRevealBody,
   CustomerStats,
   CustomerUpdateBody,
   CustomerUpsertBody,
@@ -16,6 +18,7 @@ import {
 } from './customer.schemas.js';
 import { createCustomer, createOrEditCustomer, deleteCustomer, updateCustomer } from './customer.service.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
+import { revealCustomerContact } from './customer.reveal.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Customers'];
@@ -102,6 +105,24 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => updateCustomer(ctx, principalOf(request), request.params.id, request.body),
     );
 
+    app.post(
+      '/customers/:id/reveal',
+      {
+        schema: {
+          tags,
+          summary: "Reveal a customer's email and phone",
+          description:
+            'For roles that see contact data masked (support; owners and admins may too). The reason is required and ' +
+            'recorded in the audit log with who, when and from which address.',
+          params: CustomerIdParams,
+          body: CustomerRevealBody,
+          response: { 200: CustomerContact, ...errors },
+        },
+      },
+      async (request) =>
+        revealCustomerContact(ctx, principalOf(request), request.params.id, { reason: request.body.reason, ip: request.ip }),
+    );
+
     app.delete(
       '/customers/:id',
       {
@@ -114,7 +135,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await deleteCustomer(ctx, principalOf(request), request.params.id);
+        await deleteCustomer(ctx, principalOf(request), request.params.id, request.ip);
         return reply.code(204).send(null);
       },
     );

@@ -68,8 +68,11 @@ export const Customer = Type.Object(
     id: Type.String({ examples: ['cus_06f9h2k1m3n4p5q6r7s8t9v0wx'] }),
     object: Type.Literal('customer'),
     name: Type.String(),
-    email: Type.String(),
-    phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164' }),
+    email: Type.String({ description: 'Masked (`j•••@example.com`) when contact_masked is true' }),
+    phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164; masked (`+880•••••••000`) when contact_masked is true' }),
+    contact_masked: Type.Boolean({
+      description: "True when the caller's role sees email and phone masked; POST /customers/{id}/reveal shows them",
+    }),
     metadata: Type.Record(Type.String(), Type.String()),
     source: Type.String({ description: 'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import' }),
     transactions_count: Type.Integer(),
@@ -119,3 +122,24 @@ export const IdempotencyHeaders = Type.Object({
     }),
   ),
 });
+
+export const CustomerRevealBody = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 3,
+      maxLength: 500,
+      description: 'Why you need the contact data (kept in the audit log; email addresses and phone numbers in it are masked)',
+      examples: ['Customer called about a failed payment, ticket 4711'],
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CustomerRevealBody = Static<typeof CustomerRevealBody>;
+
+export const CustomerContact = Type.Object(
+  {
+    email: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164' }),
+  },
+  { title: 'CustomerContact' },
+);

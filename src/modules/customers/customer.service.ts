@@ -6,6 +6,7 @@ import { checkFields, DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { emailBlindIndexes } from '../../crypto/blind-index.js';
 import type { Principal } from '../access/principal.js';
+import { actorOf, recordAudit } from '../audit/audit.service.js';
 import { getBrand } from '../brands/brand.service.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
 import { customerNotFound, emailTaken, requirePermission } from './customer.access.js';
@@ -21,7 +22,7 @@ import {
 } from './customer.repository.js';
 import { sealContact } from './customer.seal.js';
 import type { CustomerSource } from './customer.table.js';
-import { decryptContact, toCustomerView, type CustomerFacts, type CustomerView, type PlainContact } from './customer.view.js';
+import { contactAccessOf, decryptContact, toCustomerView, type CustomerFacts, type CustomerView, type PlainContact } from './customer.view.js';
 import { loadCustomerView } from './customer.queries.js';
 
 export interface CustomerInput {
@@ -91,7 +92,7 @@ export async function createCustomer(
     return undefined;
   });
 
-  if (replayOf) return { customer: await loadCustomerView(ctx, merchantId, replayOf), replayed: true };
+  if (replayOf) return { customer: await loadCustomerView(ctx, principal, replayOf), replayed: true };
   const created: CustomerFacts = {
     id,
     metadata,
@@ -102,7 +103,7 @@ export async function createCustomer(
     created_at: now,
     updated_at: now,
   };
-  return { customer: toCustomerView(created, contact, brand.base_currency), replayed: false };
+  return { customer: toCustomerView(created, contact, brand.base_currency, contactAccessOf(principal)), replayed: false };
 }
 
 /**
@@ -130,7 +131,7 @@ export async function createOrEditCustomer(
       if (input.phone !== undefined) patch.phone = contact.phone;
       if (input.metadata !== undefined) patch.metadata = input.metadata;
       const updated = await applyPatch(ctx, merchantId, existingId, patch, brand.country);
-      if (updated) return { customer: await loadCustomerView(ctx, merchantId, existingId), created: false };
+      if (updated) return { customer: await loadCustomerView(ctx, principal, existingId), created: false };
       continue; // deleted meanwhile: try to create again
     }
     const id = newId('cus');
@@ -144,7 +145,7 @@ export async function createOrEditCustomer(
       created_at: now,
       updated_at: now,
     });
-    if (inserted) return { customer: await loadCustomerView(ctx, merchantId, id), created: true };
+    if (inserted) return { customer: await loadCustomerView(ctx, principal, id), created: true };
   }
   throw new Error('CreateOrEdit did not settle after 5 attempts');
 }
@@ -162,11 +163,14 @@ export async function updateCustomer(
   const brand = await getBrand(ctx, merchantId);
   const updated = await applyPatch(ctx, merchantId, id, patch, brand.country);
   if (!updated) throw customerNotFound(id);
-  return loadCustomerView(ctx, merchantId, id);
+  return loadCustomerView(ctx, principal, id);
 }
 
-/** DELETE /customers/{id}: refused while any payment or invoice points at the customer. */
-export async function deleteCustomer(ctx: AppContext, principal: Principal, id: string): Promise<void> {
+/**
+ * DELETE /customers/{id}: refused while any payment or invoice points at the customer. Audited in
+ * the same transaction, so there is no deletion without its trail.
+ */
+export async function deleteCustomer(ctx: AppContext, principal: Principal, id: string, ip?: string): Promise<void> {
   requirePermission(principal, 'customers.delete');
   const { merchantId } = principal;
   if (!isId('cus', id)) throw customerNotFound(id);
@@ -181,6 +185,13 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
       );
     }
     await deleteCustomerRow(trx, merchantId, id);
+    await recordAudit(trx, {
+      merchantId,
+      actor: actorOf(principal),
+      action: 'customer.delete',
+      target: { type: 'customer', id },
+      ip,
+    });
   });
 }
 

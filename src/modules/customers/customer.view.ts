@@ -1,5 +1,8 @@
 import { decryptField } from '../../crypto/field-cipher.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
+import { maskE164, maskEmail } from '../../crypto/masking.js';
+import { roleAllows } from '../access/permissions.js';
+import type { Principal } from '../access/principal.js';
 import type { CustomerRecord } from './customer.repository.js';
 import type { CustomerSource } from './customer.table.js';
 
@@ -10,6 +13,8 @@ export interface CustomerView {
   name: string;
   email: string;
   phone: string | null;
+  /** True when email and phone are masked for the caller's role (reveal shows them). */
+  contact_masked: boolean;
   metadata: Record<string, string>;
   source: CustomerSource;
   transactions_count: number;
@@ -44,11 +49,22 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
 /** The columns a view shows besides the decrypted contact. */
 export type CustomerFacts = Omit<CustomerRecord, 'name_enc' | 'email_enc' | 'phone_enc' | 'data_key_id' | 'merchant_id'>;
 
-export function toCustomerView(row: CustomerFacts, contact: PlainContact, baseCurrency: string): CustomerView {
+/** How the caller sees email and phone: raw, or masked on the server so the raw value never leaves it. */
+export type ContactAccess = 'raw' | 'masked';
+
+export function contactAccessOf(principal: Principal): ContactAccess {
+  return roleAllows(principal.role, 'customers.read_raw_contact') ? 'raw' : 'masked';
+}
+
+export function toCustomerView(row: CustomerFacts, contact: PlainContact, baseCurrency: string, access: ContactAccess): CustomerView {
+  const masked = access === 'masked';
   return {
     id: row.id,
     object: 'customer',
-    ...contact,
+    name: contact.name,
+    email: masked ? maskEmail(contact.email) : contact.email,
+    phone: masked && contact.phone !== null ? maskE164(contact.phone) : contact.phone,
+    contact_masked: masked,
     metadata: row.metadata,
     source: row.source,
     transactions_count: row.transactions_count,

@@ -1,0 +1,56 @@
+import type { AppContext } from '../../context.js';
+import { fieldError } from '../../errors.js';
+import { isId } from '../../ids.js';
+import type { Principal } from '../access/principal.js';
+import { actorOf, recordAudit } from '../audit/audit.service.js';
+import { customerNotFound, requirePermission } from './customer.access.js';
+import { findCustomer } from './customer.repository.js';
+import { redactReason } from './customer.reveal-reason.js';
+import { decryptContact } from './customer.view.js';
+
+export interface RevealedContact {
+  email: string;
+  phone: string | null;
+}
+
+/**
+ * POST /customers/{id}/reveal: one customer's raw email and phone for a role that sees them masked,
+ * with a reason. The audit row (who, when, from where, why) is written before anything is returned:
+ * no trail, no data.
+ */
+export async function revealCustomerContact(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  request: { reason: string; ip?: string | undefined },
+): Promise<RevealedContact> {
+  requirePermission(principal, 'customers.reveal');
+  const { merchantId } = principal;
+  const reason = checkReason(request.reason);
+  if (!isId('cus', id)) throw customerNotFound(id);
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findCustomer(trx, merchantId, id);
+    if (!row) throw customerNotFound(id);
+    const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
+    const contact = decryptContact(keys, row);
+    const { text, redacted } = redactReason(reason, contact);
+    await recordAudit(trx, {
+      merchantId,
+      actor: actorOf(principal),
+      action: 'customer.reveal',
+      target: { type: 'customer', id },
+      ip: request.ip,
+      details: { reason: text, ...(redacted ? { reason_redacted: true } : {}) },
+    });
+    return { email: contact.email, phone: contact.phone };
+  });
+}
+
+function checkReason(raw: string): string {
+  const reason = raw.trim().replace(/\s+/gu, ' ');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/u.test(reason)) throw fieldError('reason', 'must not contain control characters');
+  const length = [...reason].length;
+  if (length < 3 || length > 500) throw fieldError('reason', 'must be 3–500 characters');
+  return reason;
+}
