@@ -24,6 +24,12 @@ export interface IndexKeys {
   phoneBidx: Buffer;
   searchTokens: Buffer;
   requestHash: Buffer;
+  /**
+   * 16 public bits derived from the brand id, put in the high bits of every search token: the GIN
+   * index is shared by all brands, and without the tag one brand's common tokens would collide
+   * with another's rare ones and flood its candidate lists.
+   */
+  brandTag: number;
 }
 
 export interface BrandKeys {
@@ -126,9 +132,9 @@ export class Keyring<Executor = unknown> {
         dataKeys.set(key.key_id, raw);
         if (key.state === 'active') activeDataKeyId = key.key_id;
       } else if (key.state === 'active') {
-        index = deriveIndexKeys(key.key_id, raw);
+        index = deriveIndexKeys(key.key_id, raw, merchantId);
       } else {
-        retiringIndex = deriveIndexKeys(key.key_id, raw);
+        retiringIndex = deriveIndexKeys(key.key_id, raw, merchantId);
       }
     }
     if (activeDataKeyId === undefined || !index) {
@@ -147,10 +153,11 @@ export class Keyring<Executor = unknown> {
   }
 }
 
-export function deriveIndexKeys(keyId: number, raw: Buffer): IndexKeys {
+export function deriveIndexKeys(keyId: number, raw: Buffer, merchantId = ''): IndexKeys {
   const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', raw, Buffer.alloc(0), info, 32));
   return {
     keyId,
+    brandTag: crypto.createHash('sha256').update(merchantId).digest().readUInt16BE(0),
     emailBidx: sub('paydesk email blind index v1'),
     phoneBidx: sub('paydesk phone blind index v1'),
     searchTokens: sub('paydesk search tokens v1'),

@@ -8,6 +8,9 @@ import { searchTokens, TOKEN_BITS } from './search-tokens.js';
 const keyA = deriveIndexKeys(2, Buffer.alloc(32, 0xa1));
 const keyB = deriveIndexKeys(2, Buffer.alloc(32, 0xb2));
 
+/** The 15 low bits: the truncated PRF value and, at 2^14, the prefix range. */
+const low = (tokens: number[]) => tokens.map((t) => t % 2 ** 15);
+
 const trigramsOf = (text: string): string[] => {
   const chars = [...text];
   return chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join(''));
@@ -48,7 +51,7 @@ describe('search tokens', () => {
 
   it(`keep ${TOKEN_BITS} bits of the PRF: trigram tokens are integers in [0, 2^14) and use the whole range`, () => {
     expect(TOKEN_BITS).toBe(14);
-    const tokens = searchTokens(keyA, { trigrams: allLetterTrigrams(), prefixes: [] });
+    const tokens = low(searchTokens(keyA, { trigrams: allLetterTrigrams(), prefixes: [] }));
     expect(tokens.filter((t) => !Number.isInteger(t) || t < 0 || t >= 2 ** 14)).toEqual([]);
     // 17,576 inputs into 16,384 values: a uniform PRF fills ~66% of them, from the bottom to the top.
     expect(tokens[0]).toBeLessThan(64);
@@ -59,12 +62,22 @@ describe('search tokens', () => {
   it('give word prefixes their own 14-bit range, [2^14, 2^15), so a 1–2 character query never shares a common trigram\'s value', () => {
     const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
     const prefixes = [...letters, ...[...letters].flatMap((a) => [...letters].map((b) => a + b))];
-    const tokens = searchTokens(keyA, { trigrams: [], prefixes });
+    const tokens = low(searchTokens(keyA, { trigrams: [], prefixes }));
     expect(tokens.filter((t) => !Number.isInteger(t) || t < 2 ** 14 || t >= 2 ** 15)).toEqual([]);
     expect(tokens.length).toBeGreaterThan(1200); // 1,332 inputs: few collide
-    const mixed = searchTokens(keyA, ROW);
+    const mixed = low(searchTokens(keyA, ROW));
     expect(mixed.filter((t) => t >= 2 ** 14)).toHaveLength(ROW.prefixes.length);
-    expect(mixed.filter((t) => t >= 2 ** 15)).toEqual([]);
+  });
+
+  it("carry the brand's public tag in bits 15–30, so brands sharing the GIN index never share a token", () => {
+    const brandX = deriveIndexKeys(2, Buffer.alloc(32, 0xa1), 'brd_x');
+    const brandY = deriveIndexKeys(2, Buffer.alloc(32, 0xa1), 'brd_y');
+    expect(brandX.brandTag).not.toBe(brandY.brandTag);
+    const x = searchTokens(brandX, ROW);
+    const y = new Set(searchTokens(brandY, ROW));
+    expect(x.every((t) => Math.floor(t / 2 ** 15) === brandX.brandTag)).toBe(true);
+    expect(x.filter((t) => y.has(t))).toEqual([]);
+    expect(x.every((t) => Number.isInteger(t) && t > 0 && t < 2 ** 31)).toBe(true); // a positive int4
   });
 
   it('are truncated: distinct inputs share values (which blunts frequency analysis)', () => {

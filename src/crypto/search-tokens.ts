@@ -9,6 +9,8 @@ import type { IndexKeys } from './keyring.js';
 export const TOKEN_BITS = 14;
 const TOKEN_MASK = (1 << TOKEN_BITS) - 1;
 const PREFIX_SPACE = 1 << TOKEN_BITS;
+/** Bits 15–30 carry the brand tag (IndexKeys.brandTag); bit 31 stays clear, so tokens are positive int4. */
+const BRAND_SHIFT = TOKEN_BITS + 1;
 
 const TAG_TRIGRAM = 1;
 const TAG_PREFIX = 2;
@@ -43,7 +45,7 @@ export function searchTokens(keys: IndexKeys, inputs: TokenInputs): number[] {
     // Prefix tokens get their own value range: a 1–2 character query has a single token, and
     // sharing a value with a very common trigram would make it match most rows.
     const space = i < trigramCount ? 0 : PREFIX_SPACE;
-    tokens.add(space | (out.readUInt16BE(i * BLOCK) & TOKEN_MASK));
+    tokens.add(keys.brandTag * 2 ** BRAND_SHIFT + (space | (out.readUInt16BE(i * BLOCK) & TOKEN_MASK)));
   }
   return [...tokens].sort((a, b) => a - b);
 }

@@ -5,6 +5,7 @@ import { listTokenMatches, listTokenMatchesInWindow, type TokenFilter } from './
 const FIRST_WINDOW = 1000;
 /** Past this many rows to walk, the GIN plan is cheaper (measured in bench/search.bench.ts). */
 const MAX_WINDOW = 8_000;
+const MAX_BATCH = 500;
 
 /**
  * Feeds search candidates newest first, choosing per step between two plans, because PostgreSQL
@@ -34,9 +35,13 @@ export class CandidateScanner {
     this.plan = startWith;
   }
 
-  /** The next candidates; `wanted` is how many more results the page needs. */
-  async next(wanted: number): Promise<CustomerRecord[]> {
-    const limit = Math.max(20, wanted * 2);
+  /**
+   * The next candidates; `wanted` is how many more results the page needs and `hitRate` the share
+   * of candidates that really matched so far (tokens co-occurring out of order propose false
+   * candidates), so that a sparse term asks for larger batches instead of many round trips.
+   */
+  async next(wanted: number, hitRate = 1): Promise<CustomerRecord[]> {
+    const limit = Math.min(MAX_BATCH, Math.max(20, Math.ceil((wanted * 2) / Math.max(hitRate, 0.02))));
     const page = { limit, after: this.cursor, excludeIds: this.excludeIds };
     if (this.plan === 'index') {
       const rows = await listTokenMatches(this.db, this.merchantId, this.filters, page);

@@ -75,14 +75,17 @@ export async function searchCustomers(
     query.digits !== null && query.digits.length >= 4 ? 'index' : 'window',
   );
   let scanned = 0;
+  let matched = 0;
   while (data.length <= request.limit && scanned < SCAN_BUDGET && !scanner.exhausted) {
-    const batch = await scanner.next(request.limit + 1 - data.length);
+    const hitRate = scanned > 0 ? (matched + 1) / (scanned + 1) : 1;
+    const batch = await scanner.next(Math.min(request.limit + 1 - data.length, SCAN_BUDGET - scanned), hitRate);
     const batchKeys = await ensureKeys(ctx, keys, batch);
     for (const row of batch) {
       scanned++;
       const contact = decryptContact(batchKeys, row);
       if (matchesQuery(searchForms(searchable(contact, access), { nationalPhone: hasDigit(query) }), query)) {
         data.push(show(row, contact));
+        matched++;
         if (data.length > request.limit) break;
       }
     }
