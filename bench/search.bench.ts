@@ -17,7 +17,7 @@ import { decryptContact } from '../src/modules/customers/customer.view.js';
 import { prng, syntheticCustomer } from './dataset.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
-const DATASET_VERSION = 2; // bump when token derivation changes
+const DATASET_VERSION = 3; // bump when token derivation changes
 const PAGE = 20;
 
 interface Dataset {
@@ -42,8 +42,8 @@ export async function run(argv: string[]): Promise<void> {
   await ensureDatabase(url);
   const want = { customers: Number(values.customers), others: String(values.others).split(',').filter(Boolean).map(Number) };
 
-  let lastQuery: CompiledQuery | undefined;
-  const database = await openDatabase({ url, poolSize: 4, onQuery: (q) => (lastQuery = q) });
+  let captured: CompiledQuery[] = [];
+  const database = await openDatabase({ url, poolSize: 4, onQuery: (q) => captured.push(q) });
   const paydesk = await createPaydesk(
     parseConfig({ DATABASE_URL: url, PAYDESK_MASTER_KEY: BENCH_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'warn' }),
     { database },
@@ -78,12 +78,18 @@ export async function run(argv: string[]): Promise<void> {
     ].join('\n');
     log(`\n${table}\n`);
 
-    // The plan of the candidate query, kept in bench/ so a plan change shows in review.
-    lastQuery = undefined;
-    await searchCustomers(ctx, principal, { q: queries.name[0] ?? 'rah', limit: PAGE });
-    const plan = lastQuery ? await explain(raw, lastQuery) : 'no query captured';
-    fs.writeFileSync(new URL('./search-plan.txt', import.meta.url), `-- q=${queries.name[0]}\n${plan}\n`);
-    log('plan of the last search query written to bench/search-plan.txt');
+    // The plans of both candidate queries (window walk, GIN index), kept in bench/ so a plan
+    // change shows in review.
+    const plans: string[] = [];
+    for (const q of [queries.name[0] ?? 'rah', queries.phone[0] ?? '17123']) {
+      captured = [];
+      await searchCustomers(ctx, principal, { q, limit: PAGE });
+      for (const query of captured.filter((c) => c.sql.includes('search_tokens'))) {
+        plans.push(`-- q=${q}\n${await explain(raw, query)}\n`);
+      }
+    }
+    fs.writeFileSync(new URL('./search-plan.txt', import.meta.url), plans.join('\n'));
+    log('plans of the search queries written to bench/search-plan.txt');
   } finally {
     await raw.end();
     await paydesk.close();
