@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/modules/access/permissions.js';
 import type { TestBrand, TestPaydesk } from './harness.js';
+import { auditEvents } from './keys.js';
 
 /* Staff accounts and cookie sessions for tests (src/modules/staff). */
 
@@ -76,17 +77,5 @@ export function asStaff(paydesk: TestPaydesk, session: Pick<TestSession, 'cookie
 }
 
 export async function staffAudit(paydesk: TestPaydesk, merchantId: string) {
-  return (await paydesk.rawQuery(
-    `SELECT actor_type, actor_id, action, target_type, target_id, host(ip) AS ip, details
-       FROM audit_events WHERE merchant_id = $1 AND action LIKE 'staff.%' ORDER BY id`,
-    [merchantId],
-  )) as Array<{
-    actor_type: string;
-    actor_id: string;
-    action: string;
-    target_type: string | null;
-    target_id: string | null;
-    ip: string | null;
-    details: Record<string, unknown>;
-  }>;
+  return (await auditEvents(paydesk, merchantId)).filter((event) => event.action.startsWith('staff.'));
 }

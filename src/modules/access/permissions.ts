@@ -1,3 +1,6 @@
+import { DomainError } from '../../errors.js';
+import type { Principal } from './principal.js';
+
 /**
  * Roles and what they may do: the one table the service layer checks. Staff and API keys carry a
  * role per brand; the checks never look at how the caller authenticated.
@@ -50,4 +53,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 
 export function roleAllows(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** The one check services make before acting; 403 names the missing permission. */
+export function requirePermission(principal: Principal, permission: Permission): void {
+  if (!roleAllows(principal.role, permission)) {
+    throw new DomainError('forbidden', `The ${principal.role} role may not do this (${permission})`, { permission });
+  }
 }

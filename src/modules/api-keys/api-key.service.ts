@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context.js';
+import type { Executor } from '../../db/database.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { mayGrantRole } from '../access/grants.js';
-import type { Role } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
 import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { requirePermission } from '../customers/customer.access.js';
+import { requirePermission, type Role } from '../access/permissions.js';
 import {
   apiKeyTokenExists,
   findApiKeyForUpdate,
@@ -28,20 +28,25 @@ export function generateApiToken(): string {
   return `pdk_${crypto.randomBytes(32).toString('base64url')}`;
 }
 
-/** Stores a key for a brand; the token is returned to be shown once and is not kept. */
+/**
+ * Stores a key for a brand; the token is returned to be shown once and is not kept. No checks:
+ * first start and tests call it directly, the API through issueApiKey.
+ */
 export async function createApiKey(
   ctx: AppContext,
-  input: { merchantId: string; name: string; role: Role; token?: string },
+  input: { merchantId: string; name: string; role: Role; token?: string; createdAt?: Date },
+  db: Executor = ctx.db,
 ): Promise<{ id: string; token: string }> {
   const token = input.token ?? generateApiToken();
   const id = newId('key');
-  await insertApiKey(ctx.db, {
+  await insertApiKey(db, {
     merchant_id: input.merchantId,
     id,
     name: input.name,
     role: input.role,
     token_hash: hashApiToken(token),
     token_hint: token.slice(-4),
+    ...(input.createdAt ? { created_at: input.createdAt } : {}),
   });
   return { id, token };
 }
@@ -102,27 +107,18 @@ export async function issueApiKey(
   requirePermission(principal, 'api_keys.manage');
   const name = checkKeyName(input.name);
   requireGrantable(principal, input.role);
-  const token = generateApiToken();
-  const id = newId('key');
   const now = ctx.clock();
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertApiKey(trx, {
-      merchant_id: principal.merchantId,
-      id,
-      name,
-      role: input.role,
-      token_hash: hashApiToken(token),
-      token_hint: token.slice(-4),
-      created_at: now,
-    });
+  const { id, token } = await ctx.db.transaction().execute(async (trx) => {
+    const key = await createApiKey(ctx, { merchantId: principal.merchantId, name, role: input.role, createdAt: now }, trx);
     await recordAudit(trx, {
       merchantId: principal.merchantId,
       actor: actorOf(principal),
       action: 'api_key.create',
-      target: { type: 'api_key', id },
+      target: { type: 'api_key', id: key.id },
       ip,
       details: { role: input.role },
     });
+    return key;
   });
   const view = toApiKeyView({ id, name, role: input.role, token_hint: token.slice(-4), created_at: now, last_used_at: null, revoked_at: null });
   return { ...view, token };

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
 import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../customers/customer.access.js';
+import { requirePermission } from '../access/permissions.js';
 import { listBrandAudit, type AuditAction } from './audit.service.js';
 import type { AuditDetails, AuditEventRow } from './audit.table.js';
 

@@ -2,7 +2,9 @@ import type { AppContext } from '../../context.js';
 import { isId } from '../../ids.js';
 import type { Principal } from '../access/principal.js';
 import { getBrand } from '../brands/brand.service.js';
-import { customerNotFound, requirePermission } from './customer.access.js';
+import type { BrandRow } from '../brands/brand.table.js';
+import { requirePermission } from '../access/permissions.js';
+import { customerNotFound } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
@@ -45,12 +47,20 @@ export async function customerStats(ctx: AppContext, principal: Principal): Prom
   return { total_customers: await countCustomers(ctx.db, principal.merchantId) };
 }
 
-/** One customer as this caller may see it (masked or raw). */
-export async function loadCustomerView(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
+/**
+ * One customer as this caller may see it (masked or raw). Write paths that already hold the brand
+ * pass it, so it is not read twice.
+ */
+export async function loadCustomerView(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  knownBrand?: BrandRow,
+): Promise<CustomerView> {
   const { merchantId } = principal;
   const row = await findCustomer(ctx.db, merchantId, id);
   if (!row) throw customerNotFound(id);
-  const brand = await getBrand(ctx, merchantId);
+  const brand = knownBrand ?? (await getBrand(ctx, merchantId));
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]);
   return toCustomerView(row, decryptContact(keys, row), brand.base_currency, contactAccessOf(principal));
 }

@@ -4,7 +4,7 @@ import type { BrandKeys, IndexKeys } from '../../crypto/keyring.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
 import type { Principal } from '../access/principal.js';
 import { getBrand } from '../brands/brand.service.js';
-import { requirePermission } from './customer.access.js';
+import { requirePermission } from '../access/permissions.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { normalizeEmail, normalizePhone } from './customer.normalize.js';
 import { findCustomersByIndex, type CustomerRecord } from './customer.repository.js';

@@ -9,7 +9,8 @@ import type { Principal } from '../access/principal.js';
 import { actorOf, recordAudit } from '../audit/audit.service.js';
 import { getBrand } from '../brands/brand.service.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
-import { customerNotFound, emailTaken, requirePermission } from './customer.access.js';
+import { requirePermission } from '../access/permissions.js';
+import { customerNotFound, emailTaken } from './customer.access.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   deleteCustomer as deleteCustomerRow,
@@ -92,7 +93,7 @@ export async function createCustomer(
     return undefined;
   });
 
-  if (replayOf) return { customer: await loadCustomerView(ctx, principal, replayOf), replayed: true };
+  if (replayOf) return { customer: await loadCustomerView(ctx, principal, replayOf, brand), replayed: true };
   const created: CustomerFacts = {
     id,
     metadata,
@@ -131,7 +132,7 @@ export async function createOrEditCustomer(
       if (input.phone !== undefined) patch.phone = contact.phone;
       if (input.metadata !== undefined) patch.metadata = input.metadata;
       const updated = await applyPatch(ctx, merchantId, existingId, patch, brand.country);
-      if (updated) return { customer: await loadCustomerView(ctx, principal, existingId), created: false };
+      if (updated) return { customer: await loadCustomerView(ctx, principal, existingId, brand), created: false };
       continue; // deleted meanwhile: try to create again
     }
     const id = newId('cus');
@@ -145,7 +146,7 @@ export async function createOrEditCustomer(
       created_at: now,
       updated_at: now,
     });
-    if (inserted) return { customer: await loadCustomerView(ctx, principal, id), created: true };
+    if (inserted) return { customer: await loadCustomerView(ctx, principal, id, brand), created: true };
   }
   throw new Error('CreateOrEdit did not settle after 5 attempts');
 }
@@ -163,7 +164,7 @@ export async function updateCustomer(
   const brand = await getBrand(ctx, merchantId);
   const updated = await applyPatch(ctx, merchantId, id, patch, brand.country);
   if (!updated) throw customerNotFound(id);
-  return loadCustomerView(ctx, principal, id);
+  return loadCustomerView(ctx, principal, id, brand);
 }
 
 /**

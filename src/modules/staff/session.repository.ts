@@ -1,18 +1,8 @@
+import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { StaffSessionTable } from './staff.table.js';
 
-export async function insertSession(
-  db: Executor,
-  row: {
-    staff_id: string;
-    id: string;
-    token_hash: Buffer;
-    active_merchant_id: string | null;
-    ip: string | null;
-    created_at: Date;
-    last_seen_at: Date;
-    expires_at: Date;
-  },
-): Promise<void> {
+export async function insertSession(db: Executor, row: Insertable<StaffSessionTable>): Promise<void> {
   await db.insertInto('staff_sessions').values(row).execute();
 }
 
