@@ -2,6 +2,7 @@
 // (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/paydesk_bench, created if missing).
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   search: () => import('./search.bench.js'),
+  checkout: () => import('./checkout.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { installAuthentication } from './http/auth.js';
 import { installOpenApi } from './http/openapi.js';
 import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';
+import { TestGateway } from './gateways/test-gateway.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
 import { apiKeyRoutes } from './modules/api-keys/api-key.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -20,6 +21,15 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { keyRoutes } from './modules/keys/key.routes.js';
 import { sessionRoutes } from './modules/staff/session.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { webRoutes } from './modules/web/web.routes.js';
+import { brandRoutes } from './modules/brands/brand.routes.js';
+import { exchangeRateRoutes } from './modules/exchange-rates/exchange-rate.routes.js';
+import { paymentLinkRoutes } from './modules/payment-links/payment-link.routes.js';
+import { checkoutSessionRoutes } from './modules/checkout/checkout-session.routes.js';
+import { invoiceRoutes } from './modules/invoices/invoice.routes.js';
+import { transactionRoutes } from './modules/transactions/transaction.routes.js';
+import { publicPayRoutes } from './modules/payments/public.routes.js';
+import { reconcileRoutes } from './modules/reconcile/reconcile.routes.js';
 
 export interface Paydesk {
   app: FastifyInstance;
@@ -77,6 +87,16 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
     await app.register(apiKeyRoutes(ctx), { prefix: '/api/v1' });
     await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(brandRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(exchangeRateRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(paymentLinkRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(checkoutSessionRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(invoiceRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(transactionRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(publicPayRoutes(ctx), { prefix: '/api/public' });
+    // Last: the dashboard answers every path the API does not.
+    await app.register(webRoutes(ctx));
 
     return {
       app,
@@ -119,6 +139,7 @@ export async function createContext(
       ),
       logger,
       clock: () => new Date(),
+      gateway: new TestGateway(config.testGatewayDelayMs),
     });
     return { ctx, database, master, close: () => database.close() };
   } catch (error) {

@@ -20,6 +20,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** PAYDESK_ADMIN_EMAIL / PAYDESK_ADMIN_PASSWORD: the owner staff account of the first brand. */
   readonly admin: { readonly email: string | undefined; readonly password: string | undefined };
+  /** PAYDESK_TEST_GATEWAY_DELAY_MS: how long the test gateway's "fails after a delay" card takes. */
+  readonly testGatewayDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,11 @@ export function parseConfig(env: Env = process.env): Config {
     throw new ConfigError('PAYDESK_BRAND_CURRENCY', `must be an ISO 4217 currency code, got "${brandCurrency}"`);
   }
 
+  const delayText = value('PAYDESK_TEST_GATEWAY_DELAY_MS') ?? '2000';
+  if (!/^\d{1,6}$/.test(delayText)) {
+    throw new ConfigError('PAYDESK_TEST_GATEWAY_DELAY_MS', `must be a whole number of milliseconds, got "${delayText}"`);
+  }
+
   return Object.freeze({
     port,
     host: value('HOST') ?? '127.0.0.1',
@@ -98,6 +105,7 @@ export function parseConfig(env: Env = process.env): Config {
     firstBrand: Object.freeze({ name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand', country: brandCountry, currency: brandCurrency }),
     logLevel,
     admin: Object.freeze({ email: adminEmail, password: adminPassword }),
+    testGatewayDelayMs: Number(delayText),
   });
 }
 

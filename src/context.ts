@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Database, Executor } from './db/database.js';
 import type { Keyring } from './crypto/keyring.js';
+import type { PaymentGateway } from './gateways/gateway.js';
 
 /** What every service function receives: built once in app.ts, never a global. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   readonly keyring: Keyring<Executor>;
   readonly logger: FastifyBaseLogger;
   readonly clock: () => Date;
+  /** Where cards are charged: the test-mode gateway until a provider adapter is configured. */
+  readonly gateway: PaymentGateway;
 }

@@ -22,6 +22,20 @@ export type ErrorCode =
   | 'staff_not_found'
   | 'staff_exists'
   | 'owner_required'
+  | 'payment_link_not_found'
+  | 'checkout_not_found'
+  | 'checkout_expired'
+  | 'checkout_completed'
+  | 'invoice_not_found'
+  | 'invoice_not_payable'
+  | 'invoice_state'
+  | 'transaction_not_found'
+  | 'not_refundable'
+  | 'payment_in_progress'
+  | 'card_declined'
+  | 'payment_failed'
+  | 'exchange_rate_missing'
+  | 'slug_taken'
   | 'internal';
 
 export interface FieldError {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     `  API docs:  ${base}/api/docs`,
   ];
   if (firstStart) {
-    lines.push(`  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers.`);
+    lines.push(`  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers${firstStart.demoCustomers > 0 ? ', their payments, two payment links (/pay/yoga-monthly, /pay/community-kitchen) and an open invoice' : ''}.`);
     if (firstStart.newApiKey) {
       lines.push(
         `  API key (owner of this brand), shown only this once:`,

@@ -5,6 +5,7 @@ import { createBrand } from '../modules/brands/brand.service.js';
 import { createApiKey, ensureApiKey } from '../modules/api-keys/api-key.service.js';
 import { createCustomer } from '../modules/customers/customer.service.js';
 import { ensureOwnerAccount } from '../modules/staff/staff.service.js';
+import { seedDemoPayments } from './demo-payments.js';
 
 const DEMO_CUSTOMERS = [
   { name: 'Ayesha Rahman', email: 'ayesha.rahman@example.com', phone: '01711000111' },
@@ -38,7 +39,7 @@ export const DEFAULT_ADMIN_EMAIL = 'owner@paydesk.example';
 
 /**
  * On an empty database: the first brand, its owner API key and (unless PAYDESK_DEMO=0) a few demo
- * customers. On later starts only makes sure PAYDESK_API_KEY, when set, exists.
+ * customers with payments, payment links, an invoice and a checkout session. On later starts only makes sure PAYDESK_API_KEY, when set, exists.
  */
 export async function prepareFirstStart(ctx: AppContext): Promise<FirstStartReport | undefined> {
   const { config } = ctx;
@@ -63,10 +64,12 @@ export async function prepareFirstStart(ctx: AppContext): Promise<FirstStartRepo
   let demoCustomers = 0;
   if (config.demo) {
     const system: Principal = { merchantId: brand.id, role: 'owner', actor: { type: 'system', id: 'demo-seed' } };
+    const created = [];
     for (const customer of DEMO_CUSTOMERS) {
-      await createCustomer(ctx, system, customer, { source: 'demo' });
+      created.push((await createCustomer(ctx, system, customer, { source: 'demo' })).customer);
       demoCustomers++;
     }
+    await seedDemoPayments(ctx, system, created);
   }
   const admin = await ownerAccount(ctx, brand.id);
   return {

@@ -194,7 +194,8 @@ describe('paydesk keys while a server holds the embedded database', () => {
   it('keys status asks the server', async () => {
     const run = await cli(env, ['keys', 'status']);
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/1\s+data\s+active\s+6/);
+    // The six demo customers and the demo payer registered by the demo payments.
+    expect(run.out).toMatch(/1\s+data\s+active\s+7/);
   });
 
   it('keys rotate runs in the server; Ctrl-C stops it there, and running again resumes it', async () => {

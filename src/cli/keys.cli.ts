@@ -26,11 +26,14 @@ Commands:
   keys rotate-master          Re-wraps every brand key under a new master key, in one transaction.
                               The new key is PAYDESK_NEW_MASTER_KEY, or a new key file when the
                               current key is the key file. Restart every server with the new key.
+  reconcile [--fix]           Checks every customer's transactions count, total spent and last
+                              payment against the transactions ledger and lists any drift; --fix
+                              rewrites the drifted ones from the ledger. Exit 3 when drift is left.
 
 Options:
   --brand ID                  Only this brand (default: every brand).
   --batch N                   Rows per transaction (default ${DEFAULT_BATCH_SIZE}).
-  --json                      keys status as JSON.
+  --json                      keys status / reconcile as JSON.
   --server URL                The server to ask when it holds the embedded database
                               (default: the address it published in the data directory).
   -h, --help                  This help.
@@ -163,7 +166,7 @@ async function runLocal(
   return localRotate(paydesk, command === 'rotate' ? 'data' : 'index', brandIds, batchSize, resume, { ...io, settleMs });
 }
 
-function serverClient(config: Config, server: string | undefined): ServerClient {
+export function serverClient(config: Config, server: string | undefined): ServerClient {
   const url = server ?? readServerAddress(config.dataDir)?.url ?? `http://127.0.0.1:${config.port}`;
   if (!config.apiKey) {
     throw new CliError(
@@ -175,7 +178,7 @@ function serverClient(config: Config, server: string | undefined): ServerClient 
 }
 
 /** Warnings (e.g. about the master key file) as plain lines on stderr, not JSON. */
-function cliLogger(config: Config, err: Output): FastifyBaseLogger {
+export function cliLogger(config: Config, err: Output): FastifyBaseLogger {
   const stream = {
     write(line: string) {
       const entry = JSON.parse(line) as { level: number; msg?: string };

@@ -1,4 +1,5 @@
 import { runCli } from './keys.cli.js';
+import { runReconcileCli } from './reconcile.cli.js';
 
 // `npm run paydesk -- …`: the first Ctrl-C stops cleanly after the current batch (and says how to
 // resume); a second one quits at once, which loses nothing either (each batch is a transaction).
@@ -12,7 +13,9 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-runCli(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr, signal: controller.signal })
+const argv = process.argv.slice(2);
+const io = { env: process.env, out: process.stdout, err: process.stderr, signal: controller.signal };
+(argv[0] === 'reconcile' ? runReconcileCli(argv.slice(1), io) : runCli(argv, io))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

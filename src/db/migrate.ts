@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as auditLog from './migrations/0002-audit-log.js';
 import * as retiredKeyGuard from './migrations/0003-retired-key-guard.js';
 import * as staff from './migrations/0004-staff.js';
+import * as payments from './migrations/0005-payments.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-audit-log': auditLog,
   '0003-retired-key-guard': retiredKeyGuard,
   '0004-staff': staff,
+  '0005-payments': payments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

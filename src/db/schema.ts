@@ -3,6 +3,12 @@ import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { CustomerTable } from '../modules/customers/customer.table.js';
 import type { IdempotencyKeyTable } from '../modules/idempotency/idempotency.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
+import type { ExchangeRateTable } from '../modules/exchange-rates/exchange-rate.table.js';
+import type { BrandCounterTable, PublicPathTable } from '../modules/payments/public-path.table.js';
+import type { PaymentLinkTable } from '../modules/payment-links/payment-link.table.js';
+import type { CheckoutSessionTable } from '../modules/checkout/checkout-session.table.js';
+import type { InvoiceTable } from '../modules/invoices/invoice.table.js';
+import type { TransactionTable } from '../modules/transactions/transaction.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
@@ -16,4 +22,11 @@ export interface DB {
   staff: StaffTable;
   staff_memberships: StaffMembershipTable;
   staff_sessions: StaffSessionTable;
+  exchange_rates: ExchangeRateTable;
+  public_paths: PublicPathTable;
+  brand_counters: BrandCounterTable;
+  payment_links: PaymentLinkTable;
+  checkout_sessions: CheckoutSessionTable;
+  invoices: InvoiceTable;
+  transactions: TransactionTable;
 }

@@ -12,8 +12,8 @@ describe('role table', () => {
     expect(roleAllows('viewer', 'customers.reveal')).toBe(false);
   });
 
-  it('gives developers API keys and nothing of customers', () => {
-    expect(ROLE_PERMISSIONS.developer).toEqual(['api_keys.manage']);
+  it('gives developers API keys and payments, and nothing of customers', () => {
+    expect(ROLE_PERMISSIONS.developer).toEqual(['api_keys.manage', 'payments.read', 'payments.create']);
   });
 
   it('lets only owners and admins read the audit log and rotate keys', () => {

@@ -20,7 +20,11 @@ export type Permission =
   | 'api_keys.manage'
   | 'audit.read'
   | 'staff.read'
-  | 'staff.manage';
+  | 'staff.manage'
+  | 'payments.read'
+  | 'payments.create'
+  | 'payments.refund'
+  | 'brand.manage';
 
 const CUSTOMERS: readonly Permission[] = [
   'customers.read',
@@ -37,18 +41,24 @@ const KEYS: readonly Permission[] = ['keys.read', 'keys.rotate'];
 // Staff accounts of the brand (src/modules/staff): list, add, change roles, remove.
 const STAFF: readonly Permission[] = ['staff.read', 'staff.manage'];
 
+// Transactions, invoices, payment links, checkout sessions: read; create the things a client pays
+// (payment links, checkout sessions, invoices); refund. brand.manage: brand settings and exchange rates.
+const PAYMENTS: readonly Permission[] = ['payments.read', 'payments.create', 'payments.refund'];
+
 // Roles without customers.read_raw_contact see email and phone masked (customer.view.ts).
 // README "Roles" documents this table; keep the two in step.
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF],
-  admin: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF],
+  owner: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF, ...PAYMENTS, 'brand.manage'],
+  admin: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF, ...PAYMENTS, 'brand.manage'],
   // Sees contact data raw, so it has nothing to reveal.
-  manager: CUSTOMERS.filter((p) => p !== 'customers.reveal'),
+  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS],
   // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
-  support: ['customers.read', 'customers.reveal', 'customers.create'],
-  viewer: ['customers.read'],
-  // Integrations: API keys only, no customer data at all.
-  developer: ['api_keys.manage'],
+  // Sees payments (to answer a client), never refunds.
+  support: ['customers.read', 'customers.reveal', 'customers.create', 'payments.read'],
+  viewer: ['customers.read', 'payments.read'],
+  // Integrations: API keys, and creating what a client pays (checkout sessions, links, invoices) and
+  // reading its outcome; still no customer contact data.
+  developer: ['api_keys.manage', 'payments.read', 'payments.create'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

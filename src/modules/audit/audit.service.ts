@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = [
   'staff.add',
   'staff.role_change',
   'staff.remove',
+  'brand.settings_change',
+  'exchange_rates.update',
+  'transaction.refund',
+  'customers.reconcile_fix',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -20,6 +20,10 @@ export async function findBrand(db: Executor, id: string): Promise<BrandRow | un
   return db.selectFrom('brands').select(BRAND_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+export async function updateBrandSettings(db: Executor, id: string, settings: BrandSettings): Promise<void> {
+  await db.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+}
+
 export async function firstBrand(db: Executor): Promise<BrandRow | undefined> {
   return db.selectFrom('brands').select(BRAND_COLUMNS).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
 }

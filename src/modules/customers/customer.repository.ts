@@ -41,6 +41,17 @@ export async function findCustomer(
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** Names for lists of payments and invoices: id, key id and the name ciphertext only. */
+export async function findCustomerNames(db: Executor, merchantId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('customers')
+    .select(['merchant_id', 'id', 'name_enc', 'data_key_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
 /** Takes every blind-index value the email has (active and retiring index key). */
 export async function findCustomerIdByEmailIndex(
   db: Executor,

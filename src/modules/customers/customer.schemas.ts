@@ -55,13 +55,8 @@ export const CustomerUpdateBody = Type.Object(
 );
 export type CustomerUpdateBody = Static<typeof CustomerUpdateBody>;
 
-export const Money = Type.Object(
-  {
-    amount: Type.Integer({ description: 'Integer minor units (e.g. paisa, cents)' }),
-    currency: Type.String({ description: 'ISO 4217 code', examples: ['BDT'] }),
-  },
-  { title: 'Money' },
-);
+import { Money } from '../../http/common.schemas.js';
+export { Money };
 
 export const Customer = Type.Object(
   {

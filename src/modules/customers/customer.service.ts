@@ -25,6 +25,8 @@ import { sealContact } from './customer.seal.js';
 import type { CustomerSource } from './customer.table.js';
 import { contactAccessOf, decryptContact, toCustomerView, type CustomerFacts, type CustomerView, type PlainContact } from './customer.view.js';
 import { loadCustomerView } from './customer.queries.js';
+import { countCustomerTransactions } from '../transactions/transaction.repository.js';
+import { countCustomerInvoices } from '../invoices/invoice.repository.js';
 
 export interface CustomerInput {
   name: string;
@@ -178,11 +180,14 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
   await ctx.db.transaction().execute(async (trx) => {
     const row = await lockCustomerForDelete(trx, merchantId, id);
     if (!row) throw customerNotFound(id);
-    if (row.transactions_count > 0) {
+    // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
+    const transactions = await countCustomerTransactions(trx, merchantId, id);
+    const invoices = await countCustomerInvoices(trx, merchantId, id);
+    if (transactions > 0 || invoices > 0) {
       throw new DomainError(
         'has_transactions',
-        `Customer ${id} has ${row.transactions_count} transactions; customers with payment history cannot be deleted`,
-        { transactions_count: row.transactions_count, invoices_count: 0 },
+        `Customer ${id} has ${transactions} transactions and ${invoices} invoices; a customer with payment history cannot be deleted`,
+        { transactions_count: transactions, invoices_count: invoices },
       );
     }
     await deleteCustomerRow(trx, merchantId, id);
@@ -272,4 +277,21 @@ function mergeMetadata(
     else merged[key] = value;
   }
   return merged;
+}
+
+/**
+ * Automatic registration, returning payer: their phone fills the customer's phone when it is empty,
+ * and never replaces one (staff may have entered it). Re-sealed whole under a row lock, like an edit.
+ */
+export async function fillMissingPhone(ctx: AppContext, merchantId: string, id: string, phone: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockCustomer(trx, merchantId, id);
+    if (!row || row.phone_enc !== null) return;
+    const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
+    const current = decryptContact(keys, row);
+    await updateCustomerRow(trx, merchantId, id, {
+      ...sealContact(keys, merchantId, id, { ...current, phone }),
+      updated_at: ctx.clock(),
+    });
+  });
 }

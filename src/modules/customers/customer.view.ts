@@ -46,6 +46,11 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
   };
 }
 
+/** Only the name (lists of payments show who paid, nothing more). */
+export function decryptName(keys: BrandKeys, row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc'>): string {
+  return decryptField(keys, { merchantId: row.merchant_id, table: 'customers', column: 'name', rowId: row.id }, row.name_enc);
+}
+
 /** The columns a view shows besides the decrypted contact. */
 export type CustomerFacts = Omit<CustomerRecord, 'name_enc' | 'email_enc' | 'phone_enc' | 'data_key_id' | 'merchant_id'>;
 

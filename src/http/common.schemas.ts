@@ -1,0 +1,33 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+export const Money = Type.Object(
+  {
+    amount: Type.Integer({ description: 'Integer minor units (e.g. paisa, cents)' }),
+    currency: Type.String({ description: 'ISO 4217 code', examples: ['BDT'] }),
+  },
+  { title: 'Money' },
+);
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Timestamp = Type.String({ format: 'date-time' });
+
+/** A newest-first page of `item`, as every list endpoint answers. */
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    object: Type.Literal('list'),
+    data: Type.Array(item),
+    has_more: Type.Boolean(),
+    next_cursor: Nullable(Type.String({ description: 'Pass as cursor for the next page' })),
+  });
+}
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+};
+
+export const IdParams = Type.Object({ id: Type.String() });
+
+/** Amount in minor units as a request field. */
+export const AmountMinor = Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Integer minor units' });
+export const CurrencyCode = Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code', examples: ['BDT'] });

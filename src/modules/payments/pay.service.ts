@@ -1,0 +1,215 @@
+import type { AppContext } from '../../context.js';
+import { emailBlindIndexes } from '../../crypto/blind-index.js';
+import { checkFields, DomainError, fieldError } from '../../errors.js';
+import { checkCard, summarizeCard, type CardInput } from '../../gateways/card.js';
+import type { ChargeOutcome } from '../../gateways/gateway.js';
+import { newId } from '../../ids.js';
+import type { Money } from '../../money/currency.js';
+import { convertMinor } from '../../money/exchange.js';
+import { autoRegisterCustomers } from '../brands/brand.settings.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../customers/customer.normalize.js';
+import { findCustomerIdByEmailIndex } from '../customers/customer.repository.js';
+import { sealContact } from '../customers/customer.seal.js';
+import { fillMissingPhone } from '../customers/customer.service.js';
+import type { TransactionSource } from '../transactions/transaction.table.js';
+import type { PayableBrand } from './payable.repository.js';
+import {
+  beginPayment,
+  recordPaymentFailure,
+  recordPaymentSuccess,
+  type PaymentClaim,
+  type PaymentCustomer,
+} from './payment-record.repository.js';
+
+/** What the client typed on a public pay page. */
+export interface PayInput {
+  name?: string | null | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  amount?: number | null | undefined;
+  card: CardInput;
+}
+
+export interface PayResult {
+  status: 'succeeded';
+  transaction_id: string;
+  amount: Money;
+  customer_id: string | null;
+}
+
+/** A checkout session, payment link or invoice, resolved and checked, ready to be paid. */
+export interface Payable {
+  source: TransactionSource;
+  brand: PayableBrand;
+  amountMinor: number;
+  currency: string;
+  description: string;
+  claim: PaymentClaim;
+  paymentLinkId: string | null;
+  checkoutSessionId: string | null;
+  invoiceId: string | null;
+  /** An invoice billed to a customer: the payment is theirs, whoever types the card. */
+  billedCustomerId: string | null;
+  /** Says why a refused claim was refused (re-reads the payable and throws). */
+  explainRefusedClaim(): Promise<never>;
+}
+
+/**
+ * Takes a payment, as a sequence of steps that each know how to undo themselves:
+ *   1. check the client's input and price it in the base currency (nothing written yet);
+ *   2. record the pending transaction, claiming the session or invoice (undo: step 4's failure);
+ *   3. charge the card at the gateway;
+ *   4. on success record it with the customer and their aggregates in one statement; otherwise
+ *      mark the transaction failed and release the claim, so the client can try another card.
+ */
+export async function takePayment(ctx: AppContext, payable: Payable, input: PayInput): Promise<PayResult> {
+  const { brand } = payable;
+  const now = ctx.clock();
+  const contact = checkPayer(payable, input, now);
+  const baseAmountMinor = priceInBase(payable);
+
+  const transactionId = newId('txn');
+  const card = summarizeCard(contact.card.number);
+  const claimed = await beginPayment(
+    ctx.db,
+    {
+      merchantId: brand.merchant_id,
+      id: transactionId,
+      source: payable.source,
+      amountMinor: payable.amountMinor,
+      currency: payable.currency,
+      baseCurrency: brand.base_currency,
+      gateway: ctx.gateway.name,
+      cardBrand: card.brand,
+      cardLast4: card.last4,
+      paymentLinkId: payable.paymentLinkId,
+      checkoutSessionId: payable.checkoutSessionId,
+      invoiceId: payable.invoiceId,
+      now,
+    },
+    payable.claim,
+  );
+  if (!claimed) await payable.explainRefusedClaim();
+
+  const outcome = await charge(ctx, payable, transactionId, contact.card);
+  if (outcome.outcome !== 'succeeded') {
+    await recordPaymentFailure(ctx.db, {
+      merchantId: brand.merchant_id,
+      transactionId,
+      code: outcome.code,
+      message: outcome.message,
+      gatewayReference: outcome.reference,
+      claim: payable.claim,
+      now: ctx.clock(),
+    });
+    throw new DomainError(outcome.outcome === 'declined' ? 'card_declined' : 'payment_failed', outcome.message, {
+      transaction_id: transactionId,
+      decline_code: outcome.code,
+    });
+  }
+
+  const customer = await paymentCustomer(ctx, payable, contact);
+  const recorded = await recordPaymentSuccess(ctx.db, {
+    merchantId: brand.merchant_id,
+    transactionId,
+    baseAmountMinor,
+    exchangeRate: payable.currency === brand.base_currency ? null : brand.rate,
+    gatewayReference: outcome.reference,
+    claim: payable.claim,
+    customer,
+    now: ctx.clock(),
+  });
+  const registeredNew = customer.kind === 'register' && recorded.customerId === customer.row.id;
+  if (recorded.customerId && !registeredNew && recorded.phoneMissing && contact.phone) {
+    await fillMissingPhone(ctx, brand.merchant_id, recorded.customerId, contact.phone);
+  }
+  return {
+    status: 'succeeded',
+    transaction_id: transactionId,
+    amount: { amount: payable.amountMinor, currency: payable.currency },
+    customer_id: recorded.customerId,
+  };
+}
+
+interface CheckedPayer {
+  name: string | undefined;
+  email: string | undefined;
+  phone: string | null;
+  card: ReturnType<typeof checkCard>;
+}
+
+/** Every field error at once, so the pay form can mark them all. */
+function checkPayer(payable: Payable, input: PayInput, now: Date): CheckedPayer {
+  const contactRequired = payable.billedCustomerId === null;
+  const optional = <T>(value: string | null | undefined, check: (v: string) => T): T | undefined =>
+    value == null || value.trim() === '' ? (contactRequired ? check(value ?? '') : undefined) : check(value);
+  const [name, email, phone, card] = checkFields(
+    () => optional(input.name, (v) => normalizeName(v)),
+    () => optional(input.email, (v) => normalizeEmail(v)),
+    () => (input.phone == null || input.phone.trim() === '' ? null : normalizePhone(input.phone, payable.brand.brand_country)),
+    () => checkCard(input.card, now),
+    () => {
+      if (input.amount != null && input.amount !== payable.amountMinor) throw fieldError('amount', 'this payment has a fixed amount');
+    },
+  );
+  return { name, email, phone, card };
+}
+
+/** The amount in the brand's base currency at the brand's current rate; refused without one. */
+function priceInBase(payable: Payable): number {
+  const { brand } = payable;
+  if (payable.currency === brand.base_currency) return payable.amountMinor;
+  if (brand.rate === null) {
+    throw new DomainError(
+      'exchange_rate_missing',
+      `This brand has no exchange rate from ${payable.currency} to ${brand.base_currency}; the payment was not taken`,
+      { currency: payable.currency, base_currency: brand.base_currency },
+    );
+  }
+  return convertMinor(payable.amountMinor, brand.rate, payable.currency, brand.base_currency);
+}
+
+async function charge(ctx: AppContext, payable: Payable, transactionId: string, card: CheckedPayer['card']): Promise<ChargeOutcome> {
+  try {
+    return await ctx.gateway.charge({
+      idempotencyKey: transactionId,
+      amount: { amount: payable.amountMinor, currency: payable.currency },
+      card,
+      description: payable.description,
+    });
+  } catch (error) {
+    // An adapter that throws has not told us the card was charged: record a failure, and log it.
+    ctx.logger.error({ transactionId, gateway: ctx.gateway.name, err: error }, 'Payment gateway error');
+    return { outcome: 'failed', reference: null, code: 'gateway_error', message: 'The payment provider failed; nothing was charged', card: summarizeCard(card.number) };
+  }
+}
+
+/** Automatic registration (or matching) of the payer, decided by the brand's setting. */
+async function paymentCustomer(ctx: AppContext, payable: Payable, payer: CheckedPayer): Promise<PaymentCustomer> {
+  if (payable.billedCustomerId) return { kind: 'known', id: payable.billedCustomerId };
+  const { merchant_id: merchantId } = payable.brand;
+  if (payer.name === undefined || payer.email === undefined) return { kind: 'none' };
+  const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
+  const emailBidx = emailBlindIndexes(keys, payer.email);
+  if (!autoRegisterCustomers({ settings: payable.brand.brand_settings })) return { kind: 'match_email', emailBidx };
+  if (keys.retiringIndex) {
+    // During an index rebuild an existing customer may still sit under the retiring key, which
+    // the unique index (and so the upsert) cannot see.
+    const existing = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBidx);
+    if (existing) return { kind: 'known', id: existing };
+  }
+  const id = newId('cus');
+  const now = ctx.clock();
+  return {
+    kind: 'register',
+    row: {
+      merchant_id: merchantId,
+      id,
+      ...sealContact(keys, merchantId, id, { name: payer.name, email: payer.email, phone: payer.phone }),
+      metadata: '{}',
+      source: payable.source,
+      created_at: now,
+      updated_at: now,
+    },
+  };
+}

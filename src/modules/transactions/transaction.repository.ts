@@ -1,0 +1,137 @@
+import type { Executor } from '../../db/database.js';
+import type { PageCursor } from '../../http/page-cursor.js';
+import { sql } from 'kysely';
+import type { NewTransactionRow, TransactionRow, TransactionStatus, TransactionType } from './transaction.table.js';
+
+const COLUMNS = [
+  'merchant_id',
+  'id',
+  'type',
+  'status',
+  'source',
+  'amount_minor',
+  'currency',
+  'base_amount_minor',
+  'base_currency',
+  'amount_refunded_minor',
+  'base_amount_refunded_minor',
+  'customer_id',
+  'invoice_id',
+  'payment_link_id',
+  'checkout_session_id',
+  'refunded_transaction_id',
+  'gateway',
+  'gateway_reference',
+  'card_brand',
+  'card_last4',
+  'failure_code',
+  'failure_message',
+  'created_at',
+  'succeeded_at',
+  'updated_at',
+] as const;
+const rate = sql<string | null>`exchange_rate::text`.as('exchange_rate');
+
+export async function insertTransaction(db: Executor, row: NewTransactionRow): Promise<void> {
+  await db.insertInto('transactions').values(row).execute();
+}
+
+export async function findTransaction(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<TransactionRow | undefined> {
+  const query = db.selectFrom('transactions').select([...COLUMNS, rate]).where('merchant_id', '=', merchantId).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export interface TransactionFilter {
+  status?: TransactionStatus | undefined;
+  type?: TransactionType | undefined;
+  customerId?: string | undefined;
+}
+
+export async function listTransactionsPage(
+  db: Executor,
+  merchantId: string,
+  page: { limit: number; after?: PageCursor | undefined } & TransactionFilter,
+): Promise<TransactionRow[]> {
+  let query = db.selectFrom('transactions').select([...COLUMNS, rate]).where('merchant_id', '=', merchantId);
+  if (page.status) query = query.where('status', '=', page.status);
+  if (page.type) query = query.where('type', '=', page.type);
+  if (page.customerId) query = query.where('customer_id', '=', page.customerId);
+  if (page.after) {
+    const { createdAt, id } = page.after;
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** Any transaction at all (pending and failed included) keeps a customer from being deleted. */
+export async function countCustomerTransactions(db: Executor, merchantId: string, customerId: string): Promise<number> {
+  const row = await db
+    .selectFrom('transactions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('merchant_id', '=', merchantId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Reserves a refund's amount on its payment (so concurrent refunds never exceed it). */
+export async function reserveRefund(db: Executor, merchantId: string, paymentId: string, amountMinor: number, baseMinor: number) {
+  await db
+    .updateTable('transactions')
+    .set((eb) => ({
+      amount_refunded_minor: eb('amount_refunded_minor', '+', amountMinor),
+      base_amount_refunded_minor: eb('base_amount_refunded_minor', '+', baseMinor),
+    }))
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', paymentId)
+    .execute();
+}
+
+export async function updateTransaction(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  changes: Partial<Pick<TransactionRow, 'status' | 'gateway_reference' | 'failure_code' | 'failure_message' | 'succeeded_at' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('transactions').set(changes).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+}
+
+/** A refund's outcome: the refund, its payment's status and the customer's total spent together. */
+export async function settleRefund(
+  db: Executor,
+  s: { merchantId: string; refundId: string; paymentId: string; customerId: string | null; baseMinor: number; reference: string; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('transactions')
+    .set({ status: 'succeeded', gateway_reference: s.reference, succeeded_at: s.now, updated_at: s.now })
+    .where('merchant_id', '=', s.merchantId)
+    .where('id', '=', s.refundId)
+    .execute();
+  await db
+    .updateTable('transactions')
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when('amount_refunded_minor', '>=', eb.ref('amount_minor'))
+        .then(sql.lit<TransactionStatus>('refunded'))
+        .else(sql.lit<TransactionStatus>('partially_refunded'))
+        .end(),
+      updated_at: s.now,
+    }))
+    .where('merchant_id', '=', s.merchantId)
+    .where('id', '=', s.paymentId)
+    .execute();
+  if (s.customerId) {
+    await db
+      .updateTable('customers')
+      .set((eb) => ({ total_spent_minor: eb('total_spent_minor', '-', s.baseMinor) }))
+      .where('merchant_id', '=', s.merchantId)
+      .where('id', '=', s.customerId)
+      .execute();
+  }
+}
