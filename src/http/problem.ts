@@ -113,7 +113,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `No route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`));
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof DomainError) return sendProblem(reply, error.code, error.message, error.extra);
+    if (error instanceof DomainError) {
+      if (typeof error.extra.retry_after === 'number') reply.header('retry-after', String(error.extra.retry_after));
+      return sendProblem(reply, error.code, error.message, error.extra);
+    }
     if (error.validation) {
       const errors = error.validation.map((e) => toFieldError(e, error.validationContext));
       const first = errors[0];

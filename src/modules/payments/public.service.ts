@@ -4,6 +4,7 @@ import { checkoutStatus } from '../checkout/checkout-session.service.js';
 import { invoiceNumber } from '../invoices/invoice.service.js';
 import { checkoutPayable, invoicePayable, linkPayable, openLink, readCheckout, readInvoice } from './payables.js';
 import { takePayment, type PayInput, type PayResult } from './pay.service.js';
+import type { DeclineGuard } from './decline-guard.js';
 import type { PublicCheckout, PublicInvoice, PublicPaymentLink } from './public.schemas.js';
 
 /*
@@ -57,14 +58,25 @@ export async function publicInvoice(ctx: AppContext, token: string): Promise<Sta
   };
 }
 
-export async function payPaymentLink(ctx: AppContext, slug: string, input: PayInput): Promise<PayResult> {
-  return takePayment(ctx, await linkPayable(ctx, slug, input.amount), { ...input, amount: undefined });
+/** Who is paying: their address, and the guard that counts their declines (card testing). */
+export interface PayingClient {
+  address: string;
+  declines: DeclineGuard;
 }
 
-export async function payCheckout(ctx: AppContext, token: string, input: PayInput): Promise<PayResult> {
-  return takePayment(ctx, await checkoutPayable(ctx, token), input);
+export async function payPaymentLink(ctx: AppContext, slug: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
+  return guarded(client, async () => takePayment(ctx, await linkPayable(ctx, slug, input.amount), { ...input, amount: undefined }));
 }
 
-export async function payInvoice(ctx: AppContext, token: string, input: PayInput): Promise<PayResult> {
-  return takePayment(ctx, await invoicePayable(ctx, token), input);
+export async function payCheckout(ctx: AppContext, token: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
+  return guarded(client, async () => takePayment(ctx, await checkoutPayable(ctx, token), input));
+}
+
+export async function payInvoice(ctx: AppContext, token: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
+  return guarded(client, async () => takePayment(ctx, await invoicePayable(ctx, token), input));
+}
+
+/** Without a client (the demo seed, in process) nothing is counted. */
+function guarded<T>(client: PayingClient | undefined, pay: () => Promise<T>): Promise<T> {
+  return client ? client.declines.attempt(client.address, pay) : pay();
 }
