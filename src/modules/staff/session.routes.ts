@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { sessionOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/problem.js';
-import { DomainError } from '../../errors.js';
 import { changePassword, describeSession, signIn, signOut, switchActiveBrand } from './session.service.js';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './session.tokens.js';
 import { SignInThrottle } from './sign-in-throttle.js';
@@ -34,7 +33,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const signedIn = await withRetryAfter(reply, signIn(ctx, throttle, request.body, request.ip));
+        const signedIn = await signIn(ctx, throttle, request.body, request.ip);
         reply.setCookie(SESSION_COOKIE, signedIn.token, { ...cookieOptions(request), maxAge: SESSION_ABSOLUTE_MS / 1000 });
         return signedIn.view;
       },
@@ -81,7 +80,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await withRetryAfter(reply, changePassword(ctx, throttle, sessionOf(request), request.body, request.ip));
+        await changePassword(ctx, throttle, sessionOf(request), request.body, request.ip);
         return reply.code(204).send();
       },
     );
@@ -92,13 +91,4 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 export function cookieOptions(request: FastifyRequest) {
   const https = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: https };
-}
-
-async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'rate_limited') reply.header('retry-after', String(error.extra.retry_after));
-    throw error;
-  }
 }
