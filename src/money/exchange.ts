@@ -21,12 +21,19 @@ export function canonicalRate(text: string): string {
  * by currency (JPY has none, BHD three), so the scales are applied exactly.
  */
 export function convertMinor(amountMinor: number, rate: string, from: string, to: string): number {
+  const converted = convertMinorExact(amountMinor, rate, from, to);
+  if (converted > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${converted} minor units is beyond exact integers`);
+  return Number(converted);
+}
+
+/** The same, as a BigInt: callers check it against their limit before it becomes a number. */
+export function convertMinorExact(amountMinor: number, rate: string, from: string, to: string): bigint {
   if (!isRate(rate)) throw new Error(`not an exchange rate: ${rate}`);
   const [whole, fraction = ''] = rate.split('.');
   const rateScaled = BigInt(`${whole}${fraction}`);
   const numerator = BigInt(amountMinor) * rateScaled * 10n ** BigInt(minorDigits(to));
   const denominator = 10n ** BigInt(fraction.length + minorDigits(from));
-  return Number((2n * numerator + denominator) / (2n * denominator));
+  return (2n * numerator + denominator) / (2n * denominator);
 }
 
 /** The base-currency share of a partial refund, in proportion to the payment; rounded half up. */

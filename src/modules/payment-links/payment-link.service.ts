@@ -38,13 +38,15 @@ export function paymentLinkNotFound(id: string): DomainError {
 export async function createPaymentLink(ctx: AppContext, principal: Principal, body: PaymentLinkCreateBody): Promise<PaymentLinkView> {
   requirePermission(principal, 'payments.create');
   const { merchantId } = principal;
+  const fixed = body.amount != null;
+  const onlyForChosen = (field: 'min_amount' | 'max_amount') => () => {
+    if (fixed && body[field] != null) throw fieldError(field, 'only for links where the client chooses the amount (no amount)');
+  };
   const [currency] = checkFields(
     () => checkCurrency('currency', body.currency),
+    onlyForChosen('min_amount'),
+    onlyForChosen('max_amount'),
     () => {
-      const fixed = body.amount != null;
-      if (fixed && (body.min_amount != null || body.max_amount != null)) {
-        throw fieldError('min_amount', 'only for links where the client chooses the amount (no amount)');
-      }
       if (body.min_amount != null && body.max_amount != null && body.min_amount > body.max_amount) {
         throw fieldError('max_amount', 'must not be less than min_amount');
       }

@@ -4,8 +4,8 @@ import { checkFields, DomainError, fieldError } from '../../errors.js';
 import { checkCard, summarizeCard, type CardInput } from '../../gateways/card.js';
 import type { ChargeOutcome } from '../../gateways/gateway.js';
 import { newId } from '../../ids.js';
-import type { Money } from '../../money/currency.js';
-import { convertMinor } from '../../money/exchange.js';
+import { MAX_AMOUNT_MINOR, type Money } from '../../money/currency.js';
+import { convertMinorExact } from '../../money/exchange.js';
 import { autoRegisterCustomers } from '../brands/brand.settings.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../customers/customer.normalize.js';
 import { findCustomerIdByEmailIndex } from '../customers/customer.repository.js';
@@ -19,6 +19,7 @@ import {
   recordPaymentSuccess,
   type PaymentClaim,
   type PaymentCustomer,
+  type RecordedSuccess,
 } from './payment-record.repository.js';
 
 /** What the client typed on a public pay page. */
@@ -109,16 +110,21 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
   }
 
   const customer = await paymentCustomer(ctx, payable, contact);
-  const recorded = await recordPaymentSuccess(ctx.db, {
-    merchantId: brand.merchant_id,
-    transactionId,
-    baseAmountMinor,
-    exchangeRate: payable.currency === brand.base_currency ? null : brand.rate,
-    gatewayReference: outcome.reference,
-    claim: payable.claim,
-    customer,
-    now: ctx.clock(),
-  });
+  let recorded: RecordedSuccess;
+  try {
+    recorded = await recordPaymentSuccess(ctx.db, {
+      merchantId: brand.merchant_id,
+      transactionId,
+      baseAmountMinor,
+      exchangeRate: payable.currency === brand.base_currency ? null : brand.rate,
+      gatewayReference: outcome.reference,
+      claim: payable.claim,
+      customer,
+      now: ctx.clock(),
+    });
+  } catch (error) {
+    throw await undoCharge(ctx, payable, transactionId, outcome.reference, error);
+  }
   const registeredNew = customer.kind === 'register' && recorded.customerId === customer.row.id;
   if (recorded.customerId && !registeredNew && recorded.phoneMissing && contact.phone) {
     await fillMissingPhone(ctx, brand.merchant_id, recorded.customerId, contact.phone);
@@ -166,7 +172,12 @@ function priceInBase(payable: Payable): number {
       { currency: payable.currency, base_currency: brand.base_currency },
     );
   }
-  return convertMinor(payable.amountMinor, brand.rate, payable.currency, brand.base_currency);
+  const inBase = convertMinorExact(payable.amountMinor, brand.rate, payable.currency, brand.base_currency);
+  // Refused before anything is written or charged: a total the ledger could not hold exactly.
+  if (inBase > BigInt(MAX_AMOUNT_MINOR)) {
+    throw fieldError('amount', `is too large: it would be ${inBase} minor units of ${brand.base_currency}`);
+  }
+  return Number(inBase);
 }
 
 async function charge(ctx: AppContext, payable: Payable, transactionId: string, card: CheckedPayer['card']): Promise<ChargeOutcome> {
@@ -181,6 +192,37 @@ async function charge(ctx: AppContext, payable: Payable, transactionId: string, 
     // An adapter that throws has not told us the card was charged: record a failure, and log it.
     ctx.logger.error({ transactionId, gateway: ctx.gateway.name, err: error }, 'Payment gateway error');
     return { outcome: 'failed', reference: null, code: 'gateway_error', message: 'The payment provider failed; nothing was charged', card: summarizeCard(card.number) };
+  }
+}
+
+/**
+ * The charge went through but could not be recorded (the database failed): refund it at the
+ * gateway, record the transaction as failed and release the claim, so the client is never charged
+ * for a payment Paydesk does not know. If that fails too, the log names what needs a person.
+ */
+async function undoCharge(ctx: AppContext, payable: Payable, transactionId: string, reference: string, cause: unknown): Promise<unknown> {
+  const log = { transactionId, gatewayReference: reference, merchantId: payable.brand.merchant_id };
+  ctx.logger.error({ ...log, err: cause }, 'A charged payment could not be recorded; refunding it');
+  try {
+    const refund = await ctx.gateway.refund({
+      idempotencyKey: `${transactionId}_undo`,
+      chargeReference: reference,
+      amount: { amount: payable.amountMinor, currency: payable.currency },
+    });
+    if (refund.outcome !== 'succeeded') throw new Error(`refund refused: ${refund.code}`);
+    await recordPaymentFailure(ctx.db, {
+      merchantId: payable.brand.merchant_id,
+      transactionId,
+      code: 'recording_failed',
+      message: 'The payment could not be recorded, and the charge was refunded',
+      gatewayReference: reference,
+      claim: payable.claim,
+      now: ctx.clock(),
+    });
+    return new DomainError('payment_failed', 'The payment could not be completed; the charge was refunded', { transaction_id: transactionId });
+  } catch (undoError) {
+    ctx.logger.fatal({ ...log, err: undoError }, 'Charged payment neither recorded nor refunded: reconcile it with the gateway by hand');
+    return cause;
   }
 }
 

@@ -19,4 +19,4 @@ export function slugFromTitle(title: string): string {
   return base ? `${base}-${suffix}` : `pay-${suffix}`;
 }
 
-export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])?$';
+export const SLUG_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$';

@@ -5,7 +5,7 @@ import { proportionalMinor } from '../../money/exchange.js';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
 import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { findTransaction, insertTransaction, reserveRefund, settleRefund, updateTransaction } from './transaction.repository.js';
+import { findTransaction, insertTransaction, reserveRefund, setRefundStatus, settleRefund, updateTransaction } from './transaction.repository.js';
 import { getTransaction, transactionNotFound } from './transaction.queries.js';
 import type { RefundBody, TransactionView } from './transaction.schemas.js';
 
@@ -109,6 +109,7 @@ export async function refundPayment(
     } else {
       await updateTransaction(trx, merchantId, refundId, { status: 'failed', failure_code: outcome.code, failure_message: outcome.message, updated_at: now });
       await reserveRefund(trx, merchantId, paymentId, -reserved.amount, -reserved.baseMinor);
+      await setRefundStatus(trx, merchantId, paymentId, now, { afterFailure: true });
     }
   });
   if (outcome.outcome !== 'succeeded') {

@@ -101,6 +101,28 @@ export async function updateTransaction(
   await db.updateTable('transactions').set(changes).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
 }
 
+/**
+ * refunded / partially_refunded from what refunds have taken back. After a failed refund only a
+ * payment some refund already succeeded on is touched (the failed one's reservation is gone).
+ */
+export async function setRefundStatus(db: Executor, merchantId: string, paymentId: string, now: Date, options: { afterFailure?: boolean } = {}) {
+  let query = db
+    .updateTable('transactions')
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when('amount_refunded_minor', '>=', eb.ref('amount_minor'))
+        .then(sql.lit<TransactionStatus>('refunded'))
+        .else(sql.lit<TransactionStatus>('partially_refunded'))
+        .end(),
+      updated_at: now,
+    }))
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', paymentId);
+  if (options.afterFailure) query = query.where('status', 'in', ['refunded', 'partially_refunded']);
+  await query.execute();
+}
+
 /** A refund's outcome: the refund, its payment's status and the customer's total spent together. */
 export async function settleRefund(
   db: Executor,
@@ -112,20 +134,7 @@ export async function settleRefund(
     .where('merchant_id', '=', s.merchantId)
     .where('id', '=', s.refundId)
     .execute();
-  await db
-    .updateTable('transactions')
-    .set((eb) => ({
-      status: eb
-        .case()
-        .when('amount_refunded_minor', '>=', eb.ref('amount_minor'))
-        .then(sql.lit<TransactionStatus>('refunded'))
-        .else(sql.lit<TransactionStatus>('partially_refunded'))
-        .end(),
-      updated_at: s.now,
-    }))
-    .where('merchant_id', '=', s.merchantId)
-    .where('id', '=', s.paymentId)
-    .execute();
+  await setRefundStatus(db, s.merchantId, s.paymentId, s.now);
   if (s.customerId) {
     await db
       .updateTable('customers')

@@ -29,8 +29,13 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           body: RefundBody,
           response: { 201: Transaction, ...errors },
         },
+        // The body is optional (no body: refund everything that is left).
+        preValidation: (request, _reply, done) => {
+          request.body ??= {};
+          done();
+        },
       },
-      async (request, reply) => reply.code(201).send(await refundPayment(ctx, principalOf(request), request.params.id, request.body ?? {}, request.ip)),
+      async (request, reply) => reply.code(201).send(await refundPayment(ctx, principalOf(request), request.params.id, request.body, request.ip)),
     );
     app.get(
       '/customers/:id/transactions',
