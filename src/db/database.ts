@@ -8,6 +8,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
+import { PreparedStatementClient } from './prepared-client.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -47,6 +48,7 @@ export class DatabaseLockedError extends Error {
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const pool = new pg.Pool({
+      Client: PreparedStatementClient,
       connectionString: options.url,
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),

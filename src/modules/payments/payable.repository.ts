@@ -1,6 +1,9 @@
+import { PREPARED } from '../../db/prepared-client.js';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { BrandSettings } from '../brands/brand.table.js';
+
+const prepared = sql.raw(PREPARED);
 
 /** The brand columns a public page and a payment need, read in the same query as the payable. */
 export interface PayableBrand {
@@ -51,7 +54,7 @@ export interface InvoicePayableRow extends PayableBrand {
 const brandColumns = sql`p.merchant_id, b.name AS brand_name, b.country AS brand_country, b.base_currency, b.settings AS brand_settings, r.rate::text AS rate`;
 
 export async function findLinkPayable(db: Executor, slug: string): Promise<LinkPayableRow | undefined> {
-  const { rows } = await sql<LinkPayableRow>`
+  const { rows } = await sql<LinkPayableRow>`${prepared}
     SELECT ${brandColumns}, l.id, l.title, l.description, l.currency, l.amount_minor, l.min_amount_minor, l.max_amount_minor, l.active
     FROM public_paths p
     JOIN payment_links l ON l.merchant_id = p.merchant_id AND l.id = p.target_id
@@ -62,7 +65,7 @@ export async function findLinkPayable(db: Executor, slug: string): Promise<LinkP
 }
 
 export async function findCheckoutPayable(db: Executor, token: string): Promise<CheckoutPayableRow | undefined> {
-  const { rows } = await sql<CheckoutPayableRow>`
+  const { rows } = await sql<CheckoutPayableRow>`${prepared}
     SELECT ${brandColumns}, s.id, s.description, s.currency, s.amount_minor, s.status, s.pending_transaction_id, s.expires_at
     FROM public_paths p
     JOIN checkout_sessions s ON s.merchant_id = p.merchant_id AND s.id = p.target_id
@@ -73,7 +76,7 @@ export async function findCheckoutPayable(db: Executor, token: string): Promise<
 }
 
 export async function findInvoicePayable(db: Executor, token: string): Promise<InvoicePayableRow | undefined> {
-  const { rows } = await sql<InvoicePayableRow>`
+  const { rows } = await sql<InvoicePayableRow>`${prepared}
     SELECT ${brandColumns}, i.id, i.number, i.status, i.customer_id, i.currency, i.line_items, i.total_minor, i.memo,
       to_char(i.due_date, 'YYYY-MM-DD') AS due_date, i.pending_transaction_id
     FROM public_paths p

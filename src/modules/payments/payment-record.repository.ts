@@ -1,7 +1,10 @@
+import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewCustomerRow } from '../customers/customer.table.js';
 import type { TransactionSource } from '../transactions/transaction.table.js';
+
+const prepared = sql.raw(PREPARED);
 
 /*
  * The payment's writes, each one statement (so each is atomic without a round trip for BEGIN and
@@ -40,7 +43,7 @@ export async function beginPayment(db: Executor, payment: PendingPayment, claim:
   const columns = sql`merchant_id, id, type, status, source, amount_minor, currency, base_currency, payment_link_id,
     checkout_session_id, invoice_id, gateway, card_brand, card_last4, created_at, updated_at`;
   if (claim === null) {
-    await sql`INSERT INTO transactions (${columns}) VALUES (${values})`.execute(db);
+    await sql`${prepared}INSERT INTO transactions (${columns}) VALUES (${values})`.execute(db);
     return true;
   }
   const open =
@@ -52,7 +55,7 @@ export async function beginPayment(db: Executor, payment: PendingPayment, claim:
       : sql`UPDATE invoices SET pending_transaction_id = ${p.id}
           WHERE merchant_id = ${p.merchantId} AND id = ${claim.id} AND status = 'open' AND pending_transaction_id IS NULL
           RETURNING id`;
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string }>`${prepared}
     WITH claimed AS (${open})
     INSERT INTO transactions (${columns}) SELECT ${values} FROM claimed RETURNING id`.execute(db);
   return rows.length > 0;
@@ -100,7 +103,7 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
         : sql`UPDATE invoices SET status = 'paid', pending_transaction_id = NULL, transaction_id = ${s.transactionId},
               customer_id = COALESCE(invoices.customer_id, (SELECT id FROM c)), paid_at = ${s.now}::timestamptz
             WHERE merchant_id = ${s.merchantId} AND id = ${s.claim.id} RETURNING id`;
-  const { rows } = await sql<{ customer_id: string | null; phone_missing: boolean | null }>`
+  const { rows } = await sql<{ customer_id: string | null; phone_missing: boolean | null }>`${prepared}
     WITH c AS (${customer}),
     t AS (
       UPDATE transactions SET status = 'succeeded', customer_id = (SELECT id FROM c), base_amount_minor = ${s.baseAmountMinor}::bigint,
@@ -148,7 +151,7 @@ export async function recordPaymentFailure(
       ? sql``
       : sql`, r AS (UPDATE ${sql.table(f.claim.table)} SET pending_transaction_id = NULL
           WHERE merchant_id = ${f.merchantId} AND id = ${f.claim.id} AND pending_transaction_id = ${f.transactionId} RETURNING id)`;
-  await sql`
+  await sql`${prepared}
     WITH t AS (
       UPDATE transactions SET status = 'failed', failure_code = ${f.code}, failure_message = ${f.message},
         gateway_reference = ${f.gatewayReference}, updated_at = ${f.now}::timestamptz

@@ -1,0 +1,35 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+
+/** Put first in a statement's SQL to have it prepared once per connection (see below). */
+export const PREPARED = '/* prepared */';
+
+/**
+ * A node-postgres client that runs statements marked with PREPARED as named prepared statements,
+ * named by a hash of their text. PostgreSQL then parses and plans them once per connection instead
+ * of on every call: on the payment path that was half of the database's time per completion
+ * (measured: parse + bind ≈ 1 ms of 2 ms). Only marked statements, whose plans do not depend on
+ * their parameters (lookups by key, writes), are prepared; a search query, whose best plan depends
+ * on the search terms, keeps being planned per call. Kysely passes the SQL text through untouched.
+ */
+export class PreparedStatementClient extends pg.Client {
+  // pg.Client#query has many overloads; this routes (text, values[, callback]) and leaves the rest.
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(PREPARED) && Array.isArray(values)) {
+      args.splice(0, 2, { name: statementName(text), text, values });
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `pd_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
