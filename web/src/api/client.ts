@@ -1,0 +1,102 @@
+import type { FieldError, Problem } from './types';
+
+/**
+ * The one way the UI talks to the server. The session cookie goes along by itself (same origin); every
+ * state-changing call also carries the session's CSRF token, which the session endpoints hand out.
+ */
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /** Field errors of a 422, keyed by field path (`email`, `card.number`). */
+  fieldErrors(): Record<string, string> {
+    const errors: FieldError[] = this.problem.errors ?? [];
+    const byField: Record<string, string> = {};
+    for (const error of errors) byField[error.field] ??= error.reason;
+    return byField;
+  }
+}
+
+export function isApiError(error: unknown, status?: number): error is ApiError {
+  return error instanceof ApiError && (status === undefined || error.status === status);
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error', detail: 'Paydesk could not be reached. Check the connection and try again.' });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    const problem = isProblem(json)
+      ? json
+      : { status: response.status, code: `http_${response.status}`, detail: `The server answered ${response.status} ${response.statusText}`.trim() };
+    throw new ApiError(problem);
+  }
+  return json as T;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string';
+}
+
+/** `path` starts with a slash; query values that are undefined or '' are left out. */
+export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** The authenticated API (`/api/v1`), as the signed-in staff member. */
+export const api = {
+  get: <T>(path: string) => request<T>('GET', `/api/v1${path}`),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', `/api/v1${path}`, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', `/api/v1${path}`, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', `/api/v1${path}`, body),
+  delete: (path: string) => request<void>('DELETE', `/api/v1${path}`),
+};
+
+/** What the public client pages call (`/api/public`): no session, no CSRF token. */
+export const publicApi = {
+  get: <T>(path: string) => request<T>('GET', `/api/public${path}`),
+  post: <T>(path: string, body: unknown) => request<T>('POST', `/api/public${path}`, body),
+};

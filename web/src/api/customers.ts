@@ -1,0 +1,104 @@
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, withQuery } from './client';
+import type { Customer, CustomerContact, Invoice, List, Transaction } from './types';
+
+export const PAGE_SIZE = 20;
+
+export function useCustomerList(q: string, cursor: string | undefined) {
+  return useQuery({
+    queryKey: ['customers', 'list', { q, cursor }],
+    queryFn: () => api.get<List<Customer>>(withQuery('/customers', { q, cursor, limit: PAGE_SIZE })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCustomerStats() {
+  return useQuery({ queryKey: ['customers', 'stats'], queryFn: () => api.get<{ total_customers: number }>('/customers/stats') });
+}
+
+export function useCustomer(id: string) {
+  return useQuery({ queryKey: ['customers', 'one', id], queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`) });
+}
+
+/**
+ * Names for lists that carry only customer ids (invoices): one cached lookup per distinct customer on the
+ * page, shared with the profile's cache. Empty when the role may not read customers.
+ */
+export function useCustomerNames(ids: string[], enabled: boolean): Record<string, string> {
+  const unique = [...new Set(ids)];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: ['customers', 'one', id],
+      queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`),
+      enabled,
+      staleTime: 60_000,
+    })),
+  });
+  const names: Record<string, string> = {};
+  results.forEach((result, i) => {
+    if (result.data) names[unique[i]!] = result.data.name;
+  });
+  return names;
+}
+
+/** Every page loaded so far, newest first; fetchNextPage follows next_cursor. */
+function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices') {
+  return useInfiniteQuery({
+    queryKey: ['customers', what, id],
+    queryFn: ({ pageParam }) => api.get<List<T>>(withQuery(`/customers/${encodeURIComponent(id)}/${what}`, { cursor: pageParam, limit: 100 })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => (last.has_more && last.next_cursor ? last.next_cursor : undefined),
+  });
+}
+
+export const useCustomerTransactions = (id: string) => useCustomerPages<Transaction>(id, 'transactions');
+export const useCustomerInvoices = (id: string) => useCustomerPages<Invoice>(id, 'invoices');
+
+export interface CustomerInput {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+export function useCreateCustomer() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CustomerInput) => api.post<Customer>('/customers', input),
+    onSuccess: (customer) => {
+      // Shown at once on the first page of the unfiltered list (newest first), then confirmed by a refetch.
+      queryClient.setQueryData<List<Customer>>(['customers', 'list', { q: '', cursor: undefined }], (list) =>
+        list ? { ...list, data: [customer, ...list.data.filter((c) => c.id !== customer.id)].slice(0, PAGE_SIZE) } : list,
+      );
+      queryClient.setQueryData(['customers', 'one', customer.id], customer);
+      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+    },
+  });
+}
+
+export function useUpdateCustomer(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Partial<CustomerInput>) => api.patch<Customer>(`/customers/${encodeURIComponent(id)}`, input),
+    onSuccess: (customer) => {
+      queryClient.setQueryData(['customers', 'one', id], customer);
+      void queryClient.invalidateQueries({ queryKey: ['customers', 'list'] });
+    },
+  });
+}
+
+export function useDeleteCustomer() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/customers/${encodeURIComponent(id)}`),
+    onSuccess: (_void, id) => {
+      queryClient.removeQueries({ queryKey: ['customers', 'one', id] });
+      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+    },
+  });
+}
+
+export function useRevealCustomer(id: string) {
+  return useMutation({
+    mutationFn: (reason: string) => api.post<CustomerContact>(`/customers/${encodeURIComponent(id)}/reveal`, { reason }),
+  });
+}

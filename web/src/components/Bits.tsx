@@ -1,0 +1,130 @@
+import { useState, type ReactNode } from 'react';
+import { Check, ChevronLeft, ChevronRight, Copy } from 'lucide-react';
+
+export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="page-subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function KpiCard({ label, value, hint, loading }: { label: string; value: ReactNode; hint?: ReactNode; loading?: boolean }) {
+  return (
+    <section className="card kpi" aria-label={label}>
+      <h2 className="kpi-label">{label}</h2>
+      <p className="kpi-value">{loading ? <span className="skeleton skeleton-kpi" aria-label="Loading" /> : value}</p>
+      {hint && <p className="kpi-hint">{hint}</p>}
+    </section>
+  );
+}
+
+const BADGE_TONES: Record<string, string> = {
+  succeeded: 'success',
+  paid: 'success',
+  active: 'success',
+  open: 'info',
+  pending: 'warning',
+  draft: 'neutral',
+  failed: 'danger',
+  void: 'neutral',
+  refunded: 'neutral',
+  partially_refunded: 'warning',
+  inactive: 'neutral',
+};
+
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  return <span className={`badge badge-${BADGE_TONES[status] ?? 'neutral'}`}>{label ?? status.replace(/_/g, ' ')}</span>;
+}
+
+export function Pager({
+  page,
+  hasMore,
+  onPrevious,
+  onNext,
+  busy,
+}: {
+  page: number;
+  hasMore: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  busy?: boolean;
+}) {
+  if (page === 1 && !hasMore) return null;
+  return (
+    <nav className="pager" aria-label="Pagination">
+      <span className="pager-page">Page {page}</span>
+      <button type="button" className="btn btn-secondary btn-small" onClick={onPrevious} disabled={page === 1 || busy}>
+        <ChevronLeft size={16} aria-hidden="true" /> Previous
+      </button>
+      <button type="button" className="btn btn-secondary btn-small" onClick={onNext} disabled={!hasMore || busy}>
+        Next <ChevronRight size={16} aria-hidden="true" />
+      </button>
+    </nav>
+  );
+}
+
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard access needs a secure context; fall back to a selection the person can copy.
+      window.prompt('Copy this link', text);
+    }
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 1500);
+  };
+  return (
+    <button type="button" className="btn btn-ghost btn-small" onClick={copy} aria-label={`${label}: ${text}`}>
+      {copied ? <Check size={15} aria-hidden="true" /> : <Copy size={15} aria-hidden="true" />}
+      <span>{copied ? 'Copied' : label}</span>
+    </button>
+  );
+}
+
+export function Switch({ checked, onChange, label, disabled }: { checked: boolean; onChange: (value: boolean) => void; label: string; disabled?: boolean }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={checked}
+      aria-label={label}
+      className="switch"
+      disabled={disabled}
+      onClick={() => onChange(!checked)}
+    >
+      <span className="switch-thumb" aria-hidden="true" />
+    </button>
+  );
+}
+
+export function PlaceholderCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="card placeholder-card" aria-label={`${title} (coming later)`}>
+      <div className="card-header">
+        <h2>{title}</h2>
+        <span className="badge badge-neutral">Coming soon</span>
+      </div>
+      <p className="muted">{children}</p>
+    </section>
+  );
+}
+
+/** An email that may wrap before its @, never inside the local part or the domain. */
+export function EmailText({ email }: { email: string }) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}

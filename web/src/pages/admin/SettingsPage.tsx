@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { isApiError } from '../../api/client';
+import { useBrand, useUpdateBrandSettings } from '../../api/payments';
+import { activeMembership, useSession } from '../../api/session';
+import { useChangePassword } from '../../api/staff';
+import { PageHeader, Switch } from '../../components/Bits';
+import { InputField } from '../../components/Field';
+import { ErrorState, Notice, Spinner } from '../../components/States';
+import { useToast } from '../../components/Toasts';
+import { useDocumentTitle } from '../../lib/hooks';
+import { can, ROLE_LABELS } from '../../lib/permissions';
+import { ExchangeRatesCard } from './ExchangeRatesCard';
+
+export default function SettingsPage() {
+  useDocumentTitle('Settings');
+  const session = useSession().data;
+  const membership = activeMembership(session);
+  const manage = can(membership?.role, 'brand.manage');
+  const ratesVisible = can(membership?.role, 'payments.read');
+
+  return (
+    <>
+      <PageHeader title="Settings" subtitle={membership ? `${membership.name} · you are ${ROLE_LABELS[membership.role].toLowerCase()}` : undefined} />
+      <div className="settings-grid">
+        <BrandCard manage={manage} />
+        {ratesVisible && <ExchangeRatesCard manage={manage} />}
+        <PasswordCard />
+      </div>
+    </>
+  );
+}
+
+function BrandCard({ manage }: { manage: boolean }) {
+  const brand = useBrand();
+  const update = useUpdateBrandSettings();
+  const toast = useToast();
+  return (
+    <section className="card" aria-labelledby="brand-title">
+      <div className="card-header">
+        <h2 id="brand-title">Brand</h2>
+      </div>
+      {brand.isPending ? (
+        <Spinner />
+      ) : brand.isError ? (
+        <ErrorState error={brand.error} retry={() => void brand.refetch()} title="Brand settings could not be loaded" />
+      ) : (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Name</dt>
+              <dd>{brand.data.name}</dd>
+            </div>
+            <div>
+              <dt>Country</dt>
+              <dd>{brand.data.country}</dd>
+            </div>
+            <div>
+              <dt>Base currency</dt>
+              <dd>{brand.data.base_currency}</dd>
+            </div>
+            <div className="wide">
+              <dt>Brand ID</dt>
+              <dd className="mono">{brand.data.id}</dd>
+            </div>
+          </dl>
+          <div className="setting-row">
+            <div>
+              <strong id="auto-register-label">Register paying clients as customers</strong>
+              <p className="muted small">
+                When a client pays through a payment link or checkout, add them to Customers (or match the existing customer with their email).
+              </p>
+            </div>
+            <Switch
+              checked={brand.data.settings.auto_register_customers}
+              disabled={!manage || update.isPending}
+              label="Register paying clients as customers"
+              onChange={(value) =>
+                update.mutate({ auto_register_customers: value }, { onSuccess: () => toast(value ? 'Paying clients become customers' : 'Paying clients are no longer registered') })
+              }
+            />
+          </div>
+          {!manage && <p className="muted small">Only owners and admins change brand settings.</p>}
+          {update.isError && <Notice tone="danger">{update.error.message}</Notice>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PasswordCard() {
+  const change = useChangePassword();
+  const toast = useToast();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const errors = isApiError(change.error, 422) ? change.error.fieldErrors() : {};
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setMismatch(next !== confirm);
+    if (next !== confirm) return;
+    change.mutate(
+      { current_password: current, new_password: next },
+      {
+        onSuccess: () => {
+          setCurrent('');
+          setNext('');
+          setConfirm('');
+          toast('Password changed; your other sessions were signed out');
+        },
+      },
+    );
+  };
+  return (
+    <section className="card" aria-labelledby="password-title">
+      <div className="card-header">
+        <h2 id="password-title">Your password</h2>
+      </div>
+      {change.isError && Object.keys(errors).length === 0 && <Notice tone="danger">{change.error.message}</Notice>}
+      <form onSubmit={submit} noValidate className="narrow-form">
+        <InputField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.current_password} />
+        <InputField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.new_password} hint="At least 12 characters." />
+        <InputField
+          label="New password again"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={mismatch ? 'The two new passwords differ' : undefined}
+        />
+        <button type="submit" className="btn btn-secondary" disabled={change.isPending || !current || !next}>
+          {change.isPending ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </section>
+  );
+}

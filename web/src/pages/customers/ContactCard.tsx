@@ -1,0 +1,118 @@
+import { useState, type FormEvent } from 'react';
+import { Eye, Lock, Mail, Phone } from 'lucide-react';
+import { isApiError } from '../../api/client';
+import { useRevealCustomer } from '../../api/customers';
+import type { Customer, CustomerContact } from '../../api/types';
+import { Dialog } from '../../components/Dialog';
+import { TextareaField } from '../../components/Field';
+import { Notice } from '../../components/States';
+
+/**
+ * Email and phone, masked for roles that see them masked. Revealing asks why (the server audits the
+ * reason); the revealed values live only in this component, never in the query cache.
+ */
+export function ContactCard({ customer, canReveal }: { customer: Customer; canReveal: boolean }) {
+  const [revealed, setRevealed] = useState<CustomerContact | null>(null);
+  const [asking, setAsking] = useState(false);
+  const masked = customer.contact_masked && !revealed;
+  const email = revealed?.email ?? customer.email;
+  const phone = revealed ? revealed.phone : customer.phone;
+
+  return (
+    <section className="card" aria-labelledby="contact-title">
+      <div className="card-header">
+        <h2 id="contact-title">Contact</h2>
+        {masked && (
+          <span className="badge badge-neutral">
+            <Lock size={12} aria-hidden="true" /> Masked
+          </span>
+        )}
+        {revealed && <span className="badge badge-warning">Revealed</span>}
+      </div>
+      <dl className="contact-list">
+        <div>
+          <dt>
+            <Mail size={15} aria-hidden="true" /> Email
+          </dt>
+          <dd className={masked ? 'masked' : undefined} data-testid="contact-email">
+            {masked ? email : <a href={`mailto:${email}`}>{email}</a>}
+          </dd>
+        </div>
+        <div>
+          <dt>
+            <Phone size={15} aria-hidden="true" /> Phone
+          </dt>
+          <dd className={masked ? 'masked' : undefined} data-testid="contact-phone">
+            {phone ? masked ? phone : <a href={`tel:${phone}`}>{phone}</a> : <span className="muted">None</span>}
+          </dd>
+        </div>
+      </dl>
+      {masked && (
+        <div className="card-footer">
+          {canReveal ? (
+            <button type="button" className="btn btn-secondary btn-small" onClick={() => setAsking(true)}>
+              <Eye size={15} aria-hidden="true" /> Reveal contact details
+            </button>
+          ) : (
+            <p className="muted small">Your role sees contact details masked.</p>
+          )}
+        </div>
+      )}
+      {asking && (
+        <RevealDialog
+          customer={customer}
+          onClose={() => setAsking(false)}
+          onRevealed={(contact) => {
+            setRevealed(contact);
+            setAsking(false);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function RevealDialog({ customer, onClose, onRevealed }: { customer: Customer; onClose: () => void; onRevealed: (contact: CustomerContact) => void }) {
+  const reveal = useRevealCustomer(customer.id);
+  const [reason, setReason] = useState('');
+  const error = reveal.error;
+  const fieldError = isApiError(error, 422) ? (error.fieldErrors().reason ?? error.message) : undefined;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    reveal.mutate(reason.trim(), { onSuccess: onRevealed });
+  };
+  return (
+    <Dialog
+      title="Reveal contact details"
+      size="small"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="reveal-form" className="btn btn-primary" disabled={reveal.isPending || reason.trim().length < 3}>
+            {reveal.isPending ? 'Revealing…' : 'Reveal'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        Why do you need {customer.name}'s email and phone? Your reason is kept in the audit log with your name and the time.
+      </p>
+      {error && !fieldError && <Notice tone="danger">{error.message}</Notice>}
+      <form id="reveal-form" onSubmit={submit} noValidate>
+        <TextareaField
+          label="Reason"
+          name="reason"
+          placeholder="e.g. Customer called about a failed payment, ticket 4711"
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          error={fieldError}
+          hint="At least 3 characters."
+        />
+      </form>
+    </Dialog>
+  );
+}

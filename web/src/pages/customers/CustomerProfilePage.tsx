@@ -1,0 +1,188 @@
+import { lazy, Suspense, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ArrowLeft, Pencil, Trash2 } from 'lucide-react';
+import { isApiError } from '../../api/client';
+import { useCustomer, useCustomerInvoices, useCustomerTransactions } from '../../api/customers';
+import { activeMembership, useSession } from '../../api/session';
+import type { Invoice, Transaction } from '../../api/types';
+import { KpiCard, PlaceholderCard } from '../../components/Bits';
+import { EmptyState, ErrorState, PageLoading, Spinner } from '../../components/States';
+import { formatDate, formatDateTime, initials } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/hooks';
+import { formatMoney } from '../../lib/money';
+import { can } from '../../lib/permissions';
+import { RefundDialog } from '../payments/RefundDialog';
+import { TransactionsTable } from '../payments/TransactionsTable';
+import { InvoicesTable } from '../payments/InvoicesTable';
+import { ContactCard } from './ContactCard';
+import { DeleteCustomerDialog } from './DeleteCustomerDialog';
+import { EditCustomerDialog } from './EditCustomerDialog';
+
+const SOURCES: Record<string, string> = {
+  api: 'through the API',
+  dashboard: 'in the dashboard',
+  demo: 'as demo data',
+  checkout: 'at a checkout',
+  payment_link: 'by paying a payment link',
+  invoice: 'by paying an invoice',
+  import: 'by an import',
+};
+
+// recharts is the largest dependency; only this page needs it.
+const PaymentsChart = lazy(() => import('./PaymentsChart'));
+
+export default function CustomerProfilePage() {
+  const { id = '' } = useParams();
+  const role = activeMembership(useSession().data)?.role;
+  const customer = useCustomer(id);
+  const navigate = useNavigate();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  useDocumentTitle(customer.data?.name ?? 'Customer');
+
+  if (customer.isPending) return <PageLoading />;
+  if (customer.isError) {
+    return (
+      <>
+        <BackLink />
+        {isApiError(customer.error, 404) ? (
+          <EmptyState title="Customer not found">There is no customer {id} in this brand. It may have been deleted.</EmptyState>
+        ) : (
+          <ErrorState error={customer.error} retry={() => void customer.refetch()} />
+        )}
+      </>
+    );
+  }
+  const c = customer.data;
+  return (
+    <>
+      <BackLink />
+      <header className="profile-header">
+        {/* The customer's picture comes with a later issue (ROADMAP.md); the initials hold its place. */}
+        <span className="avatar avatar-large" title="Profile image: coming later" aria-hidden="true">
+          {initials(c.name)}
+        </span>
+        <div className="profile-title">
+          <h1>{c.name}</h1>
+          <p className="muted">
+            <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added {SOURCES[c.source] ?? `via ${c.source}`}
+          </p>
+        </div>
+        <div className="page-actions">
+          {can(role, 'customers.edit') && (
+            <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
+              <Pencil size={16} aria-hidden="true" /> Edit
+            </button>
+          )}
+          {can(role, 'customers.delete') && (
+            <button type="button" className="btn btn-secondary btn-danger-text" onClick={() => setDeleting(true)}>
+              <Trash2 size={16} aria-hidden="true" /> Delete
+            </button>
+          )}
+        </div>
+      </header>
+
+      <div className="kpi-row kpi-row-fill">
+        <KpiCard label="Transactions" value={c.transactions_count.toLocaleString()} />
+        <KpiCard label="Total spent" value={formatMoney(c.total_spent)} hint={`In ${c.total_spent.currency}, the brand's base currency`} />
+        <KpiCard label="Last payment" value={c.last_payment_at ? formatDate(c.last_payment_at) : 'None yet'} hint={c.last_payment_at ? formatDateTime(c.last_payment_at) : undefined} />
+      </div>
+
+      <div className="profile-grid">
+        <div className="profile-main">
+          <PaymentsSection customerId={c.id} baseCurrency={c.total_spent.currency} canRefund={can(role, 'payments.refund')} />
+          <InvoicesSection customerId={c.id} />
+        </div>
+        <div className="profile-side">
+          <ContactCard customer={c} canReveal={can(role, 'customers.reveal')} />
+          <PlaceholderCard title="Notes">Private notes about this customer, shared with your team, will live here.</PlaceholderCard>
+          <PlaceholderCard title="Timeline">Every payment, invoice, refund and change to this profile, in order.</PlaceholderCard>
+          <PlaceholderCard title="Orders">Orders from your shop, once a store is connected.</PlaceholderCard>
+        </div>
+      </div>
+
+      {editing && <EditCustomerDialog customer={c} onClose={() => setEditing(false)} />}
+      {deleting && <DeleteCustomerDialog customer={c} onClose={() => setDeleting(false)} onDeleted={() => navigate('/customers', { replace: true })} />}
+    </>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link to="/customers" className="back-link">
+      <ArrowLeft size={16} aria-hidden="true" /> Customers
+    </Link>
+  );
+}
+
+function PaymentsSection({ customerId, baseCurrency, canRefund }: { customerId: string; baseCurrency: string; canRefund: boolean }) {
+  const pages = useCustomerTransactions(customerId);
+  const [refunding, setRefunding] = useState<Transaction | null>(null);
+  const rows = pages.data?.pages.flatMap((page) => page.data) ?? [];
+  const empty = pages.isSuccess && rows.length === 0;
+  return (
+    <>
+      {!empty && <section className="card" aria-labelledby="chart-title">
+        <div className="card-header">
+          <h2 id="chart-title">Payments over time</h2>
+          {pages.hasNextPage && <span className="muted small">From the {rows.length} most recent transactions</span>}
+        </div>
+        {pages.isPending ? (
+          <div className="chart-placeholder">
+            <Spinner />
+          </div>
+        ) : pages.isError ? (
+          <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Payments could not be loaded" />
+        ) : (
+          <Suspense fallback={<div className="chart-placeholder"><Spinner /></div>}>
+            <PaymentsChart transactions={rows} currency={baseCurrency} />
+          </Suspense>
+        )}
+      </section>}
+      <section className="card table-card" aria-labelledby="transactions-title">
+        <div className="card-header">
+          <h2 id="transactions-title">Transactions</h2>
+        </div>
+        {pages.isError ? null : !pages.isPending && rows.length === 0 ? (
+          <EmptyState title="No payments yet">Payments by this customer, and a chart of them over time, will show up here.</EmptyState>
+        ) : (
+          <TransactionsTable rows={rows} loading={pages.isPending} showCustomer={false} onRefund={canRefund ? setRefunding : undefined} />
+        )}
+        {pages.hasNextPage && (
+          <div className="card-footer">
+            <button type="button" className="btn btn-secondary btn-small" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+              {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
+            </button>
+          </div>
+        )}
+      </section>
+      {refunding && <RefundDialog transaction={refunding} onClose={() => setRefunding(null)} />}
+    </>
+  );
+}
+
+function InvoicesSection({ customerId }: { customerId: string }) {
+  const pages = useCustomerInvoices(customerId);
+  const rows: Invoice[] = pages.data?.pages.flatMap((page) => page.data) ?? [];
+  return (
+    <section className="card table-card" aria-labelledby="invoices-title">
+      <div className="card-header">
+        <h2 id="invoices-title">Invoices</h2>
+      </div>
+      {pages.isError ? (
+        <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Invoices could not be loaded" />
+      ) : !pages.isPending && rows.length === 0 ? (
+        <EmptyState title="No invoices yet">Invoices made out to this customer will show up here.</EmptyState>
+      ) : (
+        <InvoicesTable rows={rows} loading={pages.isPending} showCustomer={false} />
+      )}
+      {pages.hasNextPage && (
+        <div className="card-footer">
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+            {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import { Link } from 'react-router';
+import { RotateCcw } from 'lucide-react';
+import type { Transaction } from '../../api/types';
+import { StatusBadge } from '../../components/Bits';
+import { SkeletonRows } from '../../components/States';
+import { formatDateTime } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
+
+const SOURCES: Record<Transaction['source'], string> = { checkout: 'Checkout', payment_link: 'Payment link', invoice: 'Invoice' };
+
+export function canRefund(transaction: Transaction): boolean {
+  return (
+    transaction.type === 'payment' &&
+    (transaction.status === 'succeeded' || transaction.status === 'partially_refunded') &&
+    transaction.amount_refunded.amount < transaction.amount.amount
+  );
+}
+
+interface TransactionsTableProps {
+  rows: Transaction[];
+  loading?: boolean;
+  showCustomer?: boolean;
+  onRefund?: ((transaction: Transaction) => void) | undefined;
+}
+
+export function TransactionsTable({ rows, loading, showCustomer = true, onRefund }: TransactionsTableProps) {
+  const columns = 5 + (showCustomer ? 1 : 0);
+  return (
+    <div className="table-scroll">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            {showCustomer && <th scope="col">Customer</th>}
+            <th scope="col" className="num">
+              Amount
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col">Method</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {loading ? (
+            <SkeletonRows columns={columns} rows={5} />
+          ) : (
+            rows.map((t) => (
+              <tr key={t.id}>
+                <td className="nowrap">
+                  <span className="cell-title-plain">{formatDateTime(t.succeeded_at ?? t.created_at)}</span>
+                  <span className="cell-sub mono">{t.id}</span>
+                </td>
+                {showCustomer && (
+                  <td>{t.customer_id ? <Link to={`/customers/${t.customer_id}`}>{t.customer_name ?? t.customer_id}</Link> : <span className="muted">—</span>}</td>
+                )}
+                <td className="num">
+                  <span className={t.type === 'refund' ? 'amount-negative' : undefined}>
+                    {t.type === 'refund' ? '−' : ''}
+                    {formatMoney(t.amount)}
+                  </span>
+                  {t.base_amount && t.base_amount.currency !== t.amount.currency && <span className="cell-sub">{formatMoney(t.base_amount)}</span>}
+                  {t.amount_refunded.amount > 0 && <span className="cell-sub">{formatMoney(t.amount_refunded)} refunded</span>}
+                </td>
+                <td>
+                  <StatusBadge status={t.status} label={t.type === 'refund' ? `refund ${t.status.replace(/_/g, ' ')}` : undefined} />
+                  {t.failure_message && <span className="cell-sub">{t.failure_message}</span>}
+                </td>
+                <td className="nowrap">
+                  {t.card ? `${capitalize(t.card.brand)} •••• ${t.card.last4}` : '—'}
+                  <span className="cell-sub">{SOURCES[t.source] ?? t.source}</span>
+                </td>
+                <td className="actions">
+                  {onRefund && canRefund(t) && (
+                    <button type="button" className="btn btn-ghost btn-small" onClick={() => onRefund(t)} aria-label={`Refund ${t.id}`}>
+                      <RotateCcw size={15} aria-hidden="true" /> Refund
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
