@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<void> {
       completions: { type: 'string', default: '20000' },
       clients: { type: 'string', default: '16' },
       returning: { type: 'string', default: '2000' },
-      'pool-size': { type: 'string', default: '16' },
+      'pool-size': { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
     },
   });
@@ -40,7 +40,9 @@ export async function run(argv: string[]): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench_checkout';
   await recreateDatabase(url);
 
-  const database = await openDatabase({ url, poolSize: Number(values['pool-size']) });
+  // Without --pool-size, the server's own default pool.
+  const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
+  const database = await openDatabase({ url, ...(poolSize === undefined ? {} : { poolSize }) });
   const config = parseConfig({
     DATABASE_URL: url,
     PAYDESK_MASTER_KEY: BENCH_MASTER_KEY,
@@ -59,7 +61,7 @@ export async function run(argv: string[]): Promise<void> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as AddressInfo).port;
 
-    log(`checkout bench: ${completions.toLocaleString()} completions, ${clients} concurrent clients, PostgreSQL, pool ${values['pool-size']}`);
+    log(`checkout bench: ${completions.toLocaleString()} completions, ${clients} concurrent clients, PostgreSQL, pool ${poolSize ?? 'default (10)'}`);
     // Warm-up (not measured): registers the returning customers, one payment each.
     const warm = await load(port, warmupTokens, returningEmails.map((e) => e), clients, `${runTag}w`, true);
     log(`warm-up: ${returningCount.toLocaleString()} completions registering the returning customers (${rate(warm)} /s)`);

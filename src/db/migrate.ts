@@ -5,6 +5,7 @@ import * as auditLog from './migrations/0002-audit-log.js';
 import * as retiredKeyGuard from './migrations/0003-retired-key-guard.js';
 import * as staff from './migrations/0004-staff.js';
 import * as payments from './migrations/0005-payments.js';
+import * as customerFillfactor from './migrations/0006-customer-fillfactor.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-retired-key-guard': retiredKeyGuard,
   '0004-staff': staff,
   '0005-payments': payments,
+  '0006-customer-fillfactor': customerFillfactor,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
