@@ -53,6 +53,14 @@ export interface PaydeskContext {
   close(): Promise<void>;
 }
 
+/**
+ * The path as logged: no query string (search text is personal data), and no checkout or invoice
+ * token (whoever holds one can pay it, and see what it is for).
+ */
+export function loggedPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/^((?:\/api\/public)?\/(?:checkout|invoice))\/[^/]+/, '$1/…');
+}
+
 /** The composition root: database, keys, context and HTTP server, built once. */
 export async function createPaydesk(config: Config, options: PaydeskOptions = {}): Promise<Paydesk> {
   const app = Fastify({
@@ -61,7 +69,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       // Query strings can carry search text (personal data): log the path only.
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: loggedPath(req.url) }),
       },
     },
     ajv: { customOptions: { removeAdditional: false } },

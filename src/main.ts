@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Paydesk is running at ${base}  (database: ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`})`,
+    `  Dashboard: ${base}/`,
     `  API docs:  ${base}/api/docs`,
   ];
   if (firstStart) {

@@ -16,7 +16,7 @@ import {
   CustomerUpsertBody,
   IdempotencyHeaders,
 } from './customer.schemas.js';
-import { createCustomer, createOrEditCustomer, deleteCustomer, updateCustomer } from './customer.service.js';
+import { createCustomer, createOrEditCustomer, deleteCustomer, sourceOf, updateCustomer } from './customer.service.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
 import { revealCustomerContact } from './customer.reveal.js';
 
@@ -38,8 +38,9 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { customer, replayed } = await createCustomer(ctx, principalOf(request), request.body, {
-          source: 'api',
+        const principal = principalOf(request);
+        const { customer, replayed } = await createCustomer(ctx, principal, request.body, {
+          source: sourceOf(principal),
           idempotencyKey: request.headers['idempotency-key'],
         });
         if (replayed) reply.header('idempotent-replayed', 'true');
@@ -61,7 +62,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { customer, created } = await createOrEditCustomer(ctx, principalOf(request), request.body, { source: 'api' });
+        const { customer, created } = await createOrEditCustomer(ctx, principalOf(request), request.body, { source: sourceOf(principalOf(request)) });
         return reply.code(created ? 201 : 200).send(customer);
       },
     );

@@ -48,6 +48,11 @@ export interface CustomerPatch {
   metadata?: Record<string, string | null> | undefined;
 }
 
+/** Staff add customers in the dashboard; API keys through the API. */
+export function sourceOf(principal: Principal): CustomerSource {
+  return principal.actor.type === 'staff' ? 'dashboard' : 'api';
+}
+
 /** POST /customers: a new customer; 409 when the brand has the email; replays an Idempotency-Key. */
 export async function createCustomer(
   ctx: AppContext,

@@ -21,6 +21,14 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
   });
   afterAll(() => paydesk?.close());
 
+  it('records customers added by staff as added in the dashboard, by API keys as through the API', async () => {
+    const byStaff = await ownerCall('POST', '/customers', customerBody());
+    expect(byStaff.statusCode, byStaff.body).toBe(201);
+    expect(byStaff.json().source).toBe('dashboard');
+    const byKey = await paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload: customerBody() });
+    expect(byKey.json().source).toBe('api');
+  });
+
   it('lets owners and admins list and add staff, and nobody else', async () => {
     const list = await adminCall('GET', '/staff');
     expect(list.statusCode).toBe(200);
