@@ -191,7 +191,7 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
     if (transactions > 0 || invoices > 0) {
       throw new DomainError(
         'has_transactions',
-        `Customer ${id} has ${transactions} transactions and ${invoices} invoices; a customer with payment history cannot be deleted`,
+        `Customer ${id} has ${count(transactions, 'transaction')} and ${count(invoices, 'invoice')}; a customer with payment history cannot be deleted`,
         { transactions_count: transactions, invoices_count: invoices },
       );
     }
@@ -204,6 +204,10 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
       ip,
     });
   });
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function normalizeContact(input: CustomerInput | CustomerUpsertInput, country: string): PlainContact {

@@ -67,7 +67,7 @@ function BrandCard({ manage }: { manage: boolean }) {
             <div>
               <strong id="auto-register-label">Register paying clients as customers</strong>
               <p className="muted small">
-                When a client pays through a payment link or checkout, add them to Customers (or match the existing customer with their email).
+                When a client pays a payment link, checkout or invoice with a new email, add them to Customers. A known email is always matched to its customer.
               </p>
             </div>
             <Switch
