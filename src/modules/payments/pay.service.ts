@@ -109,9 +109,10 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
     });
   }
 
-  const customer = await paymentCustomer(ctx, payable, contact);
+  let customer: PaymentCustomer;
   let recorded: RecordedSuccess;
   try {
+    customer = await paymentCustomer(ctx, payable, contact);
     recorded = await recordPaymentSuccess(ctx.db, {
       merchantId: brand.merchant_id,
       transactionId,
@@ -127,7 +128,10 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
   }
   const registeredNew = customer.kind === 'register' && recorded.customerId === customer.row.id;
   if (recorded.customerId && !registeredNew && recorded.phoneMissing && contact.phone) {
-    await fillMissingPhone(ctx, brand.merchant_id, recorded.customerId, contact.phone);
+    // The payment is recorded; a phone that could not be filled in must not turn it into an error.
+    await fillMissingPhone(ctx, brand.merchant_id, recorded.customerId, contact.phone).catch((error: unknown) =>
+      ctx.logger.error({ transactionId, customerId: recorded.customerId, err: error }, 'Could not fill in the customer\'s missing phone'),
+    );
   }
   return {
     status: 'succeeded',
