@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { PageCursor } from '../../http/page-cursor.js';
+import { newestFirstPage } from '../../db/keyset.js';
 import type { CheckoutSessionRow, NewCheckoutSessionRow } from './checkout-session.table.js';
 
 const COLUMNS = [
@@ -31,10 +32,6 @@ export async function listCheckoutSessionsPage(
   merchantId: string,
   page: { limit: number; after?: PageCursor | undefined },
 ): Promise<CheckoutSessionRow[]> {
-  let query = db.selectFrom('checkout_sessions').select(COLUMNS).where('merchant_id', '=', merchantId);
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  const query = db.selectFrom('checkout_sessions').select(COLUMNS).where('merchant_id', '=', merchantId);
+  return newestFirstPage(query, page).execute();
 }

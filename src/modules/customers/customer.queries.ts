@@ -17,6 +17,12 @@ export async function getCustomer(ctx: AppContext, principal: Principal, id: str
   return loadCustomerView(ctx, principal, id);
 }
 
+/** For the customer's own lists (transactions, invoices): the caller may read it, and it is the brand's. */
+export async function requireReadableCustomer(ctx: AppContext, principal: Principal, id: string): Promise<void> {
+  requirePermission(principal, 'customers.read');
+  if (!isId('cus', id) || !(await findCustomer(ctx.db, principal.merchantId, id))) throw customerNotFound(id);
+}
+
 /** GET /customers: newest first, keyset-paginated; with q, a search (customer.search.ts). */
 export async function listCustomers(
   ctx: AppContext,

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { PageCursor } from '../../http/page-cursor.js';
+import { newestFirstPage } from '../../db/keyset.js';
 import type { InvoiceRow, InvoiceStatus, NewInvoiceRow } from './invoice.table.js';
 import { sql } from 'kysely';
 
@@ -56,11 +57,7 @@ export async function listInvoicesPage(
   let query = db.selectFrom('invoices').select([...COLUMNS, dueDate]).where('merchant_id', '=', merchantId);
   if (page.status) query = query.where('status', '=', page.status);
   if (page.customerId) query = query.where('customer_id', '=', page.customerId);
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  return newestFirstPage(query, page).execute();
 }
 
 export async function countCustomerInvoices(db: Executor, merchantId: string, customerId: string): Promise<number> {

@@ -7,7 +7,7 @@ import { isId, newId } from '../../ids.js';
 import { checkCurrency, MAX_AMOUNT_MINOR } from '../../money/currency.js';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
-import { customerNotFound } from '../customers/customer.access.js';
+import { requireReadableCustomer } from '../customers/customer.queries.js';
 import { findCustomer } from '../customers/customer.repository.js';
 import { claimPublicPath, nextCounterValue } from '../payments/public-path.repository.js';
 import { newPublicToken } from '../payments/public-token.js';
@@ -19,6 +19,17 @@ export function invoiceNumber(number: number): string {
   return `INV-${String(number).padStart(6, '0')}`;
 }
 
+/** Line items with their amounts, as both the API and the public pay page show them. */
+export function invoiceLines(row: Pick<InvoiceRow, 'line_items' | 'currency'>): InvoiceView['line_items'] {
+  const money = (amount: number) => ({ amount, currency: row.currency });
+  return row.line_items.map((item) => ({
+    description: item.description,
+    quantity: item.quantity,
+    unit_amount: money(item.unit_amount_minor),
+    amount: money(item.unit_amount_minor * item.quantity),
+  }));
+}
+
 export function toInvoiceView(row: InvoiceRow): InvoiceView {
   const money = (amount: number) => ({ amount: Number(amount), currency: row.currency });
   return {
@@ -28,12 +39,7 @@ export function toInvoiceView(row: InvoiceRow): InvoiceView {
     status: row.status,
     customer_id: row.customer_id,
     currency: row.currency,
-    line_items: row.line_items.map((item) => ({
-      description: item.description,
-      quantity: item.quantity,
-      unit_amount: money(item.unit_amount_minor),
-      amount: money(item.unit_amount_minor * item.quantity),
-    })),
+    line_items: invoiceLines(row),
     total: money(row.total_minor),
     memo: row.memo,
     due_date: row.due_date,
@@ -166,7 +172,6 @@ export async function listCustomerInvoices(
   customerId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<InvoiceListView> {
-  requirePermission(principal, 'customers.read');
-  if (!isId('cus', customerId) || !(await findCustomer(ctx.db, principal.merchantId, customerId))) throw customerNotFound(customerId);
+  await requireReadableCustomer(ctx, principal, customerId);
   return listInvoices(ctx, principal, { ...page, customer_id: customerId });
 }

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { PageCursor } from '../../http/page-cursor.js';
+import { newestFirstPage } from '../../db/keyset.js';
 import type { NewPaymentLinkRow, PaymentLinkChanges, PaymentLinkRow } from './payment-link.table.js';
 
 const COLUMNS = [
@@ -35,10 +36,6 @@ export async function listPaymentLinksPage(
   merchantId: string,
   page: { limit: number; after?: PageCursor | undefined },
 ): Promise<PaymentLinkRow[]> {
-  let query = db.selectFrom('payment_links').select(COLUMNS).where('merchant_id', '=', merchantId);
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  const query = db.selectFrom('payment_links').select(COLUMNS).where('merchant_id', '=', merchantId);
+  return newestFirstPage(query, page).execute();
 }

@@ -11,8 +11,19 @@ import { findPaymentLink, insertPaymentLink, listPaymentLinksPage, updatePayment
 import type { PaymentLinkCreateBody, PaymentLinkListView, PaymentLinkUpdateBody, PaymentLinkView } from './payment-link.schemas.js';
 import type { PaymentLinkRow } from './payment-link.table.js';
 
-export function toPaymentLinkView(row: PaymentLinkRow): PaymentLinkView {
+/** What a link asks for, as both the API and the public page show it. */
+export function linkPricing(row: Pick<PaymentLinkRow, 'currency' | 'amount_minor' | 'min_amount_minor' | 'max_amount_minor'>) {
   const money = (amount: number | null) => (amount === null ? null : { amount: Number(amount), currency: row.currency });
+  return {
+    currency: row.currency,
+    amount_type: row.amount_minor === null ? ('customer_chosen' as const) : ('fixed' as const),
+    amount: money(row.amount_minor),
+    min_amount: money(row.min_amount_minor),
+    max_amount: money(row.max_amount_minor),
+  };
+}
+
+export function toPaymentLinkView(row: PaymentLinkRow): PaymentLinkView {
   return {
     id: row.id,
     object: 'payment_link',
@@ -20,11 +31,7 @@ export function toPaymentLinkView(row: PaymentLinkRow): PaymentLinkView {
     url: `/pay/${row.slug}`,
     title: row.title,
     description: row.description,
-    currency: row.currency,
-    amount_type: row.amount_minor === null ? 'customer_chosen' : 'fixed',
-    amount: money(row.amount_minor),
-    min_amount: money(row.min_amount_minor),
-    max_amount: money(row.max_amount_minor),
+    ...linkPricing(row),
     active: row.active,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

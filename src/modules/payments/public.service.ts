@@ -1,7 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { AppContext } from '../../context.js';
 import { checkoutStatus } from '../checkout/checkout-session.service.js';
-import { invoiceNumber } from '../invoices/invoice.service.js';
+import { invoiceLines, invoiceNumber } from '../invoices/invoice.service.js';
+import { linkPricing } from '../payment-links/payment-link.service.js';
 import { checkoutPayable, invoicePayable, linkPayable, openLink, readCheckout, readInvoice } from './payables.js';
 import { takePayment, type PayInput, type PayResult } from './pay.service.js';
 import type { DeclineGuard } from './decline-guard.js';
@@ -14,17 +15,7 @@ import type { PublicCheckout, PublicInvoice, PublicPaymentLink } from './public.
 
 export async function publicPaymentLink(ctx: AppContext, slug: string): Promise<Static<typeof PublicPaymentLink>> {
   const row = await openLink(ctx, slug);
-  const money = (amount: number | null) => (amount === null ? null : { amount: Number(amount), currency: row.currency });
-  return {
-    brand_name: row.brand_name,
-    title: row.title,
-    description: row.description,
-    currency: row.currency,
-    amount_type: row.amount_minor === null ? 'customer_chosen' : 'fixed',
-    amount: money(row.amount_minor),
-    min_amount: money(row.min_amount_minor),
-    max_amount: money(row.max_amount_minor),
-  };
+  return { brand_name: row.brand_name, title: row.title, description: row.description, ...linkPricing(row) };
 }
 
 export async function publicCheckout(ctx: AppContext, token: string): Promise<Static<typeof PublicCheckout>> {
@@ -40,18 +31,12 @@ export async function publicCheckout(ctx: AppContext, token: string): Promise<St
 
 export async function publicInvoice(ctx: AppContext, token: string): Promise<Static<typeof PublicInvoice>> {
   const row = await readInvoice(ctx, token);
-  const money = (amount: number) => ({ amount, currency: row.currency });
   return {
     brand_name: row.brand_name,
     number: invoiceNumber(Number(row.number)),
     status: row.status === 'draft' ? 'open' : row.status,
-    line_items: row.line_items.map((item) => ({
-      description: item.description,
-      quantity: item.quantity,
-      unit_amount: money(item.unit_amount_minor),
-      amount: money(item.unit_amount_minor * item.quantity),
-    })),
-    total: money(Number(row.total_minor)),
+    line_items: invoiceLines(row),
+    total: { amount: Number(row.total_minor), currency: row.currency },
     memo: row.memo,
     due_date: row.due_date,
     customer_known: row.customer_id !== null,

@@ -4,8 +4,8 @@ import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId } from '../../ids.js';
 import type { Principal } from '../access/principal.js';
 import { requirePermission, roleAllows } from '../access/permissions.js';
-import { customerNotFound } from '../customers/customer.access.js';
-import { findCustomer, findCustomerNames } from '../customers/customer.repository.js';
+import { requireReadableCustomer } from '../customers/customer.queries.js';
+import { findCustomerNames } from '../customers/customer.repository.js';
 import { decryptName } from '../customers/customer.view.js';
 import { findTransaction, listTransactionsPage } from './transaction.repository.js';
 import type { TransactionListQuery, TransactionListView, TransactionView } from './transaction.schemas.js';
@@ -84,7 +84,6 @@ export async function listCustomerTransactions(
   customerId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<TransactionListView> {
-  requirePermission(principal, 'customers.read');
-  if (!isId('cus', customerId) || !(await findCustomer(ctx.db, principal.merchantId, customerId))) throw customerNotFound(customerId);
+  await requireReadableCustomer(ctx, principal, customerId);
   return listTransactions(ctx, principal, { ...page, customer_id: customerId });
 }

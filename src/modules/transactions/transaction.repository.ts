@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { PageCursor } from '../../http/page-cursor.js';
+import { newestFirstPage } from '../../db/keyset.js';
 import { sql } from 'kysely';
 import type { NewTransactionRow, TransactionRow, TransactionStatus, TransactionType } from './transaction.table.js';
 
@@ -61,11 +62,7 @@ export async function listTransactionsPage(
   if (page.status) query = query.where('status', '=', page.status);
   if (page.type) query = query.where('type', '=', page.type);
   if (page.customerId) query = query.where('customer_id', '=', page.customerId);
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  return newestFirstPage(query, page).execute();
 }
 
 /** Any transaction at all (pending and failed included) keeps a customer from being deleted. */

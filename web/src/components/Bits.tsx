@@ -41,27 +41,26 @@ export function StatusBadge({ status, label }: { status: string; label?: string 
   return <span className={`badge badge-${BADGE_TONES[status] ?? 'neutral'}`}>{label ?? status.replace(/_/g, ' ')}</span>;
 }
 
+/** Previous/Next over a cursor stack (useCursorStack) for a list query's current page. */
 export function Pager({
-  page,
-  hasMore,
-  onPrevious,
-  onNext,
-  busy,
+  pages,
+  list,
 }: {
-  page: number;
-  hasMore: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
-  busy?: boolean;
+  pages: { page: number; previous: () => void; next: (cursor: string) => void };
+  list: { data?: { has_more?: boolean | undefined; next_cursor?: string | null | undefined } | undefined; isFetching: boolean };
 }) {
-  if (page === 1 && !hasMore) return null;
+  const { page } = pages;
+  const nextCursor = (list.data?.has_more && list.data.next_cursor) || null;
+  const busy = list.isFetching;
+  if (page === 1 && !nextCursor) return null;
+  const onNext = () => nextCursor && pages.next(nextCursor);
   return (
     <nav className="pager" aria-label="Pagination">
       <span className="pager-page">Page {page}</span>
-      <button type="button" className="btn btn-secondary btn-small" onClick={onPrevious} disabled={page === 1 || busy}>
+      <button type="button" className="btn btn-secondary btn-small" onClick={pages.previous} disabled={page === 1 || busy}>
         <ChevronLeft size={16} aria-hidden="true" /> Previous
       </button>
-      <button type="button" className="btn btn-secondary btn-small" onClick={onNext} disabled={!hasMore || busy}>
+      <button type="button" className="btn btn-secondary btn-small" onClick={onNext} disabled={!nextCursor || busy}>
         Next <ChevronRight size={16} aria-hidden="true" />
       </button>
     </nav>
@@ -126,5 +125,32 @@ export function EmailText({ email }: { email: string }) {
       <wbr />
       {email.slice(at)}
     </>
+  );
+}
+
+/** The All / status buttons above a list; choosing one starts the list again from its first page. */
+export function StatusFilter<V extends string>({
+  options,
+  value,
+  onChange,
+}: {
+  options: { value: V | ''; label: string }[];
+  value: V | '';
+  onChange: (value: V | '') => void;
+}) {
+  return (
+    <div className="segmented" role="group" aria-label="Filter by status">
+      {options.map((option) => (
+        <button
+          key={option.value || 'all'}
+          type="button"
+          className="segment"
+          aria-pressed={value === option.value}
+          onClick={() => onChange(option.value)}
+        >
+          {option.label}
+        </button>
+      ))}
+    </div>
   );
 }

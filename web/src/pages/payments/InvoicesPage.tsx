@@ -4,7 +4,7 @@ import { useCustomerNames } from '../../api/customers';
 import { useInvoiceAction, useInvoices } from '../../api/payments';
 import { activeMembership, useSession } from '../../api/session';
 import type { Invoice, InvoiceStatus } from '../../api/types';
-import { PageHeader, Pager } from '../../components/Bits';
+import { PageHeader, Pager, StatusFilter } from '../../components/Bits';
 import { Dialog } from '../../components/Dialog';
 import { EmptyState, ErrorState, Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
@@ -51,22 +51,14 @@ export default function InvoicesPage() {
       {action.isError && <Notice tone="danger">{action.error.message}</Notice>}
       <section className="card table-card" aria-label="Invoices">
         <div className="toolbar">
-          <div className="segmented" role="group" aria-label="Filter by status">
-            {STATUSES.map((s) => (
-              <button
-                key={s.value || 'all'}
-                type="button"
-                className="segment"
-                aria-pressed={status === s.value}
-                onClick={() => {
-                  setStatus(s.value);
-                  pages.reset();
-                }}
-              >
-                {s.label}
-              </button>
-            ))}
-          </div>
+          <StatusFilter
+            options={STATUSES}
+            value={status}
+            onChange={(value) => {
+              setStatus(value);
+              pages.reset();
+            }}
+          />
         </div>
         {list.isError ? (
           <ErrorState error={list.error} retry={() => void list.refetch()} title="Invoices could not be loaded" />
@@ -104,13 +96,7 @@ export default function InvoicesPage() {
             }
           />
         )}
-        <Pager
-          page={pages.page}
-          hasMore={Boolean(list.data?.has_more && list.data.next_cursor)}
-          busy={list.isFetching}
-          onPrevious={pages.previous}
-          onNext={() => list.data?.next_cursor && pages.next(list.data.next_cursor)}
-        />
+        <Pager pages={pages} list={list} />
       </section>
       {creating && (
         <CreateInvoiceDialog

@@ -100,13 +100,7 @@ export default function PaymentLinksPage() {
             </table>
           </div>
         )}
-        <Pager
-          page={pages.page}
-          hasMore={Boolean(list.data?.has_more && list.data.next_cursor)}
-          busy={list.isFetching}
-          onPrevious={pages.previous}
-          onNext={() => list.data?.next_cursor && pages.next(list.data.next_cursor)}
-        />
+        <Pager pages={pages} list={list} />
       </section>
       {creating && (
         <CreatePaymentLinkDialog

@@ -3,7 +3,7 @@ import { CreditCard } from 'lucide-react';
 import { useTransactions } from '../../api/payments';
 import { activeMembership, useSession } from '../../api/session';
 import type { Transaction, TransactionStatus } from '../../api/types';
-import { PageHeader, Pager } from '../../components/Bits';
+import { PageHeader, Pager, StatusFilter } from '../../components/Bits';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useCursorStack, useDocumentTitle } from '../../lib/hooks';
 import { can } from '../../lib/permissions';
@@ -33,22 +33,14 @@ export default function TransactionsPage() {
       <PageHeader title="Transactions" subtitle="Payments and refunds, newest first." />
       <section className="card table-card" aria-label="Transactions">
         <div className="toolbar">
-          <div className="segmented" role="group" aria-label="Filter by status">
-            {STATUSES.map((s) => (
-              <button
-                key={s.value || 'all'}
-                type="button"
-                className="segment"
-                aria-pressed={status === s.value}
-                onClick={() => {
-                  setStatus(s.value);
-                  pages.reset();
-                }}
-              >
-                {s.label}
-              </button>
-            ))}
-          </div>
+          <StatusFilter
+            options={STATUSES}
+            value={status}
+            onChange={(value) => {
+              setStatus(value);
+              pages.reset();
+            }}
+          />
           {list.isFetching && !list.isPending && <span className="toolbar-status" role="status">Updating…</span>}
         </div>
         {list.isError ? (
@@ -60,13 +52,7 @@ export default function TransactionsPage() {
         ) : (
           <TransactionsTable rows={rows} loading={list.isPending} onRefund={can(role, 'payments.refund') ? setRefunding : undefined} />
         )}
-        <Pager
-          page={pages.page}
-          hasMore={Boolean(list.data?.has_more && list.data.next_cursor)}
-          busy={list.isFetching}
-          onPrevious={pages.previous}
-          onNext={() => list.data?.next_cursor && pages.next(list.data.next_cursor)}
-        />
+        <Pager pages={pages} list={list} />
       </section>
       {refunding && <RefundDialog transaction={refunding} onClose={() => setRefunding(null)} />}
     </>
