@@ -12,7 +12,14 @@ function post(path, body) {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -42,7 +49,12 @@ async function client(id) {
         : `new.${runTag}.${i}@bench.example`;
     if (!returning && !everyEmail) newEmails++;
     const started = performance.now();
-    const res = await post(`/api/public/checkout/${tokens[i]}`, { name: `Bench Client ${i}`, email, phone: '+8801712345678', card });
+    const res = await post(`/api/public/checkout/${tokens[i]}`, {
+      name: `Bench Client ${i}`,
+      email,
+      phone: '+8801712345678',
+      card,
+    });
     latencies.push(performance.now() - started);
     if (res.status !== 200) failures[res.status] = (failures[res.status] ?? 0) + 1;
   }

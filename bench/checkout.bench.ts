@@ -61,10 +61,21 @@ export async function run(argv: string[]): Promise<void> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as AddressInfo).port;
 
-    log(`checkout bench: ${completions.toLocaleString()} completions, ${clients} concurrent clients, PostgreSQL, pool ${poolSize ?? 'default (10)'}`);
+    log(
+      `checkout bench: ${completions.toLocaleString()} completions, ${clients} concurrent clients, PostgreSQL, pool ${poolSize ?? 'default (10)'}`,
+    );
     // Warm-up (not measured): registers the returning customers, one payment each.
-    const warm = await load(port, warmupTokens, returningEmails.map((e) => e), clients, `${runTag}w`, true);
-    log(`warm-up: ${returningCount.toLocaleString()} completions registering the returning customers (${rate(warm)} /s)`);
+    const warm = await load(
+      port,
+      warmupTokens,
+      returningEmails.map((e) => e),
+      clients,
+      `${runTag}w`,
+      true,
+    );
+    log(
+      `warm-up: ${returningCount.toLocaleString()} completions registering the returning customers (${rate(warm)} /s)`,
+    );
 
     const pgBefore = await postgresCpuMs(ctx.db);
     const eluBefore = performance.eventLoopUtilization();
@@ -73,7 +84,9 @@ export async function run(argv: string[]): Promise<void> {
     const pgCpuMs = (await postgresCpuMs(ctx.db)) - pgBefore;
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1);
-    log(`completions/s: ${rate(result)}   (${completions.toLocaleString()} in ${(result.elapsedMs / 1000).toFixed(1)} s)`);
+    log(
+      `completions/s: ${rate(result)}   (${completions.toLocaleString()} in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
+    );
     log(`latency ms: p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${sorted.at(-1)!.toFixed(1)}`);
     log(`non-200 answers: ${JSON.stringify(result.failures)}`);
     // Where the time goes on a 2-core machine: the server's event loop and PostgreSQL's backends.
@@ -84,7 +97,9 @@ export async function run(argv: string[]): Promise<void> {
 
     const customers = await countCustomers(ctx.db, brand.id);
     const expectedCustomers = returningCount + result.newEmails;
-    log(`customers: ${customers.toLocaleString()} (expected ${expectedCustomers.toLocaleString()}: ${returningCount} returning + ${result.newEmails} new)`);
+    log(
+      `customers: ${customers.toLocaleString()} (expected ${expectedCustomers.toLocaleString()}: ${returningCount} returning + ${result.newEmails} new)`,
+    );
     const report = await reconcileBrand(ctx, brand.id, { fix: false, actor: { type: 'system', id: 'bench' } });
     log(`reconcile: ${report.customers_checked.toLocaleString()} customers checked, ${report.drift.length} drifted`);
   } finally {
@@ -104,7 +119,14 @@ interface LoadResult {
 }
 
 /** Runs the load generator in a worker thread; `allReturning` makes every email one of the pool. */
-function load(port: number, tokens: string[], emails: string[], clients: number, runTag: string, allReturning: boolean): Promise<LoadResult> {
+function load(
+  port: number,
+  tokens: string[],
+  emails: string[],
+  clients: number,
+  runTag: string,
+  allReturning: boolean,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./checkout-load.mjs', import.meta.url), {
       workerData: allReturning
@@ -117,7 +139,11 @@ function load(port: number, tokens: string[], emails: string[], clients: number,
 }
 
 /** Open checkout sessions written in bulk (setup, not measured), with their public paths. */
-async function createSessions(db: Parameters<typeof reconcileBrand>[0]['db'], merchantId: string, count: number): Promise<string[]> {
+async function createSessions(
+  db: Parameters<typeof reconcileBrand>[0]['db'],
+  merchantId: string,
+  count: number,
+): Promise<string[]> {
   const tokens: string[] = [];
   const now = new Date();
   const expires = new Date(now.getTime() + 24 * 3600_000);
@@ -144,7 +170,9 @@ async function createSessions(db: Parameters<typeof reconcileBrand>[0]['db'], me
     await db.insertInto('checkout_sessions').values(sessions).execute();
     await db
       .insertInto('public_paths')
-      .values(sessions.map((s) => ({ kind: 'checkout' as const, key: s.token, merchant_id: merchantId, target_id: s.id })))
+      .values(
+        sessions.map((s) => ({ kind: 'checkout' as const, key: s.token, merchant_id: merchantId, target_id: s.id })),
+      )
       .execute();
   }
   return tokens;
@@ -152,7 +180,9 @@ async function createSessions(db: Parameters<typeof reconcileBrand>[0]['db'], me
 
 /** CPU time (user + system) of this database's PostgreSQL backends, read from /proc (same machine). */
 async function postgresCpuMs(db: Parameters<typeof reconcileBrand>[0]['db']): Promise<number> {
-  const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
+  const { rows } = await sql<{
+    pid: number;
+  }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   let total = 0;
   for (const { pid } of rows) {

@@ -12,7 +12,12 @@ import { createBrand } from '../src/modules/brands/brand.service.js';
 import { insertCustomers, listCustomersPage } from '../src/modules/customers/customer.repository.js';
 import { sealContact } from '../src/modules/customers/customer.seal.js';
 import { searchCustomers } from '../src/modules/customers/customer.search.js';
-import { foldText, matchesQuery, parseSearchQuery, searchForms } from '../src/modules/customers/customer.search-text.js';
+import {
+  foldText,
+  matchesQuery,
+  parseSearchQuery,
+  searchForms,
+} from '../src/modules/customers/customer.search-text.js';
 import { decryptContact } from '../src/modules/customers/customer.view.js';
 import { prng, syntheticCustomer } from './dataset.js';
 
@@ -40,7 +45,10 @@ export async function run(argv: string[]): Promise<void> {
   });
   const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench';
   await ensureDatabase(url);
-  const want = { customers: Number(values.customers), others: String(values.others).split(',').filter(Boolean).map(Number) };
+  const want = {
+    customers: Number(values.customers),
+    others: String(values.others).split(',').filter(Boolean).map(Number),
+  };
 
   let captured: CompiledQuery[] = [];
   const database = await openDatabase({ url, poolSize: 4, onQuery: (q) => captured.push(q) });
@@ -52,15 +60,23 @@ export async function run(argv: string[]): Promise<void> {
   try {
     const { ctx } = paydesk;
     const dataset = await ensureDataset(ctx, raw, want, values.reload ?? false);
-    const principal: Principal = { merchantId: dataset.mainBrand, role: 'owner', actor: { type: 'system', id: 'bench' } };
+    const principal: Principal = {
+      merchantId: dataset.mainBrand,
+      role: 'owner',
+      actor: { type: 'system', id: 'bench' },
+    };
     const queries = await sampleQueries(raw, dataset.mainBrand, Number(values.queries));
 
-    log(`\nsearch over ${dataset.customers.toLocaleString()} customers in one brand (+ ${dataset.others.map((n) => n.toLocaleString()).join(' + ')} in other brands), page size ${PAGE}`);
+    log(
+      `\nsearch over ${dataset.customers.toLocaleString()} customers in one brand (+ ${dataset.others.map((n) => n.toLocaleString()).join(' + ')} in other brands), page size ${PAGE}`,
+    );
     for (const q of queries.name.slice(0, 20)) await searchCustomers(ctx, principal, { q, limit: PAGE }); // warm-up
 
     const rows: string[][] = [];
     for (const [kind, list] of Object.entries(queries)) {
-      const encrypted = await measure(list, (q) => searchCustomers(ctx, principal, { q, limit: PAGE }).then((r) => r.data.length));
+      const encrypted = await measure(list, (q) =>
+        searchCustomers(ctx, principal, { q, limit: PAGE }).then((r) => r.data.length),
+      );
       const plain = await measure(list, (q) => plainTrigramSearch(raw, dataset.mainBrand, q));
       const naiveList = list.slice(0, Number(values['naive-queries']));
       const naive = await measure(naiveList, (q) => decryptAndFilter(ctx, dataset.mainBrand, q));
@@ -163,7 +179,13 @@ async function ensureDataset(
   return dataset;
 }
 
-async function loadBrand(ctx: Parameters<typeof createBrand>[0], raw: pg.Pool, merchantId: string, size: number, seed: number) {
+async function loadBrand(
+  ctx: Parameters<typeof createBrand>[0],
+  raw: pg.Pool,
+  merchantId: string,
+  size: number,
+  seed: number,
+) {
   const random = prng(seed);
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
   const start = Date.now() - 2 * 365 * 24 * 3600 * 1000;
@@ -197,7 +219,8 @@ async function loadBrand(ctx: Parameters<typeof createBrand>[0], raw: pg.Pool, m
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
       [merchantId, ...plain],
     );
-    if ((offset / CHUNK) % 50 === 0) log(`  ${merchantId}: ${(offset + rows.length).toLocaleString()} / ${size.toLocaleString()}`);
+    if ((offset / CHUNK) % 50 === 0)
+      log(`  ${merchantId}: ${(offset + rows.length).toLocaleString()} / ${size.toLocaleString()}`);
   }
 }
 
@@ -237,7 +260,11 @@ async function plainTrigramSearch(raw: pg.Pool, merchantId: string, q: string): 
 }
 
 /** The baseline without an index: walk the brand newest first, decrypt, keep matches. */
-async function decryptAndFilter(ctx: Parameters<typeof createBrand>[0], merchantId: string, q: string): Promise<number> {
+async function decryptAndFilter(
+  ctx: Parameters<typeof createBrand>[0],
+  merchantId: string,
+  q: string,
+): Promise<number> {
   const query = parseSearchQuery(q);
   if (!query) return 0;
   let after: { createdAt: Date; id: string } | undefined;
@@ -245,7 +272,11 @@ async function decryptAndFilter(ctx: Parameters<typeof createBrand>[0], merchant
   for (;;) {
     const rows = await listCustomersPage(ctx.db, merchantId, { limit: 5000, after });
     if (rows.length === 0) return found;
-    const keys = await ctx.keyring.forBrand(ctx.db, merchantId, rows.map((r) => r.data_key_id));
+    const keys = await ctx.keyring.forBrand(
+      ctx.db,
+      merchantId,
+      rows.map((r) => r.data_key_id),
+    );
     for (const row of rows) {
       if (matchesQuery(searchForms(decryptContact(keys, row)), query) && ++found > PAGE) return PAGE;
     }
@@ -269,7 +300,13 @@ function stats({ times, results }: { times: number[]; results: number }): string
   const sorted = [...times].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
-  return [String(times.length), fmt(at(50)), fmt(at(95)), fmt(at(99)), (results / Math.max(1, times.length)).toFixed(1)];
+  return [
+    String(times.length),
+    fmt(at(50)),
+    fmt(at(95)),
+    fmt(at(99)),
+    (results / Math.max(1, times.length)).toFixed(1),
+  ];
 }
 
 async function explain(raw: pg.Pool, query: CompiledQuery): Promise<string> {

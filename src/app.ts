@@ -69,7 +69,11 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       // Query strings can carry search text (personal data): log the path only.
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: loggedPath(req.url) }),
+        req: (req: { method: string; url: string; id: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: loggedPath(req.url),
+        }),
       },
     },
     ajv: { customOptions: { removeAdditional: false } },
@@ -130,8 +134,7 @@ export async function createContext(
 ): Promise<PaydeskContext> {
   const { logger } = options;
   const database =
-    options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
   try {
     await migrateToLatest(database.db);
     const master = await checkedMasterKey(config, database, logger);
@@ -156,7 +159,11 @@ export async function createContext(
   }
 }
 
-async function checkedMasterKey(config: Config, database: DatabaseHandle, logger: FastifyBaseLogger): Promise<MasterKeySource> {
+async function checkedMasterKey(
+  config: Config,
+  database: DatabaseHandle,
+  logger: FastifyBaseLogger,
+): Promise<MasterKeySource> {
   let master = loadMasterKey(config.masterKey, config.dataDir);
   if (master.origin !== 'environment') {
     logger.warn(
@@ -172,13 +179,18 @@ async function checkedMasterKey(config: Config, database: DatabaseHandle, logger
   if (master.origin === 'key-file') {
     const adopted = adoptPendingKeyFile(config.dataDir, expected);
     if (adopted) {
-      logger.warn({ file: master.file }, 'Finished an interrupted master key rotation: the new key file is now in force.');
+      logger.warn(
+        { file: master.file },
+        'Finished an interrupted master key rotation: the new key file is now in force.',
+      );
       return { ...master, key: adopted };
     }
   }
   throw new KeyringError(
     `The master key (fingerprint ${fingerprint}) is not the one this database was encrypted with (fingerprint ${expected}). ` +
       'Start with the original PAYDESK_MASTER_KEY or key file' +
-      (master.origin === 'environment' ? ' (after `keys rotate-master`, the value that was PAYDESK_NEW_MASTER_KEY).' : '.'),
+      (master.origin === 'environment'
+        ? ' (after `keys rotate-master`, the value that was PAYDESK_NEW_MASTER_KEY).'
+        : '.'),
   );
 }

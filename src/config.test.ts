@@ -76,11 +76,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ PORT: port }).port).toBe(Number(port));
   });
 
-  it.each(['abc', '65536', '-1', '80.5', '1e3', '0x50', '3000abc'])('rejects PORT %j, saying what is allowed and what it got', (port) => {
-    const error = configErrorOf({ PORT: port });
-    expect(error.variable).toBe('PORT');
-    expect(error.message).toBe(`PORT: must be a whole number from 0 to 65535, got "${port}"`);
-  });
+  it.each(['abc', '65536', '-1', '80.5', '1e3', '0x50', '3000abc'])(
+    'rejects PORT %j, saying what is allowed and what it got',
+    (port) => {
+      const error = configErrorOf({ PORT: port });
+      expect(error.variable).toBe('PORT');
+      expect(error.message).toBe(`PORT: must be a whole number from 0 to 65535, got "${port}"`);
+    },
+  );
 
   it.each(['postgres://localhost/paydesk', 'postgresql://u:p@h:5432/d'])('accepts DATABASE_URL %s', (url) => {
     expect(parseConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);

@@ -25,7 +25,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
   }
 }
@@ -81,7 +84,10 @@ export function parseConfig(env: Env = process.env): Config {
 
   const brandCountry = (value('PAYDESK_BRAND_COUNTRY') ?? 'BD').toUpperCase();
   if (!/^[A-Z]{2}$/.test(brandCountry) || !isSupportedCountry(brandCountry)) {
-    throw new ConfigError('PAYDESK_BRAND_COUNTRY', `must be an ISO 3166 two-letter country code, got "${brandCountry}"`);
+    throw new ConfigError(
+      'PAYDESK_BRAND_COUNTRY',
+      `must be an ISO 3166 two-letter country code, got "${brandCountry}"`,
+    );
   }
   const brandCurrency = (value('PAYDESK_BRAND_CURRENCY') ?? 'BDT').toUpperCase();
   if (!Intl.supportedValuesOf('currency').includes(brandCurrency)) {
@@ -90,7 +96,10 @@ export function parseConfig(env: Env = process.env): Config {
 
   const delayText = value('PAYDESK_TEST_GATEWAY_DELAY_MS') ?? '2000';
   if (!/^\d{1,6}$/.test(delayText)) {
-    throw new ConfigError('PAYDESK_TEST_GATEWAY_DELAY_MS', `must be a whole number of milliseconds, got "${delayText}"`);
+    throw new ConfigError(
+      'PAYDESK_TEST_GATEWAY_DELAY_MS',
+      `must be a whole number of milliseconds, got "${delayText}"`,
+    );
   }
 
   return Object.freeze({
@@ -102,7 +111,11 @@ export function parseConfig(env: Env = process.env): Config {
     newMasterKey,
     demo: demoText === '1' || demoText === 'true',
     apiKey,
-    firstBrand: Object.freeze({ name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand', country: brandCountry, currency: brandCurrency }),
+    firstBrand: Object.freeze({
+      name: value('PAYDESK_BRAND_NAME') ?? 'Demo Brand',
+      country: brandCountry,
+      currency: brandCurrency,
+    }),
     logLevel,
     admin: Object.freeze({ email: adminEmail, password: adminPassword }),
     testGatewayDelayMs: Number(delayText),

@@ -57,7 +57,8 @@ export class DomainError extends Error {
 
 export function validationError(errors: FieldError[]): DomainError {
   const first = errors[0];
-  const detail = errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
+  const detail =
+    errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
   return new DomainError('validation_failed', detail, { errors });
 }
 

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     `  API docs:  ${base}/api/docs`,
   ];
   if (firstStart) {
-    lines.push(`  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers${firstStart.demoCustomers > 0 ? ', their payments, two payment links (/pay/yoga-monthly, /pay/community-kitchen) and an open invoice' : ''}.`);
+    lines.push(
+      `  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers${firstStart.demoCustomers > 0 ? ', their payments, two payment links (/pay/yoga-monthly, /pay/community-kitchen) and an open invoice' : ''}.`,
+    );
     if (firstStart.newApiKey) {
       lines.push(
         `  API key (owner of this brand), shown only this once:`,
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
 /** How to sign in to the dashboard as the owner; a password Paydesk chose is shown this once. */
 function adminLines(admin: AdminAccountReport, base: string): string[] {
   if (!admin.newPassword) {
-    return [`  Staff sign-in (owner): ${admin.email}${admin.passwordReset ? ' (password set from PAYDESK_ADMIN_PASSWORD; its sessions were signed out)' : ''}`];
+    return [
+      `  Staff sign-in (owner): ${admin.email}${admin.passwordReset ? ' (password set from PAYDESK_ADMIN_PASSWORD; its sessions were signed out)' : ''}`,
+    ];
   }
   return [
     `  Staff sign-in (owner of this brand), password shown only this once:`,
@@ -77,7 +81,9 @@ main().catch((error: unknown) => {
         'Stop it, or give this one another PAYDESK_DATA_DIR.\n',
     );
   } else {
-    process.stderr.write(`Paydesk cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Paydesk cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

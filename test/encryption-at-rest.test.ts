@@ -5,7 +5,13 @@ import { parseConfig } from '../src/config.js';
 import { createApiKey } from '../src/modules/api-keys/api-key.service.js';
 import { createBrand } from '../src/modules/brands/brand.service.js';
 import { BACKENDS } from './support/backends.js';
-import { customersApi, expectProblem, newCustomer, type CustomerJson, type CustomerListJson } from './support/customers.js';
+import {
+  customersApi,
+  expectProblem,
+  newCustomer,
+  type CustomerJson,
+  type CustomerListJson,
+} from './support/customers.js';
 import { filesUnder, reopenableDatabase, type ReopenableDatabase } from './support/databases.js';
 import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from './support/harness.js';
 
@@ -18,8 +24,18 @@ interface Person {
 }
 
 const PEOPLE: Person[] = [
-  { name: 'Zubayer Quennell', email: 'Zubayer.Quennell@Example-Mail.com', phone: '01711000111', e164: '+8801711000111' },
-  { name: 'Farzana Okonkwo-Lindqvist', email: 'farzana.ol@mailbox.example.org', phone: '+880 1812-345678', e164: '+8801812345678' },
+  {
+    name: 'Zubayer Quennell',
+    email: 'Zubayer.Quennell@Example-Mail.com',
+    phone: '01711000111',
+    e164: '+8801711000111',
+  },
+  {
+    name: 'Farzana Okonkwo-Lindqvist',
+    email: 'farzana.ol@mailbox.example.org',
+    phone: '+880 1812-345678',
+    e164: '+8801812345678',
+  },
   { name: 'Józef Wiśniewski', email: 'JOZEF.W@EXAMPLE.NET', phone: '+34 612 345 678', e164: '+34612345678' },
 ];
 
@@ -73,7 +89,13 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
     const dumps = new Map<string, string>();
     for (const { table_name } of tables) {
       const rows = await paydesk.rawQuery(`SELECT t::text AS row FROM "${String(table_name)}" t`);
-      dumps.set(String(table_name), rows.map((r) => String(r.row)).join('\n').toLowerCase());
+      dumps.set(
+        String(table_name),
+        rows
+          .map((r) => String(r.row))
+          .join('\n')
+          .toLowerCase(),
+      );
     }
     return dumps;
   }
@@ -86,15 +108,18 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
     expect(dumps.get('customers')).toContain(MARKER);
   });
 
-  it.each(PEOPLE.map((p) => [p.name, p] as const))('holds no form of %s — name, email or phone — in any table', async (_name, person) => {
-    const dumps = await tableDumps();
-    for (const [table, dump] of dumps) {
-      for (const form of plaintextForms(person)) {
-        expect(dump.includes(form), `${table} contains "${form}"`).toBe(false);
-        expect(dump.includes(hex(form)), `${table} contains "${form}" as bytea hex`).toBe(false);
+  it.each(PEOPLE.map((p) => [p.name, p] as const))(
+    'holds no form of %s — name, email or phone — in any table',
+    async (_name, person) => {
+      const dumps = await tableDumps();
+      for (const [table, dump] of dumps) {
+        for (const form of plaintextForms(person)) {
+          expect(dump.includes(form), `${table} contains "${form}"`).toBe(false);
+          expect(dump.includes(hex(form)), `${table} contains "${form}" as bytea hex`).toBe(false);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('never stores the old values of an edited customer either', async () => {
     const dump = [...(await tableDumps()).values()].join('\n');
@@ -114,9 +139,16 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
     const email = `twin.${Date.now()}@example.com`;
     const a = await newCustomer(paydesk, brand, { name, email });
     const b = await newCustomer(paydesk, other, { name, email });
-    const rows = await paydesk.rawQuery('SELECT id, name_enc, email_enc, email_bidx FROM customers WHERE id = ANY($1)', [[a.id, b.id]]);
+    const rows = await paydesk.rawQuery(
+      'SELECT id, name_enc, email_enc, email_bidx FROM customers WHERE id = ANY($1)',
+      [[a.id, b.id]],
+    );
     expect(rows).toHaveLength(2);
-    const [x, y] = rows.map((r) => ({ name: r.name_enc as Buffer, email: r.email_enc as Buffer, bidx: r.email_bidx as Buffer }));
+    const [x, y] = rows.map((r) => ({
+      name: r.name_enc as Buffer,
+      email: r.email_enc as Buffer,
+      bidx: r.email_bidx as Buffer,
+    }));
     expect(x!.name.equals(y!.name)).toBe(false);
     expect(x!.email.equals(y!.email)).toBe(false);
     expect(x!.bidx).toHaveLength(16);
@@ -135,14 +167,18 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
     });
 
     const copyColumn = (column: string, fromId: string, toId: string) =>
-      paydesk.rawQuery(`UPDATE customers SET ${column} = (SELECT ${column} FROM customers WHERE id = $1) WHERE id = $2`, [fromId, toId]);
+      paydesk.rawQuery(
+        `UPDATE customers SET ${column} = (SELECT ${column} FROM customers WHERE id = $1) WHERE id = $2`,
+        [fromId, toId],
+      );
 
     function expectOpaque500(response: Awaited<ReturnType<TestPaydesk['request']>>, people: CustomerJson[]) {
       const problem = expectProblem(response, 500, 'internal');
       expect(problem.detail).toMatch(/^Something went wrong on our side \(request \S+\)$/);
       expect(Object.keys(problem).sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
       for (const person of people) {
-        for (const secret of [person.name, person.email, person.phone ?? person.name]) expect(response.body).not.toContain(secret);
+        for (const secret of [person.name, person.email, person.phone ?? person.name])
+          expect(response.body).not.toContain(secret);
       }
       expect(response.body).not.toMatch(/decrypt|customers\.|stack|cipher/i);
     }
@@ -151,28 +187,31 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
       ['name_enc', 'name'],
       ['email_enc', 'email'],
       ['phone_enc', 'phone'],
-    ] as const)('%s copied to another row of the same brand fails to decrypt, without leaking either customer', async (column, field) => {
-      const api = customersApi(paydesk, brandA.token);
-      const source = await newCustomer(paydesk, brandA, { name: `Source Shahana ${column}`, phone: '01711000111' });
-      const target = await newCustomer(paydesk, brandA, { name: `Target Tahmid ${column}`, phone: '01911222333' });
-      const [saved] = await paydesk.rawQuery(`SELECT ${column} AS value FROM customers WHERE id = $1`, [target.id]);
+    ] as const)(
+      '%s copied to another row of the same brand fails to decrypt, without leaking either customer',
+      async (column, field) => {
+        const api = customersApi(paydesk, brandA.token);
+        const source = await newCustomer(paydesk, brandA, { name: `Source Shahana ${column}`, phone: '01711000111' });
+        const target = await newCustomer(paydesk, brandA, { name: `Target Tahmid ${column}`, phone: '01911222333' });
+        const [saved] = await paydesk.rawQuery(`SELECT ${column} AS value FROM customers WHERE id = $1`, [target.id]);
 
-      await copyColumn(column, source.id, target.id);
-      expectOpaque500(await api.get(target.id), [source, target]);
-      // The list never shows the source's value on the target's row, whatever it does with the bad row.
-      const list = await api.list('limit=100');
-      if (list.statusCode === 200) {
-        const row = list.json<CustomerListJson>().data.find((c) => c.id === target.id);
-        expect(row?.[field]).not.toBe(source[field]);
-      } else {
-        expectOpaque500(list, [source, target]);
-      }
-      expect((await api.get(source.id)).json()).toEqual(source);
+        await copyColumn(column, source.id, target.id);
+        expectOpaque500(await api.get(target.id), [source, target]);
+        // The list never shows the source's value on the target's row, whatever it does with the bad row.
+        const list = await api.list('limit=100');
+        if (list.statusCode === 200) {
+          const row = list.json<CustomerListJson>().data.find((c) => c.id === target.id);
+          expect(row?.[field]).not.toBe(source[field]);
+        } else {
+          expectOpaque500(list, [source, target]);
+        }
+        expect((await api.get(source.id)).json()).toEqual(source);
 
-      // Putting the original bytes back makes the row readable again: only the copy was refused.
-      await paydesk.rawQuery(`UPDATE customers SET ${column} = $1 WHERE id = $2`, [saved!.value, target.id]);
-      expect((await api.get(target.id)).json()).toEqual(target);
-    });
+        // Putting the original bytes back makes the row readable again: only the copy was refused.
+        await paydesk.rawQuery(`UPDATE customers SET ${column} = $1 WHERE id = $2`, [saved!.value, target.id]);
+        expect((await api.get(target.id)).json()).toEqual(target);
+      },
+    );
 
     it('a forged row cannot be laundered into a valid one by editing it', async () => {
       const api = customersApi(paydesk, brandA.token);
@@ -241,7 +280,13 @@ describe('no personal data in plain text in a PGlite data directory', () => {
     // The control: unencrypted metadata reached the disk, so a plaintext value would be found too.
     expect(contents.some(({ bytes }) => bytes.includes(Buffer.from(MARKER)))).toBe(true);
     for (const person of PEOPLE) {
-      for (const form of [person.name, person.email, person.email.toLowerCase(), person.e164, ...person.name.split(' ')]) {
+      for (const form of [
+        person.name,
+        person.email,
+        person.email.toLowerCase(),
+        person.e164,
+        ...person.name.split(' '),
+      ]) {
         const hits = contents.filter(({ bytes }) => bytes.includes(Buffer.from(form, 'utf8'))).map(({ file }) => file);
         expect(hits, `"${form}" on disk`).toEqual([]);
       }

@@ -28,7 +28,10 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
   });
 
   it('uses PAYDESK_ADMIN_EMAIL/PASSWORD, and on later starts makes sure that account owns the first brand', async () => {
-    const paydesk = await startTestPaydesk(backend, { PAYDESK_ADMIN_EMAIL: 'Boss@Shop.example', PAYDESK_ADMIN_PASSWORD: 'first password 1' });
+    const paydesk = await startTestPaydesk(backend, {
+      PAYDESK_ADMIN_EMAIL: 'Boss@Shop.example',
+      PAYDESK_ADMIN_PASSWORD: 'first password 1',
+    });
     opened.push(paydesk);
     const report = (await prepareFirstStart(paydesk.ctx))!;
     expect(report.admin).toEqual({ email: 'boss@shop.example', passwordReset: false });
@@ -37,14 +40,20 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
     const second = await paydesk.newBrand({ name: 'Second' });
 
     // The same settings again: nothing changes, the session lives on.
-    const same = await startAnotherPaydesk(paydesk, { PAYDESK_ADMIN_EMAIL: 'boss@shop.example', PAYDESK_ADMIN_PASSWORD: 'first password 1' });
+    const same = await startAnotherPaydesk(paydesk, {
+      PAYDESK_ADMIN_EMAIL: 'boss@shop.example',
+      PAYDESK_ADMIN_PASSWORD: 'first password 1',
+    });
     opened.push(same);
     expect(await prepareFirstStart(same.ctx)).toBeUndefined();
     expect(await ensureConfiguredAdmin(same.ctx)).toEqual({ email: 'boss@shop.example', passwordReset: false });
     expect((await asStaff(paydesk, first)('GET', '/session')).statusCode).toBe(200);
 
     // A new password resets it and signs the account out everywhere.
-    const reset = await startAnotherPaydesk(paydesk, { PAYDESK_ADMIN_EMAIL: 'boss@shop.example', PAYDESK_ADMIN_PASSWORD: 'second password 2' });
+    const reset = await startAnotherPaydesk(paydesk, {
+      PAYDESK_ADMIN_EMAIL: 'boss@shop.example',
+      PAYDESK_ADMIN_PASSWORD: 'second password 2',
+    });
     opened.push(reset);
     expect(await ensureConfiguredAdmin(reset.ctx)).toEqual({ email: 'boss@shop.example', passwordReset: true });
     expectProblem(await asStaff(paydesk, first)('GET', '/session'), 401, 'unauthenticated');
@@ -72,9 +81,13 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
   });
 
   it('reads PAYDESK_ADMIN_EMAIL (lower-cased) and PAYDESK_ADMIN_PASSWORD (as given, 12+ characters)', async () => {
-    expect(() => parseConfig({ PAYDESK_ADMIN_PASSWORD: 'too short' })).toThrow(/PAYDESK_ADMIN_PASSWORD: must be at least 12/);
+    expect(() => parseConfig({ PAYDESK_ADMIN_PASSWORD: 'too short' })).toThrow(
+      /PAYDESK_ADMIN_PASSWORD: must be at least 12/,
+    );
     expect(() => parseConfig({ PAYDESK_ADMIN_EMAIL: 'not an email' })).toThrow(/PAYDESK_ADMIN_EMAIL/);
-    expect(parseConfig({ PAYDESK_ADMIN_EMAIL: ' Boss@Shop.example ', PAYDESK_ADMIN_PASSWORD: ' spaces count ' }).admin).toEqual({
+    expect(
+      parseConfig({ PAYDESK_ADMIN_EMAIL: ' Boss@Shop.example ', PAYDESK_ADMIN_PASSWORD: ' spaces count ' }).admin,
+    ).toEqual({
       email: 'boss@shop.example',
       password: ' spaces count ',
     });

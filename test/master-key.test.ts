@@ -50,7 +50,9 @@ describe.each(BACKENDS)('master key (%s)', (backend) => {
   });
 
   it('still starts with the right key after a refused start, and decrypts what it wrote', async () => {
-    await expect(createPaydesk(configWith(WRONG_KEY), { database: await database.open() })).rejects.toThrow(KeyringError);
+    await expect(createPaydesk(configWith(WRONG_KEY), { database: await database.open() })).rejects.toThrow(
+      KeyringError,
+    );
     const paydesk = await createPaydesk(configWith(RIGHT_KEY), { database: await database.open() });
     try {
       const response = await paydesk.app.inject({

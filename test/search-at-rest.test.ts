@@ -34,7 +34,18 @@ const TEXT_NEEDLES = [
   ]),
 ];
 /** In bytea columns, the same values as raw UTF-8 bytes (4+ bytes, so ciphertext cannot hold one by chance). */
-const BYTE_NEEDLES = [NAME, NAME.toLowerCase(), 'Zebe', 'Quix', 'xotes', 'worth', EMAIL, 'marrowgate', PHONE, '01999887766'];
+const BYTE_NEEDLES = [
+  NAME,
+  NAME.toLowerCase(),
+  'Zebe',
+  'Quix',
+  'xotes',
+  'worth',
+  EMAIL,
+  'marrowgate',
+  PHONE,
+  '01999887766',
+];
 
 /**
  * Random material whose characters could spell a short needle by chance: bytea hex, prefixed ids
@@ -74,7 +85,10 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
     for (const table of tables) {
       const rows = await paydesk.rawQuery(`SELECT t::text AS row FROM "${table}" t`);
       const hints = table === 'api_keys' ? await paydesk.rawQuery('SELECT token_hint FROM api_keys') : [];
-      let text = rows.map((r) => String(r.row)).join('\n').toLowerCase();
+      let text = rows
+        .map((r) => String(r.row))
+        .join('\n')
+        .toLowerCase();
       // The hint is four random characters of an API token: noise, not data.
       for (const { token_hint } of hints) text = text.split(String(token_hint).toLowerCase()).join(' ');
       out.set(table, withoutRandomMaterial(text));
@@ -90,14 +104,16 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
     const out: { where: string; value: Buffer }[] = [];
     for (const { table_name, column_name } of columns) {
       const rows = await paydesk.rawQuery(`SELECT "${String(column_name)}" AS v FROM "${String(table_name)}"`);
-      for (const { v } of rows) if (v) out.push({ where: `${String(table_name)}.${String(column_name)}`, value: Buffer.from(v as Uint8Array) });
+      for (const { v } of rows)
+        if (v) out.push({ where: `${String(table_name)}.${String(column_name)}`, value: Buffer.from(v as Uint8Array) });
     }
     return out;
   }
 
   function countNeedles(scan: Map<string, string>): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const needle of [...TEXT_NEEDLES, CONTROL]) counts[needle] = [...scan.values()].reduce((n, text) => n + count(text, needle), 0);
+    for (const needle of [...TEXT_NEEDLES, CONTROL])
+      counts[needle] = [...scan.values()].reduce((n, text) => n + count(text, needle), 0);
     return counts;
   }
 
@@ -106,23 +122,38 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
     // are the baseline: seeding the customer must not add one occurrence of any needle.
     const before = countNeedles(await scanText());
 
-    const customer: CustomerJson = await newCustomer(paydesk, brand, { name: NAME, email: EMAIL, phone: '01999887766', metadata: { marker: CONTROL } });
+    const customer: CustomerJson = await newCustomer(paydesk, brand, {
+      name: NAME,
+      email: EMAIL,
+      phone: '01999887766',
+      metadata: { marker: CONTROL },
+    });
     // Exercise the paths that write: an edit re-seals, an idempotent create stores a request record.
     const api = customersApi(paydesk, brand.token);
     expect((await api.update(customer.id, { metadata: { marker: CONTROL, tier: 'gold' } })).statusCode).toBe(200);
-    const replay = await api.create({ name: NAME, email: 'zq2@marrowgate.example' }, { 'idempotency-key': 'idem-at-rest-1' });
+    const replay = await api.create(
+      { name: NAME, email: 'zq2@marrowgate.example' },
+      { 'idempotency-key': 'idem-at-rest-1' },
+    );
     expect(replay.statusCode).toBe(201);
 
     for (const q of ['zeb', 'quixotes', 'worth', 'zebediah.quix', '01999', '+880 1999']) {
       const response = await api.list(`q=${encodeURIComponent(q)}`);
       expect(response.statusCode, `${q}: ${response.body}`).toBe(200);
       const found = response.json<CustomerListJson>();
-      expect(found.data.map((c) => c.id), q).toContain(customer.id);
+      expect(
+        found.data.map((c) => c.id),
+        q,
+      ).toContain(customer.id);
     }
 
     const scan = await scanText();
-    expect(tables).toEqual(expect.arrayContaining(['brands', 'brand_keys', 'api_keys', 'customers', 'idempotency_keys']));
-    expect((await paydesk.rawQuery('SELECT count(*)::int AS n FROM customers WHERE id = $1', [customer.id]))[0]?.n).toBe(1);
+    expect(tables).toEqual(
+      expect.arrayContaining(['brands', 'brand_keys', 'api_keys', 'customers', 'idempotency_keys']),
+    );
+    expect(
+      (await paydesk.rawQuery('SELECT count(*)::int AS n FROM customers WHERE id = $1', [customer.id]))[0]?.n,
+    ).toBe(1);
 
     const after = countNeedles(scan);
     // The control is found (once in customers.metadata): the scan does see plaintext.
@@ -130,7 +161,8 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
     const added = Object.fromEntries(TEXT_NEEDLES.map((needle) => [needle, after[needle]! - before[needle]!]));
     expect(added).toEqual(Object.fromEntries(TEXT_NEEDLES.map((needle) => [needle, 0])));
     // Whole values must not appear at all, baseline or not.
-    for (const needle of [NAME.toLowerCase(), EMAIL, PHONE, '01999887766', 'quixotesworth']) expect(after[needle], needle).toBe(0);
+    for (const needle of [NAME.toLowerCase(), EMAIL, PHONE, '01999887766', 'quixotesworth'])
+      expect(after[needle], needle).toBe(0);
   });
 
   it('holds no plaintext name, email or phone inside any bytea value', async () => {
@@ -146,9 +178,10 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
       expect(wheres, column).toContain(column);
     }
     const hits = values.flatMap(({ where, value }) =>
-      BYTE_NEEDLES.filter((needle) => value.includes(Buffer.from(needle, 'utf8')) || value.includes(Buffer.from(needle.toLowerCase(), 'utf8'))).map(
-        (needle) => `${where}: ${needle}`,
-      ),
+      BYTE_NEEDLES.filter(
+        (needle) =>
+          value.includes(Buffer.from(needle, 'utf8')) || value.includes(Buffer.from(needle.toLowerCase(), 'utf8')),
+      ).map((needle) => `${where}: ${needle}`),
     );
     expect(hits).toEqual([]);
   });
@@ -156,7 +189,9 @@ describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
   it("stores the search tokens as integers only: the brand's public tag over 15 bits of PRF value and range", async () => {
     const brandC = await paydesk.newBrand({ country: 'BD' });
     await newCustomer(paydesk, brandC, { name: NAME, email: EMAIL, phone: PHONE });
-    const rows = await paydesk.rawQuery(`SELECT search_tokens::text AS tokens FROM customers WHERE merchant_id = $1`, [brandC.id]);
+    const rows = await paydesk.rawQuery(`SELECT search_tokens::text AS tokens FROM customers WHERE merchant_id = $1`, [
+      brandC.id,
+    ]);
     expect(rows).toHaveLength(1);
     for (const { tokens } of rows) {
       expect(String(tokens)).toMatch(/^\{\d+(,\d+)*\}$/);

@@ -48,7 +48,13 @@ export async function seedDemoPayments(
   await payPaymentLink(ctx, yoga.slug, payer(1));
   await payPaymentLink(ctx, donation.slug, { ...payer(1), amount: 2500 });
   await payPaymentLink(ctx, yoga.slug, payer(4));
-  await payPaymentLink(ctx, donation.slug, { name: 'Rafiq Ahmed', email: 'rafiq.ahmed@example.com', phone: '01611000222', amount: 1000, card: card(TEST_CARDS.succeeds) });
+  await payPaymentLink(ctx, donation.slug, {
+    name: 'Rafiq Ahmed',
+    email: 'rafiq.ahmed@example.com',
+    phone: '01611000222',
+    amount: 1000,
+    card: card(TEST_CARDS.succeeds),
+  });
   try {
     await payPaymentLink(ctx, yoga.slug, { ...payer(5), card: card(TEST_CARDS.declined) });
   } catch (error) {
@@ -67,5 +73,10 @@ export async function seedDemoPayments(
     });
     await finalizeInvoice(ctx, owner, invoice.id);
   }
-  await createCheckoutSession(ctx, owner, { amount: 349900, currency: base, description: 'Order #1001', expires_in_minutes: 10080 });
+  await createCheckoutSession(ctx, owner, {
+    amount: 349900,
+    currency: base,
+    description: 'Order #1001',
+    expires_in_minutes: 10080,
+  });
 }

@@ -95,7 +95,12 @@ export async function ensureConfiguredAdmin(ctx: AppContext): Promise<AdminAccou
 
 async function ownerAccount(ctx: AppContext, merchantId: string): Promise<AdminAccountReport> {
   const email = ctx.config.admin.email ?? DEFAULT_ADMIN_EMAIL;
-  const result = await ensureOwnerAccount(ctx, { merchantId, email, name: 'Owner', password: ctx.config.admin.password });
+  const result = await ensureOwnerAccount(ctx, {
+    merchantId,
+    email,
+    name: 'Owner',
+    password: ctx.config.admin.password,
+  });
   return {
     email,
     passwordReset: result.passwordReset,

@@ -60,7 +60,10 @@ describe('paydesk CLI usage', () => {
 async function scratchEnv(backend: Backend): Promise<{ env: Record<string, string>; destroy(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-cli-'));
   if (backend === 'pglite') {
-    return { env: { PAYDESK_DATA_DIR: dataDir }, destroy: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      env: { PAYDESK_DATA_DIR: dataDir },
+      destroy: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const url = process.env.TEST_DATABASE_URL!;
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
@@ -97,7 +100,12 @@ describe.each(BACKENDS)('paydesk keys, working on the database itself (%s)', (ba
       brandId = (await createBrand(opened.ctx, { name: 'CLI Brand', country: 'BD', baseCurrency: 'BDT' })).id;
       const system: Principal = { merchantId: brandId, role: 'owner', actor: { type: 'system', id: 'test' } };
       for (let i = 0; i < 7; i++) {
-        await createCustomer(opened.ctx, system, { name: `Cli Person ${i}`, email: `cli.${i}@example.com` }, { source: 'api' });
+        await createCustomer(
+          opened.ctx,
+          system,
+          { name: `Cli Person ${i}`, email: `cli.${i}@example.com` },
+          { source: 'api' },
+        );
       }
     } finally {
       await opened.close();
@@ -126,7 +134,9 @@ describe.each(BACKENDS)('paydesk keys, working on the database itself (%s)', (ba
     const resumed = await cli(env, ['keys', 'rotate', '--brand', brandId]);
     expect(resumed.code).toBe(0);
     expect(resumed.err).toMatch(/resumed the unfinished rotation to data key 3/);
-    expect(resumed.out).toMatch(/done\. Data key 3 is active; retired key 1 \(key material destroyed\); 5 rows re-encrypted/);
+    expect(resumed.out).toMatch(
+      /done\. Data key 3 is active; retired key 1 \(key material destroyed\); 5 rows re-encrypted/,
+    );
     expect((await cli(env, ['keys', 'status'])).out).toMatch(/1\s+data\s+retired\s+0/);
   });
 

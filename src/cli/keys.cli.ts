@@ -85,9 +85,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let batchSize: number | undefined;
   if (values.batch !== undefined) {
     batchSize = Number(values.batch);
-    if (!/^\d+$/.test(values.batch) || batchSize < 1 || batchSize > 5000) return usage(io, '--batch must be a whole number from 1 to 5000');
+    if (!/^\d+$/.test(values.batch) || batchSize < 1 || batchSize > 5000)
+      return usage(io, '--batch must be a whole number from 1 to 5000');
   }
-  if (values.brand !== undefined && !/^brd_[0-9a-z]{26}$/.test(values.brand)) return usage(io, `--brand ${values.brand} is not a brand id (brd_…)`);
+  if (values.brand !== undefined && !/^brd_[0-9a-z]{26}$/.test(values.brand))
+    return usage(io, `--brand ${values.brand} is not a brand id (brd_…)`);
 
   const onAbort = () => io.err.write('\nStopping after the current batch… (Ctrl-C again to quit at once)\n');
   io.signal.addEventListener('abort', onAbort, { once: true });
@@ -163,7 +165,10 @@ async function runLocal(
   // Holding the embedded database's lock, this process is its only user: no other server can hold
   // stale keys, so nothing needs waiting out before old keys are retired.
   const settleMs = io.settleMs ?? (paydesk.database.kind === 'pglite' ? 0 : undefined);
-  return localRotate(paydesk, command === 'rotate' ? 'data' : 'index', brandIds, batchSize, resume, { ...io, settleMs });
+  return localRotate(paydesk, command === 'rotate' ? 'data' : 'index', brandIds, batchSize, resume, {
+    ...io,
+    settleMs,
+  });
 }
 
 export function serverClient(config: Config, server: string | undefined): ServerClient {

@@ -53,7 +53,12 @@ export async function brandsOf(paydesk: PaydeskContext, brand: string | undefine
   return [brand];
 }
 
-export async function localStatus(paydesk: PaydeskContext, brandIds: string[], json: boolean, io: LocalIo): Promise<number> {
+export async function localStatus(
+  paydesk: PaydeskContext,
+  brandIds: string[],
+  json: boolean,
+  io: LocalIo,
+): Promise<number> {
   if (brandIds.length === 0) {
     io.out.write(json ? '[]\n' : 'No brands yet: the server creates the first one when it first starts.\n');
     return EXIT.ok;
@@ -64,7 +69,11 @@ export async function localStatus(paydesk: PaydeskContext, brandIds: string[], j
     shapes.push({
       merchantId,
       unfinished: s.unfinished,
-      keys: s.keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null })),
+      keys: s.keys.map((k) => ({
+        ...k,
+        createdAt: k.createdAt.toISOString(),
+        retiredAt: k.retiredAt?.toISOString() ?? null,
+      })),
     });
   }
   io.out.write(json ? JSON.stringify(shapes, null, 2) + '\n' : shapes.map(statusText).join('\n'));

@@ -29,7 +29,13 @@ export function formatCount(n: number): string {
 
 const VERB: Record<KeyPurpose, string> = { data: 're-encrypted', index: 're-indexed' };
 
-export function progressText(p: { merchantId: string; purpose: KeyPurpose; phase: string | null; done: number; total: number }): string {
+export function progressText(p: {
+  merchantId: string;
+  purpose: KeyPurpose;
+  phase: string | null;
+  done: number;
+  total: number;
+}): string {
   const rows = `${p.merchantId}: ${formatCount(p.done)} / ${formatCount(p.total)} rows ${VERB[p.purpose]}`;
   if (p.phase === 'settling') return `${rows}; waiting for every server to pick up the new ${p.purpose} key`;
   if (p.phase === 'retiring') return `${rows}; retiring the old key`;
@@ -123,7 +129,14 @@ function cap(text: string): string {
 
 export interface StatusShape {
   merchantId: string;
-  keys: Array<{ keyId: number; purpose: KeyPurpose; state: string; createdAt: string; retiredAt: string | null; rows: number }>;
+  keys: Array<{
+    keyId: number;
+    purpose: KeyPurpose;
+    state: string;
+    createdAt: string;
+    retiredAt: string | null;
+    rows: number;
+  }>;
   unfinished: KeyPurpose[];
 }
 
@@ -138,7 +151,12 @@ export function statusText(s: StatusShape): string {
     k.retiredAt ? k.retiredAt.slice(0, 19).replace('T', ' ') : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [s.merchantId, line(header), ...rows.map(line)];
   for (const purpose of s.unfinished) {
     const command = purpose === 'data' ? 'rotate' : 'rotate-index';

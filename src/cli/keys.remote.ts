@@ -39,7 +39,9 @@ export class ServerClient {
     }
     const parsed = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
     if (response.status >= 400 && response.status !== 409) {
-      throw new CliError(`The server refused: ${parsed.detail ?? response.statusText} (${parsed.code ?? response.status})`);
+      throw new CliError(
+        `The server refused: ${parsed.detail ?? response.statusText} (${parsed.code ?? response.status})`,
+      );
     }
     return { status: response.status, body: parsed };
   }
@@ -56,7 +58,12 @@ async function brandStatus(client: ServerClient, brand: string | undefined): Pro
   return body;
 }
 
-export async function remoteStatus(client: ServerClient, brand: string | undefined, json: boolean, io: RemoteIo): Promise<number> {
+export async function remoteStatus(
+  client: ServerClient,
+  brand: string | undefined,
+  json: boolean,
+  io: RemoteIo,
+): Promise<number> {
   const s = await brandStatus(client, brand);
   const shape = {
     merchantId: s.merchant_id,
@@ -89,7 +96,8 @@ export async function remoteRotate(
     ...(batchSize === undefined ? {} : { batch_size: batchSize }),
   });
   if (started.status === 409) io.err.write('A rotation is already running in the server; following it.\n');
-  else if (!started.body.new_key) io.err.write(`Resuming the unfinished rotation to ${purpose} key ${started.body.active_key_id}.\n`);
+  else if (!started.body.new_key)
+    io.err.write(`Resuming the unfinished rotation to ${purpose} key ${started.body.active_key_id}.\n`);
 
   const printer = new ProgressPrinter(io.err);
   let stopRequested = false;
@@ -115,7 +123,11 @@ export async function remoteRotate(
     total: job.rows_total,
     retiredKeyIds: job.retired_key_ids,
     pendingKeyIds: job.pending_key_ids,
-    problems: job.problems.map((p) => ({ customerId: p.customer_id, reason: p.reason, otherCustomerId: p.other_customer_id })),
+    problems: job.problems.map((p) => ({
+      customerId: p.customer_id,
+      reason: p.reason,
+      otherCustomerId: p.other_customer_id,
+    })),
     error: job.error,
   };
   io.out.write(summaryText(summary, resumeCommand(merchantId)));

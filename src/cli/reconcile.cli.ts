@@ -27,7 +27,12 @@ export async function runReconcileCli(argv: string[], io: CliIo): Promise<number
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { fix: { type: 'boolean' }, brand: { type: 'string' }, json: { type: 'boolean' }, server: { type: 'string' } },
+      options: {
+        fix: { type: 'boolean' },
+        brand: { type: 'string' },
+        json: { type: 'boolean' },
+        server: { type: 'string' },
+      },
     }));
   } catch (error) {
     io.err.write(`${(error as Error).message}\nRun npm run paydesk -- --help for the commands.\n`);
@@ -78,7 +83,11 @@ function reportText(results: BrandResult[], fix: boolean): string {
   const lines: string[] = [];
   for (const r of results) {
     const verdict =
-      r.drift.length === 0 ? 'all agree with the ledger' : fix ? `${r.drift.length} drifted, ${r.fixed} fixed` : `${r.drift.length} drifted`;
+      r.drift.length === 0
+        ? 'all agree with the ledger'
+        : fix
+          ? `${r.drift.length} drifted, ${r.fixed} fixed`
+          : `${r.drift.length} drifted`;
     lines.push(`${r.merchant_id}: ${formatCount(r.customers_checked)} customers checked, ${verdict}`);
     for (const d of r.drift) {
       const diffs: string[] = [];
@@ -95,6 +104,7 @@ function reportText(results: BrandResult[], fix: boolean): string {
       lines.push(`  ${d.customer_id}: ${diffs.join(', ')} (stored → ledger)`);
     }
   }
-  if (!fix && results.some((r) => r.drift.length > 0)) lines.push('Run again with --fix to rewrite them from the ledger.');
+  if (!fix && results.some((r) => r.drift.length > 0))
+    lines.push('Run again with --fix to rewrite them from the ledger.');
   return lines.join('\n') + '\n';
 }

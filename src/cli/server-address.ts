@@ -21,7 +21,9 @@ export function writeServerAddress(dataDir: string, url: string): void {
 export function readServerAddress(dataDir: string): ServerAddress | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(addressFile(dataDir), 'utf8')) as Partial<ServerAddress>;
-    return typeof parsed.url === 'string' && typeof parsed.pid === 'number' ? { url: parsed.url, pid: parsed.pid } : undefined;
+    return typeof parsed.url === 'string' && typeof parsed.pid === 'number'
+      ? { url: parsed.url, pid: parsed.pid }
+      : undefined;
   } catch {
     return undefined;
   }

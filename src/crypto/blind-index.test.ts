@@ -8,7 +8,9 @@ const brandB = deriveIndexKeys(2, crypto.randomBytes(32));
 
 describe('blind indexes', () => {
   it('are deterministic per brand key: equal inputs give equal values', () => {
-    expect(emailBlindIndex(brandA, 'ayesha@example.com').equals(emailBlindIndex(brandA, 'ayesha@example.com'))).toBe(true);
+    expect(emailBlindIndex(brandA, 'ayesha@example.com').equals(emailBlindIndex(brandA, 'ayesha@example.com'))).toBe(
+      true,
+    );
     expect(phoneBlindIndex(brandA, '+8801700000000').equals(phoneBlindIndex(brandA, '+8801700000000'))).toBe(true);
   });
 
@@ -18,14 +20,16 @@ describe('blind indexes', () => {
   });
 
   it('separate different inputs', () => {
-    const values = ['ayesha@example.com', 'ayesha@example.co', 'Ayesha@example.com', 'tanvir@example.net'].map((email) =>
-      emailBlindIndex(brandA, email).toString('hex'),
+    const values = ['ayesha@example.com', 'ayesha@example.co', 'Ayesha@example.com', 'tanvir@example.net'].map(
+      (email) => emailBlindIndex(brandA, email).toString('hex'),
     );
     expect(new Set(values).size).toBe(values.length);
   });
 
   it('differ between brands, so equal emails of two brands cannot be linked', () => {
-    expect(emailBlindIndex(brandA, 'ayesha@example.com').equals(emailBlindIndex(brandB, 'ayesha@example.com'))).toBe(false);
+    expect(emailBlindIndex(brandA, 'ayesha@example.com').equals(emailBlindIndex(brandB, 'ayesha@example.com'))).toBe(
+      false,
+    );
   });
 
   it('use separate subkeys for email and phone', () => {

@@ -15,7 +15,10 @@ export function phoneBlindIndex(keys: IndexKeys, e164: string): Buffer {
 }
 
 /** The email's index values under the active index key and, during a rebuild, the retiring one. */
-export function emailBlindIndexes(keys: { index: IndexKeys; retiringIndex?: IndexKeys | undefined }, normalizedEmail: string): Buffer[] {
+export function emailBlindIndexes(
+  keys: { index: IndexKeys; retiringIndex?: IndexKeys | undefined },
+  normalizedEmail: string,
+): Buffer[] {
   const all = [keys.index, ...(keys.retiringIndex ? [keys.retiringIndex] : [])];
   return all.map((k) => emailBlindIndex(k, normalizedEmail));
 }

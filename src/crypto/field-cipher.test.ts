@@ -58,7 +58,9 @@ describe('encryptField / decryptField', () => {
 
   it('binds the parts unambiguously: moving text from one part to the next does not decrypt', () => {
     const sealed = encryptField(keys, binding, plaintext);
-    expect(() => decryptField(keys, { ...binding, merchantId: 'brd_', table: 'acustomers' }, sealed)).toThrow(FieldDecryptError);
+    expect(() => decryptField(keys, { ...binding, merchantId: 'brd_', table: 'acustomers' }, sealed)).toThrow(
+      FieldDecryptError,
+    );
     expect(() => decryptField(keys, { ...binding, column: 'nam', rowId: 'ecus_1' }, sealed)).toThrow(FieldDecryptError);
   });
 

@@ -24,7 +24,12 @@ describe('Keyring after the master key was rotated elsewhere', () => {
     let stored = underOld;
     let now = 0;
     const failures: string[] = [];
-    const keyring = new Keyring<null>(oldMaster, async () => stored, () => now, (_brand, error) => failures.push(error.message));
+    const keyring = new Keyring<null>(
+      oldMaster,
+      async () => stored,
+      () => now,
+      (_brand, error) => failures.push(error.message),
+    );
     const first = await keyring.forBrand(null, BRAND);
 
     stored = underNew;

@@ -15,7 +15,10 @@ const trigramsOf = (text: string): string[] => {
   const chars = [...text];
   return chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join(''));
 };
-const ROW = { trigrams: trigramsOf('ayesha rahman ayesha.rahman@example.com 8801712345678'), prefixes: ['a', 'ay', 'r', 'ra', '8', '88'] };
+const ROW = {
+  trigrams: trigramsOf('ayesha rahman ayesha.rahman@example.com 8801712345678'),
+  prefixes: ['a', 'ay', 'r', 'ra', '8', '88'],
+};
 
 /** Every 3-letter string over a–z: 17,576 distinct inputs, more than 2^14. */
 function allLetterTrigrams(): string[] {
@@ -59,7 +62,7 @@ describe('search tokens', () => {
     expect(tokens.length).toBeGreaterThan(0.55 * 2 ** 14);
   });
 
-  it('give word prefixes their own 14-bit range, [2^14, 2^15), so a 1–2 character query never shares a common trigram\'s value', () => {
+  it("give word prefixes their own 14-bit range, [2^14, 2^15), so a 1–2 character query never shares a common trigram's value", () => {
     const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
     const prefixes = [...letters, ...[...letters].flatMap((a) => [...letters].map((b) => a + b))];
     const tokens = low(searchTokens(keyA, { trigrams: [], prefixes }));
@@ -129,7 +132,10 @@ describe('search tokens', () => {
     const trigram = 'zeb';
     const unkeyed = crypto.createHash('sha256').update(trigram).digest().readUInt16BE(0) & (2 ** 14 - 1);
     const fromRandomKeys = new Set(
-      Array.from({ length: 8 }, () => searchTokens(deriveIndexKeys(1, crypto.randomBytes(32)), { trigrams: [trigram], prefixes: [] })[0]),
+      Array.from(
+        { length: 8 },
+        () => searchTokens(deriveIndexKeys(1, crypto.randomBytes(32)), { trigrams: [trigram], prefixes: [] })[0],
+      ),
     );
     // Eight random keys giving one value would mean the key does not enter the PRF.
     expect(fromRandomKeys.size).toBeGreaterThan(1);

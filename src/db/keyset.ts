@@ -11,5 +11,8 @@ export function newestFirstPage<QB extends SelectQueryBuilder<any, any, any>>(
 ): QB {
   const after = page.after;
   const filtered = after ? query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id})`) : query;
-  return filtered.orderBy(sql`created_at`, 'desc').orderBy(sql`id`, 'desc').limit(page.limit) as QB;
+  return filtered
+    .orderBy(sql`created_at`, 'desc')
+    .orderBy(sql`id`, 'desc')
+    .limit(page.limit) as QB;
 }

@@ -13,7 +13,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('prepared statements (postgres)'
   afterAll(() => database.close());
 
   const preparedNames = async () =>
-    (await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements`.execute(database.db)).rows;
+    (
+      await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements`.execute(
+        database.db,
+      )
+    ).rows;
 
   it('prepares statements marked PREPARED once per connection, and leaves the others alone', async () => {
     for (let i = 0; i < 3; i++) {

@@ -17,7 +17,8 @@ export function checkCard(input: CardInput, now: Date): CardDetails {
   const number = input.number.replace(/[\s-]/g, '');
   const [cardNumber, , cvc] = checkFields(
     () => {
-      if (!/^\d{12,19}$/.test(number) || !validator.isLuhnNumber(number)) throw fieldError('card.number', 'is not a valid card number');
+      if (!/^\d{12,19}$/.test(number) || !validator.isLuhnNumber(number))
+        throw fieldError('card.number', 'is not a valid card number');
       return number;
     },
     () => {

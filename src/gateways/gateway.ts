@@ -46,5 +46,4 @@ export interface RefundRequest {
 }
 
 export type RefundOutcome =
-  | { outcome: 'succeeded'; reference: string }
-  | { outcome: 'failed'; code: string; message: string };
+  { outcome: 'succeeded'; reference: string } | { outcome: 'failed'; code: string; message: string };

@@ -27,7 +27,13 @@ export class TestGateway implements PaymentGateway {
       case TEST_CARDS.declined:
         return { outcome: 'declined', reference, code: 'card_declined', message: 'The card was declined', card };
       case TEST_CARDS.insufficientFunds:
-        return { outcome: 'declined', reference, code: 'insufficient_funds', message: 'The card has insufficient funds', card };
+        return {
+          outcome: 'declined',
+          reference,
+          code: 'insufficient_funds',
+          message: 'The card has insufficient funds',
+          card,
+        };
       case TEST_CARDS.failsAfterDelay:
         await sleep(this.failureDelayMs);
         return {

@@ -43,7 +43,10 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
       if (error instanceof DomainError) reply.clearCookie(SESSION_COOKIE, { path: '/' });
       throw error;
     }
-    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(session.token, headerValue(request.headers[CSRF_HEADER]))) {
+    if (
+      !SAFE_METHODS.has(request.method) &&
+      !csrfTokenMatches(session.token, headerValue(request.headers[CSRF_HEADER]))
+    ) {
       throw new DomainError('csrf_failed', 'Send the csrf_token of GET /api/v1/session as the X-CSRF-Token header');
     }
     request.staffSession = session;

@@ -29,5 +29,9 @@ export const PageQuery = {
 export const IdParams = Type.Object({ id: Type.String() });
 
 /** Amount in minor units as a request field. */
-export const AmountMinor = Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Integer minor units' });
+export const AmountMinor = Type.Integer({
+  minimum: 1,
+  maximum: 100_000_000_000_000,
+  description: 'Integer minor units',
+});
 export const CurrencyCode = Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code', examples: ['BDT'] });

@@ -7,7 +7,13 @@ describe('OpenAPI document', () => {
   let doc: {
     openapi: string;
     info: { title: string };
-    paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses: Record<string, unknown> }
+      >
+    >;
     components: { securitySchemes: Record<string, { type: string; scheme: string }> };
   };
   beforeAll(async () => {
@@ -34,15 +40,21 @@ describe('OpenAPI document', () => {
     const customers = doc.paths['/api/v1/customers']!;
     expect(customers.post!.requestBody).toBeDefined();
     expect(customers.put!.requestBody).toBeDefined();
-    expect(customers.post!.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key' }));
+    expect(customers.post!.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'idempotency-key' }),
+    );
     const listParameters = customers.get!.parameters!.map((p) => `${p.in}:${p.name}`);
     expect(listParameters).toEqual(expect.arrayContaining(['query:limit', 'query:cursor']));
     expect(Object.keys(customers.post!.responses)).toEqual(expect.arrayContaining(['201', '401', '409', '422']));
-    expect(Object.keys(doc.paths['/api/v1/customers/{id}']!.delete!.responses)).toEqual(expect.arrayContaining(['204', '404']));
+    expect(Object.keys(doc.paths['/api/v1/customers/{id}']!.delete!.responses)).toEqual(
+      expect.arrayContaining(['204', '404']),
+    );
   });
 
   it('declares bearer API keys', () => {
-    expect(Object.values(doc.components.securitySchemes)).toContainEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(Object.values(doc.components.securitySchemes)).toContainEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
   });
 
   it('serves a browsable UI at /api/docs', async () => {

@@ -17,7 +17,12 @@ export function encodePageCursor(cursor: PageCursor): string {
 export function decodePageCursor(text: string, prefix: IdPrefix): PageCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && isId(prefix, value[1])) {
+    if (
+      Array.isArray(value) &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      isId(prefix, value[1])
+    ) {
       // Only the exact form encodePageCursor writes: odd but valid JS dates (year 275760) break drivers.
       const createdAt = new Date(value[0]);
       if (ISO_MS.test(value[0]) && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === value[0]) {

@@ -97,7 +97,10 @@ export const Problem = Type.Object(
 
 /** Route response entries for error statuses, documented with their real media type. */
 export function problemResponses<S extends number>(...statuses: S[]) {
-  const response = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } };
+  const response = {
+    description: 'Problem details (RFC 9457)',
+    content: { 'application/problem+json': { schema: Problem } },
+  };
   return Object.fromEntries(statuses.map((status) => [status, response])) as Record<S, typeof response>;
 }
 
@@ -106,11 +109,20 @@ export function problemBody(code: ErrorCode, detail: string, extra: Record<strin
 }
 
 export function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
-  return reply.code(STATUS[code]).type('application/problem+json').send(problemBody(code, detail, extra));
+  return reply
+    .code(STATUS[code])
+    .type('application/problem+json')
+    .send(problemBody(code, detail, extra));
 }
 
 export function installProblemHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not_found', `No route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      'not_found',
+      `No route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+    ),
+  );
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof DomainError) {
@@ -120,15 +132,23 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error.validation) {
       const errors = error.validation.map((e) => toFieldError(e, error.validationContext));
       const first = errors[0];
-      const detail = errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
+      const detail =
+        errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
       return sendProblem(reply, 'validation_failed', detail, { errors });
     }
-    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+    if (
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      error instanceof SyntaxError
+    ) {
       return sendProblem(reply, 'invalid_json', 'The request body must be a JSON object');
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).type('application/problem+json').send({ ...problemBody('invalid_request', error.message), status });
+      return reply
+        .code(status)
+        .type('application/problem+json')
+        .send({ ...problemBody('invalid_request', error.message), status });
     }
     // Details of unexpected failures stay in the log, under the request id the client is given.
     request.log.error({ err: error }, 'request failed');
@@ -146,16 +166,22 @@ interface AjvError {
 function toFieldError(e: AjvError, context: string | undefined): FieldError {
   const path = e.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
   const prefix = context === 'body' || !context ? '' : context === 'querystring' ? '' : `${context}.`;
-  if (e.keyword === 'required') return { field: join(prefix, path, String(e.params.missingProperty)), reason: 'is required' };
+  if (e.keyword === 'required')
+    return { field: join(prefix, path, String(e.params.missingProperty)), reason: 'is required' };
   if (e.keyword === 'additionalProperties') {
     return { field: join(prefix, path, String(e.params.additionalProperty)), reason: 'is not a known field' };
   }
-  if (e.keyword === 'propertyNames') return { field: join(prefix, path, String(e.params.propertyName ?? '')), reason: 'key must be 1–40 characters' };
+  if (e.keyword === 'propertyNames')
+    return { field: join(prefix, path, String(e.params.propertyName ?? '')), reason: 'key must be 1–40 characters' };
   return { field: join(prefix, path) || context || 'body', reason: e.message ?? 'is invalid' };
 }
 
 function join(...parts: string[]): string {
-  return parts.filter(Boolean).join('.').replace(/\.\./g, '.').replace(/^\.|\.$/g, '');
+  return parts
+    .filter(Boolean)
+    .join('.')
+    .replace(/\.\./g, '.')
+    .replace(/^\.|\.$/g, '');
 }
 
 /** Router-level failures (a malformed percent-encoding in the path) as problem documents too. */
@@ -166,7 +192,9 @@ export function frameworkProblem(error: FastifyError, _request: FastifyRequest, 
 /** Requests Node's HTTP parser rejects (raw non-ASCII in the URL, bad headers) get a problem too. */
 export function clientErrorProblem(error: Error & { code?: string }, socket: import('node:net').Socket): void {
   if (!socket.writable) return;
-  const body = JSON.stringify(problemBody('invalid_request', 'The request is not valid HTTP (percent-encode non-ASCII characters in the URL)'));
+  const body = JSON.stringify(
+    problemBody('invalid_request', 'The request is not valid HTTP (percent-encode non-ASCII characters in the URL)'),
+  );
   socket.end(
     `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -9,7 +9,13 @@ import type { FastifyInstance } from 'fastify';
  */
 export function installValidators(app: FastifyInstance): void {
   const make = (coerceTypes: boolean | 'array') => {
-    const ajv = new Ajv.default({ removeAdditional: false, useDefaults: true, coerceTypes, allErrors: true, strict: false });
+    const ajv = new Ajv.default({
+      removeAdditional: false,
+      useDefaults: true,
+      coerceTypes,
+      allErrors: true,
+      strict: false,
+    });
     addFormats.default(ajv);
     return ajv;
   };

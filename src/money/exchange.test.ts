@@ -41,11 +41,15 @@ describe('exchange', () => {
 
   it('never drifts from exact decimal arithmetic', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 1, max: 10_000_000 }), (amount, rateTenThousandths) => {
-        const rate = (rateTenThousandths / 10_000).toFixed(4);
-        const exact = (BigInt(amount) * BigInt(rateTenThousandths) * 2n + 10_000n) / 20_000n;
-        expect(convertMinor(amount, rate, 'USD', 'EUR')).toBe(Number(exact));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        (amount, rateTenThousandths) => {
+          const rate = (rateTenThousandths / 10_000).toFixed(4);
+          const exact = (BigInt(amount) * BigInt(rateTenThousandths) * 2n + 10_000n) / 20_000n;
+          expect(convertMinor(amount, rate, 'USD', 'EUR')).toBe(Number(exact));
+        },
+      ),
     );
   });
 

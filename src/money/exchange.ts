@@ -22,7 +22,8 @@ export function canonicalRate(text: string): string {
  */
 export function convertMinor(amountMinor: number, rate: string, from: string, to: string): number {
   const converted = convertMinorExact(amountMinor, rate, from, to);
-  if (converted > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${converted} minor units is beyond exact integers`);
+  if (converted > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`${converted} minor units is beyond exact integers`);
   return Number(converted);
 }
 

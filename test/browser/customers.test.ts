@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrand } from '../support/harness.js';
 import { createPaymentLink, pay, payer } from '../support/payments.js';
 import { newStaff, type TestStaff } from '../support/staff.js';
-import { chromiumMissing, pageErrorsOf, screenshot, signInThroughForm, startBrowserPaydesk, type BrowserPaydesk } from './support/browser.js';
+import {
+  chromiumMissing,
+  pageErrorsOf,
+  screenshot,
+  signInThroughForm,
+  startBrowserPaydesk,
+  type BrowserPaydesk,
+} from './support/browser.js';
 
 /* The Customers page and the profile, as an owner, in Debian's chromium against a real server. */
 
@@ -22,7 +29,11 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
       { name: 'Sadia Islam', email: 'sadia.islam@example.com', phone: '+8801711000111' },
       { name: 'Rahim Uddin', email: 'rahim.uddin@example.com', phone: '+8801712345678' },
     ]) {
-      const response = await env.paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload: body });
+      const response = await env.paydesk.request(brand.token, {
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: body,
+      });
       expect(response.statusCode).toBe(201);
       if (body.name === 'Rahim Uddin') rahimId = response.json<{ id: string }>().id;
     }
@@ -96,7 +107,10 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
     });
     await page.getByRole('searchbox', { name: 'Search customers' }).pressSequentially('123987', { delay: 40 });
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
-    await page.getByRole('row', { name: /Nusrat Jahan/ }).getByRole('cell', { name: '+8801555123987' }).waitFor();
+    await page
+      .getByRole('row', { name: /Nusrat Jahan/ })
+      .getByRole('cell', { name: '+8801555123987' })
+      .waitFor();
     expect(queries).toEqual(['123987']);
     await screenshot(page, 'customers-search');
 
@@ -159,7 +173,9 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
     await page.goto('/customers');
     await page.getByRole('button', { name: 'Delete Rahim Uddin' }).click();
     let dialog = page.getByRole('dialog', { name: 'Delete Rahim Uddin?' });
-    expect(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
     await dialog.getByRole('button', { name: 'Delete customer' }).click();
     dialog = page.getByRole('dialog', { name: 'This customer cannot be deleted' });
     await dialog.getByText('Rahim Uddin has 1 transaction').waitFor();
@@ -167,7 +183,9 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
     await screenshot(page, 'delete-refused');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect((await env.paydesk.request(brand.token, { method: 'GET', url: `/api/v1/customers/${rahimId}` })).statusCode).toBe(200);
+    expect(
+      (await env.paydesk.request(brand.token, { method: 'GET', url: `/api/v1/customers/${rahimId}` })).statusCode,
+    ).toBe(200);
 
     await page.getByRole('button', { name: 'Delete Nusrat Jahan' }).click();
     dialog = page.getByRole('dialog', { name: 'Delete Nusrat Jahan?' });

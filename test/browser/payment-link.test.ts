@@ -2,7 +2,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrand } from '../support/harness.js';
 import { newStaff, type TestStaff } from '../support/staff.js';
-import { chromiumMissing, pageErrorsOf, PHONE, screenshot, signInThroughForm, startBrowserPaydesk, type BrowserPaydesk } from './support/browser.js';
+import {
+  chromiumMissing,
+  pageErrorsOf,
+  PHONE,
+  screenshot,
+  signInThroughForm,
+  startBrowserPaydesk,
+  type BrowserPaydesk,
+} from './support/browser.js';
 
 /*
  * The whole story from the dashboard: an owner creates a payment link, a client opens it (no sign-in),
@@ -56,7 +64,11 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     expect(await row.getByRole('switch').getAttribute('aria-checked')).toBe('true');
     await screenshot(page, 'payment-links');
     const stored = await env.paydesk.request(brand.token, { method: 'GET', url: '/api/v1/payment-links' });
-    expect(stored.json().data[0]).toMatchObject({ slug: 'mango-box', amount: { amount: 125050, currency: 'BDT' }, active: true });
+    expect(stored.json().data[0]).toMatchObject({
+      slug: 'mango-box',
+      amount: { amount: 125050, currency: 'BDT' },
+      active: true,
+    });
   });
 
   it('lets a client pay on /pay/{slug}: declined with 4000…0002, paid with 4242…', async () => {
@@ -116,7 +128,10 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     await dialog.getByLabel('Amount (BDT)').fill('250');
     await dialog.getByRole('button', { name: 'Refund BDT 250.00' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByRole('row', { name: /Farida Yasmin/ }).filter({ hasText: 'Partially refunded' }).waitFor();
+    await page
+      .getByRole('row', { name: /Farida Yasmin/ })
+      .filter({ hasText: 'Partially refunded' })
+      .waitFor();
     await page.getByRole('button', { name: 'Failed', exact: true }).click();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     expect(await page.locator('tbody tr').textContent()).toContain('The card was declined');
@@ -164,7 +179,10 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     await client.getByRole('button', { name: 'Pay BDT 2,550.00' }).click();
     await client.getByRole('heading', { name: 'Payment successful' }).waitFor();
     await page.reload();
-    await page.getByRole('row', { name: /INV-.*Farida Yasmin/ }).getByText('paid', { exact: true }).waitFor();
+    await page
+      .getByRole('row', { name: /INV-.*Farida Yasmin/ })
+      .getByText('paid', { exact: true })
+      .waitFor();
     expect(pageErrorsOf(page)).toEqual([]);
     expect(pageErrorsOf(client)).toEqual([]);
   });
@@ -188,7 +206,10 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     await screenshot(page, 'settings');
 
     await page.getByRole('complementary', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
-    await page.getByRole('row', { name: new RegExp(owner.email.replace('.', '\\.')) }).getByText('(you)').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(owner.email.replace('.', '\\.')) })
+      .getByText('(you)')
+      .waitFor();
     await page.getByRole('button', { name: 'Add staff member' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add staff member' });
     await dialog.getByLabel('Name').fill('Kamal Hossain');

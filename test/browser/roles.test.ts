@@ -2,7 +2,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrand } from '../support/harness.js';
 import { newStaff, type TestStaff } from '../support/staff.js';
-import { chromiumMissing, pageErrorsOf, PHONE, screenshot, signInThroughForm, startBrowserPaydesk, type BrowserPaydesk } from './support/browser.js';
+import {
+  chromiumMissing,
+  pageErrorsOf,
+  PHONE,
+  screenshot,
+  signInThroughForm,
+  startBrowserPaydesk,
+  type BrowserPaydesk,
+} from './support/browser.js';
 
 /* A support person: masked contact data, reveal with a reason, what the sidebar hides; brands; phone width. */
 
@@ -80,11 +88,14 @@ describe.skipIf(chromiumMissing)('dashboard: roles and brands (browser)', () => 
 
     const owner = await env.paydesk.keyFor(brand, 'owner');
     const audit = await env.paydesk.request(owner, { method: 'GET', url: '/api/v1/audit?action=customer.reveal' });
-    expect(audit.json().data[0]).toMatchObject({ target: { id: ayeshaId }, details: { reason: 'Customer called about ticket 4711' } });
+    expect(audit.json().data[0]).toMatchObject({
+      target: { id: ayeshaId },
+      details: { reason: 'Customer called about ticket 4711' },
+    });
     expect(pageErrorsOf(page)).toEqual([]);
   });
 
-  it('switches to another brand, where the role and the customers are that brand\'s', async () => {
+  it("switches to another brand, where the role and the customers are that brand's", async () => {
     await page.goto('/customers');
     const switcher = page.getByLabel('Brand');
     await switcher.selectOption({ label: 'Sylhet Tea' });
@@ -92,7 +103,12 @@ describe.skipIf(chromiumMissing)('dashboard: roles and brands (browser)', () => 
     expect(await page.getByRole('row', { name: /Ayesha Rahman/ }).count()).toBe(0);
     const sidebar = page.getByRole('complementary', { name: 'Main' });
     await sidebar.getByRole('link', { name: 'Staff' }).waitFor();
-    expect(await page.getByRole('row', { name: /Tanvir Hasan/ }).getByText('tanvir@example.com').isVisible()).toBe(true);
+    expect(
+      await page
+        .getByRole('row', { name: /Tanvir Hasan/ })
+        .getByText('tanvir@example.com')
+        .isVisible(),
+    ).toBe(true);
 
     await switcher.selectOption({ label: 'Chittagong Books' });
     await page.getByRole('row', { name: /Ayesha Rahman/ }).waitFor();

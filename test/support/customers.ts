@@ -41,7 +41,12 @@ type Body = Record<string, unknown>;
 
 /** The customers API as one caller (an API key, or none) sees it. */
 export function customersApi(paydesk: TestPaydesk, token: string | undefined) {
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: Body, headers?: Record<string, string>) =>
+  const call = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: Body,
+    headers?: Record<string, string>,
+  ) =>
     paydesk.request(token, {
       method,
       url: `/api/v1${url}`,

@@ -50,7 +50,8 @@ async function adminQuery(url: string, text: string): Promise<void> {
 
 /** Every regular file under a directory, recursively. */
 export function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name));
 }

@@ -10,7 +10,9 @@ export default async function setup(): Promise<void> {
   if (!url) {
     const message = 'PostgreSQL tests SKIPPED: TEST_DATABASE_URL is not set (tests ran on PGlite only).';
     if (strict) throw new Error(`${message} PAYDESK_TEST_STRICT=1 forbids skipping.`);
-    process.stdout.write(`\n  ${message}\n  Run them with TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test\n\n`);
+    process.stdout.write(
+      `\n  ${message}\n  Run them with TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test\n\n`,
+    );
     return;
   }
   // Extensions live in public, created once here so parallel test files do not race to create them.

@@ -36,7 +36,10 @@ export async function readContacts(paydesk: Pick<TestPaydesk, 'request'>, brand:
       url: `/api/v1/customers?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
     });
     if (response.statusCode !== 200) throw new Error(`list customers: ${response.statusCode} ${response.body}`);
-    const page = response.json<{ data: Array<{ id: string; name: string; email: string; phone: string | null }>; next_cursor: string | null }>();
+    const page = response.json<{
+      data: Array<{ id: string; name: string; email: string; phone: string | null }>;
+      next_cursor: string | null;
+    }>();
     for (const c of page.data) contacts[c.id] = { name: c.name, email: c.email, phone: c.phone };
     cursor = page.next_cursor;
   } while (cursor);
@@ -52,7 +55,11 @@ export async function keyRows(paydesk: TestPaydesk, merchantId: string) {
 }
 
 /** How many of the brand's customers sit under each key of a purpose: { keyId: rows }. */
-export async function rowsPerKey(paydesk: TestPaydesk, merchantId: string, purpose: 'data' | 'index'): Promise<Record<number, number>> {
+export async function rowsPerKey(
+  paydesk: TestPaydesk,
+  merchantId: string,
+  purpose: 'data' | 'index',
+): Promise<Record<number, number>> {
   const column = purpose === 'data' ? 'data_key_id' : 'index_key_id';
   const rows = await paydesk.rawQuery(
     `SELECT ${column} AS key_id, count(*)::int AS n FROM customers WHERE merchant_id = $1 GROUP BY 1`,

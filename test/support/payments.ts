@@ -165,7 +165,11 @@ export async function createInvoice(pd: TestPaydesk, brand: TestBrand, body: Jso
 }
 
 /** A finalized (open) invoice, with its public pay page. */
-export async function openInvoice(pd: TestPaydesk, brand: TestBrand, body: Json = {}): Promise<InvoiceJson & { public_url: string }> {
+export async function openInvoice(
+  pd: TestPaydesk,
+  brand: TestBrand,
+  body: Json = {},
+): Promise<InvoiceJson & { public_url: string }> {
   const draft = await createInvoice(pd, brand, body);
   const response = await v1(pd, brand.token).post(`/invoices/${draft.id}/finalize`);
   if (response.statusCode !== 200) throw new Error(`finalize: ${response.statusCode} ${response.body}`);
@@ -189,8 +193,11 @@ export function refund(pd: TestPaydesk, token: string, paymentId: string, amount
 
 /** Rows of the ledger, straight from the database (the API cannot show a row it failed to write). */
 export async function ledgerRows(pd: TestPaydesk, brand: TestBrand, where = 'true', params: unknown[] = []) {
-  return pd.rawQuery(`SELECT id, type, status, customer_id, checkout_session_id, invoice_id, payment_link_id FROM transactions
-    WHERE merchant_id = $1 AND (${where}) ORDER BY created_at, id`, [brand.id, ...params]);
+  return pd.rawQuery(
+    `SELECT id, type, status, customer_id, checkout_session_id, invoice_id, payment_link_id FROM transactions
+    WHERE merchant_id = $1 AND (${where}) ORDER BY created_at, id`,
+    [brand.id, ...params],
+  );
 }
 
 export async function customerCount(pd: TestPaydesk, brand: TestBrand): Promise<number> {

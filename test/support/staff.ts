@@ -28,7 +28,12 @@ export interface SessionJson {
 let counter = 0;
 
 /** Adds a new staff member to the brand through the API, with the brand's owner key. */
-export async function newStaff(paydesk: TestPaydesk, brand: TestBrand, role: Role, overrides: Partial<TestStaff> = {}): Promise<TestStaff> {
+export async function newStaff(
+  paydesk: TestPaydesk,
+  brand: TestBrand,
+  role: Role,
+  overrides: Partial<TestStaff> = {},
+): Promise<TestStaff> {
   counter++;
   const email = overrides.email ?? `staff.${Date.now().toString(36)}${counter}@example.com`;
   const password = overrides.password ?? `correct horse ${counter} battery`;
@@ -49,7 +54,11 @@ export function sessionCookieOf(response: LightMyRequestResponse) {
   return response.cookies.find((c) => c.name === 'paydesk_session');
 }
 
-export async function signIn(paydesk: TestPaydesk, staff: Pick<TestStaff, 'email' | 'password'>, remoteAddress?: string): Promise<TestSession> {
+export async function signIn(
+  paydesk: TestPaydesk,
+  staff: Pick<TestStaff, 'email' | 'password'>,
+  remoteAddress?: string,
+): Promise<TestSession> {
   const response = await signInRequest(paydesk, staff.email, staff.password, remoteAddress);
   if (response.statusCode !== 200) throw new Error(`sign-in answered ${response.statusCode}: ${response.body}`);
   const cookie = sessionCookieOf(response);

@@ -77,11 +77,17 @@ function Allowed({ when, page }: { when: Parameters<typeof can>[1]; page: ReactN
     return <EmptyState title="No brand selected">Choose a brand in the sidebar to continue.</EmptyState>;
   }
   if (!can(membership.role, when)) {
-    return <EmptyState title="Not available for your role">Your role in {membership.name} does not include this page. Ask an owner or admin if you need it.</EmptyState>;
+    return (
+      <EmptyState title="Not available for your role">
+        Your role in {membership.name} does not include this page. Ask an owner or admin if you need it.
+      </EmptyState>
+    );
   }
   return page;
 }
 
 function NotFound() {
-  return <EmptyState title="Page not found">There is nothing at this address. Use the menu to find your way.</EmptyState>;
+  return (
+    <EmptyState title="Page not found">There is nothing at this address. Use the menu to find your way.</EmptyState>
+  );
 }

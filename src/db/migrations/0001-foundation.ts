@@ -78,7 +78,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (merchant_id, id)
     )`.execute(db);
   await sql`CREATE UNIQUE INDEX customers_email_bidx ON customers (merchant_id, email_bidx)`.execute(db);
-  await sql`CREATE INDEX customers_phone_bidx ON customers (merchant_id, phone_bidx) WHERE phone_bidx IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX customers_phone_bidx ON customers (merchant_id, phone_bidx) WHERE phone_bidx IS NOT NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX customers_newest ON customers (merchant_id, created_at DESC, id DESC)`.execute(db);
   // Rotation and index rebuilds find the rows still under an old key through these.
   await sql`CREATE INDEX customers_data_key ON customers (merchant_id, data_key_id)`.execute(db);

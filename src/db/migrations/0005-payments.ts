@@ -80,7 +80,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       completed_at timestamptz,
       PRIMARY KEY (merchant_id, id)
     ) WITH (fillfactor = 80)`.execute(db);
-  await sql`CREATE INDEX checkout_sessions_newest ON checkout_sessions (merchant_id, created_at DESC, id DESC)`.execute(db);
+  await sql`CREATE INDEX checkout_sessions_newest ON checkout_sessions (merchant_id, created_at DESC, id DESC)`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE invoices (
@@ -106,7 +108,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ) WITH (fillfactor = 80)`.execute(db);
   await sql`CREATE UNIQUE INDEX invoices_number ON invoices (merchant_id, number)`.execute(db);
   await sql`CREATE INDEX invoices_newest ON invoices (merchant_id, created_at DESC, id DESC)`.execute(db);
-  await sql`CREATE INDEX invoices_customer ON invoices (merchant_id, customer_id, created_at DESC, id DESC) WHERE customer_id IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX invoices_customer ON invoices (merchant_id, customer_id, created_at DESC, id DESC) WHERE customer_id IS NOT NULL`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE transactions (
@@ -144,7 +148,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (merchant_id, customer_id) REFERENCES customers (merchant_id, id) ON DELETE RESTRICT
     ) WITH (fillfactor = 80)`.execute(db);
   await sql`CREATE INDEX transactions_newest ON transactions (merchant_id, created_at DESC, id DESC)`.execute(db);
-  await sql`CREATE INDEX transactions_customer ON transactions (merchant_id, customer_id, created_at DESC, id DESC) WHERE customer_id IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX transactions_customer ON transactions (merchant_id, customer_id, created_at DESC, id DESC) WHERE customer_id IS NOT NULL`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

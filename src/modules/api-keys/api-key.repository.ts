@@ -5,9 +5,20 @@ import type { Role } from '../access/permissions.js';
 
 export async function insertApiKey(
   db: Executor,
-  key: { merchant_id: string; id: string; name: string; role: Role; token_hash: Buffer; token_hint: string; created_at?: Date },
+  key: {
+    merchant_id: string;
+    id: string;
+    name: string;
+    role: Role;
+    token_hash: Buffer;
+    token_hint: string;
+    created_at?: Date;
+  },
 ): Promise<void> {
-  await db.insertInto('api_keys').values({ ...key, revoked_at: null, last_used_at: null }).execute();
+  await db
+    .insertInto('api_keys')
+    .values({ ...key, revoked_at: null, last_used_at: null })
+    .execute();
 }
 
 export async function findLiveApiKeyByTokenHash(db: Executor, tokenHash: Buffer) {
@@ -45,11 +56,22 @@ export async function findApiKeyForUpdate(db: Transaction<DB>, merchantId: strin
 }
 
 export async function markApiKeyRevoked(db: Executor, merchantId: string, id: string, now: Date): Promise<void> {
-  await db.updateTable('api_keys').set({ revoked_at: now }).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Sets last_used_at unless another request already did within `staleBefore`: one write a minute. */
-export async function touchApiKey(db: Executor, merchantId: string, id: string, now: Date, staleBefore: Date): Promise<void> {
+export async function touchApiKey(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<void> {
   await db
     .updateTable('api_keys')
     .set({ last_used_at: now })

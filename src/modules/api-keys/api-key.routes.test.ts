@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../test/support/backends.js';
 import { contactBody } from '../../../test/support/contact-data.js';
-import { customersApi, expectInvalidFields, expectProblem, newCustomer, type CustomerListJson } from '../../../test/support/customers.js';
+import {
+  customersApi,
+  expectInvalidFields,
+  expectProblem,
+  newCustomer,
+  type CustomerListJson,
+} from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { auditEvents } from '../../../test/support/keys.js';
 import type { Role } from '../access/permissions.js';
@@ -35,14 +41,21 @@ describe.each(BACKENDS)('API keys (%s)', (backend) => {
     expect(response.statusCode).toBe(200);
     return response.json<{ object: 'list'; data: KeyJson[] }>().data;
   };
-  const revoke = (token: string, id: string) => paydesk.request(token, { method: 'DELETE', url: `/api/v1/api-keys/${id}` });
+  const revoke = (token: string, id: string) =>
+    paydesk.request(token, { method: 'DELETE', url: `/api/v1/api-keys/${id}` });
   const stats = (token: string) => paydesk.request(token, { method: 'GET', url: '/api/v1/customers/stats' });
 
   it('creates a key shown once, stored hashed, listed without secrets, carrying its role', async () => {
     const response = await create(brand.token, { name: 'Shop backend', role: 'viewer' });
     expect(response.statusCode).toBe(201);
     const key = response.json<KeyJson>();
-    expect(key).toMatchObject({ object: 'api_key', name: 'Shop backend', role: 'viewer', last_used_at: null, revoked_at: null });
+    expect(key).toMatchObject({
+      object: 'api_key',
+      name: 'Shop backend',
+      role: 'viewer',
+      last_used_at: null,
+      revoked_at: null,
+    });
     expect(key.token).toMatch(/^pdk_[A-Za-z0-9_-]{43}$/);
     expect(key.hint).toBe(key.token!.slice(-4));
     expect(key.id).toMatch(/^key_/);
@@ -103,7 +116,11 @@ describe.each(BACKENDS)('API keys (%s)', (backend) => {
   it('lets a key revoke itself', async () => {
     const key = (await create(brand.token, { name: 'self', role: 'developer' })).json<KeyJson>();
     expect((await revoke(key.token!, key.id)).statusCode).toBe(204);
-    expectProblem(await paydesk.request(key.token!, { method: 'GET', url: '/api/v1/api-keys' }), 401, 'unauthenticated');
+    expectProblem(
+      await paydesk.request(key.token!, { method: 'GET', url: '/api/v1/api-keys' }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it("does not let a developer revoke an owner's or admin's key", async () => {
@@ -120,8 +137,20 @@ describe.each(BACKENDS)('API keys (%s)', (backend) => {
     await revoke(brand.token, key.id);
     const events = (await auditEvents(paydesk, brand.id)).filter((e) => e.target_id === key.id);
     expect(events).toEqual([
-      expect.objectContaining({ action: 'api_key.create', actor_type: 'api_key', actor_id: brand.principal.actor.id, target_type: 'api_key', ip: '127.0.0.1', details: { role: 'support' } }),
-      expect.objectContaining({ action: 'api_key.revoke', actor_id: brand.principal.actor.id, ip: '127.0.0.1', details: { role: 'support' } }),
+      expect.objectContaining({
+        action: 'api_key.create',
+        actor_type: 'api_key',
+        actor_id: brand.principal.actor.id,
+        target_type: 'api_key',
+        ip: '127.0.0.1',
+        details: { role: 'support' },
+      }),
+      expect.objectContaining({
+        action: 'api_key.revoke',
+        actor_id: brand.principal.actor.id,
+        ip: '127.0.0.1',
+        details: { role: 'support' },
+      }),
     ]);
     expect(JSON.stringify(events)).not.toContain(key.token!.slice(4, 20));
   });

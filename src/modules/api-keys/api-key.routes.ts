@@ -14,7 +14,13 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api-keys',
-      { schema: { tags, summary: "The brand's API keys, newest first (no secrets)", response: { 200: ApiKeyList, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "The brand's API keys, newest first (no secrets)",
+          response: { 200: ApiKeyList, ...errors },
+        },
+      },
       async (request) => listApiKeys(ctx, principalOf(request)),
     );
 
@@ -24,12 +30,14 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Create an API key',
-          description: 'The token is in this response only. The role may not grant more than your own; only owners create owner keys.',
+          description:
+            'The token is in this response only. The role may not grant more than your own; only owners create owner keys.',
           body: ApiKeyCreateBody,
           response: { 201: NewApiKey, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await issueApiKey(ctx, principalOf(request), request.body, request.ip)),
+      async (request, reply) =>
+        reply.code(201).send(await issueApiKey(ctx, principalOf(request), request.body, request.ip)),
     );
 
     app.delete(

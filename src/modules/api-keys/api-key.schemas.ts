@@ -3,7 +3,7 @@ import { ROLES } from '../access/permissions.js';
 
 const Role = Type.Union(
   ROLES.map((role) => Type.Literal(role)),
-  { description: "The key's role; it may not grant more than the caller's own (README \"Roles\")" },
+  { description: 'The key\'s role; it may not grant more than the caller\'s own (README "Roles")' },
 );
 
 export const ApiKey = Type.Object(
@@ -21,7 +21,10 @@ export const ApiKey = Type.Object(
 );
 
 export const NewApiKey = Type.Intersect(
-  [ApiKey, Type.Object({ token: Type.String({ description: 'The secret, shown only in this response; stored hashed' }) })],
+  [
+    ApiKey,
+    Type.Object({ token: Type.String({ description: 'The secret, shown only in this response; stored hashed' }) }),
+  ],
   { title: 'NewApiKey' },
 );
 
@@ -29,7 +32,11 @@ export const ApiKeyList = Type.Object({ object: Type.Literal('list'), data: Type
 
 export const ApiKeyCreateBody = Type.Object(
   {
-    name: Type.String({ maxLength: 1000, description: 'What the key is for, 1–100 characters', examples: ['Shop backend'] }),
+    name: Type.String({
+      maxLength: 1000,
+      description: 'What the key is for, 1–100 characters',
+      examples: ['Shop backend'],
+    }),
     role: Role,
   },
   { additionalProperties: false },

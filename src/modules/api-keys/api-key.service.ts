@@ -71,7 +71,8 @@ export async function authenticateApiKey(ctx: AppContext, authorization: string 
   if (!key) throw new DomainError('unauthenticated', 'The API key is unknown or revoked');
   const now = ctx.clock();
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-  if (!key.last_used_at || key.last_used_at < staleBefore) await touchApiKey(ctx.db, key.merchant_id, key.id, now, staleBefore);
+  if (!key.last_used_at || key.last_used_at < staleBefore)
+    await touchApiKey(ctx.db, key.merchant_id, key.id, now, staleBefore);
   return { merchantId: key.merchant_id, role: key.role, actor: { type: 'api_key', id: key.id } };
 }
 
@@ -88,7 +89,10 @@ export interface ApiKeyView {
   revoked_at: string | null;
 }
 
-export async function listApiKeys(ctx: AppContext, principal: Principal): Promise<{ object: 'list'; data: ApiKeyView[] }> {
+export async function listApiKeys(
+  ctx: AppContext,
+  principal: Principal,
+): Promise<{ object: 'list'; data: ApiKeyView[] }> {
   requirePermission(principal, 'api_keys.manage');
   const rows = await listApiKeyRows(ctx.db, principal.merchantId);
   return { object: 'list', data: rows.map(toApiKeyView) };
@@ -109,7 +113,11 @@ export async function issueApiKey(
   requireGrantable(principal, input.role);
   const now = ctx.clock();
   const { id, token } = await ctx.db.transaction().execute(async (trx) => {
-    const key = await createApiKey(ctx, { merchantId: principal.merchantId, name, role: input.role, createdAt: now }, trx);
+    const key = await createApiKey(
+      ctx,
+      { merchantId: principal.merchantId, name, role: input.role, createdAt: now },
+      trx,
+    );
     await recordAudit(trx, {
       merchantId: principal.merchantId,
       actor: actorOf(principal),
@@ -120,7 +128,15 @@ export async function issueApiKey(
     });
     return key;
   });
-  const view = toApiKeyView({ id, name, role: input.role, token_hint: token.slice(-4), created_at: now, last_used_at: null, revoked_at: null });
+  const view = toApiKeyView({
+    id,
+    name,
+    role: input.role,
+    token_hint: token.slice(-4),
+    created_at: now,
+    last_used_at: null,
+    revoked_at: null,
+  });
   return { ...view, token };
 }
 
@@ -129,7 +145,12 @@ export async function issueApiKey(
  * database every time). Revoking a revoked key changes nothing. A caller may revoke only keys it
  * could have made, so a developer cannot cut off the owner's integration.
  */
-export async function revokeApiKey(ctx: AppContext, principal: Principal, id: string, ip: string | undefined): Promise<void> {
+export async function revokeApiKey(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  ip: string | undefined,
+): Promise<void> {
   requirePermission(principal, 'api_keys.manage');
   const { merchantId } = principal;
   if (!isId('key', id)) throw apiKeyNotFound(id);

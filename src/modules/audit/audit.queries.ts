@@ -27,7 +27,8 @@ export async function listAuditLog(
   page: { limit: number; cursor?: string | undefined; action?: AuditAction | undefined },
 ): Promise<{ object: 'list'; data: AuditEventView[]; has_more: boolean; next_cursor: string | null }> {
   requirePermission(principal, 'audit.read');
-  if (page.cursor !== undefined && !isId('aud', page.cursor)) throw fieldError('cursor', 'is not a cursor from this list');
+  if (page.cursor !== undefined && !isId('aud', page.cursor))
+    throw fieldError('cursor', 'is not a cursor from this list');
   const rows = await listBrandAudit(ctx.db, principal.merchantId, {
     limit: page.limit + 1,
     ...(page.cursor ? { beforeId: page.cursor } : {}),

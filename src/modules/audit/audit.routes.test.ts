@@ -31,25 +31,44 @@ describe.each(BACKENDS)('audit log API (%s)', (backend) => {
   });
   afterAll(() => paydesk?.close());
 
-  const audit = (token: string, query = '') => paydesk.request(token, { method: 'GET', url: `/api/v1/audit${query ? `?${query}` : ''}` });
+  const audit = (token: string, query = '') =>
+    paydesk.request(token, { method: 'GET', url: `/api/v1/audit${query ? `?${query}` : ''}` });
   const reveal = (id: string, reason: string) =>
     paydesk.request(brand.token, { method: 'POST', url: `/api/v1/customers/${id}/reveal`, payload: { reason } });
 
   it('audits a deletion in the same transaction; a refused or missing delete writes nothing', async () => {
     const customer = await newCustomer(paydesk, brand, contactBody());
     const manager = await paydesk.keyFor(brand, 'manager');
-    expectProblem(await customersApi(paydesk, await paydesk.keyFor(brand, 'support')).remove(customer.id), 403, 'forbidden');
+    expectProblem(
+      await customersApi(paydesk, await paydesk.keyFor(brand, 'support')).remove(customer.id),
+      403,
+      'forbidden',
+    );
     expect((await customersApi(paydesk, manager).remove(customer.id)).statusCode).toBe(204);
     expectProblem(await customersApi(paydesk, manager).remove(customer.id), 404, 'customer_not_found');
     const deletions = (await auditEvents(paydesk, brand.id)).filter((e) => e.action === 'customer.delete');
     expect(deletions).toEqual([
-      expect.objectContaining({ actor_type: 'api_key', target_type: 'customer', target_id: customer.id, ip: '127.0.0.1', details: {} }),
+      expect.objectContaining({
+        actor_type: 'api_key',
+        target_type: 'customer',
+        target_id: customer.id,
+        ip: '127.0.0.1',
+        details: {},
+      }),
     ]);
-    const [row] = await paydesk.rawQuery('SELECT id FROM api_keys WHERE token_hint = $1 AND merchant_id = $2', [manager.slice(-4), brand.id]);
+    const [row] = await paydesk.rawQuery('SELECT id FROM api_keys WHERE token_hint = $1 AND merchant_id = $2', [
+      manager.slice(-4),
+      brand.id,
+    ]);
     expect(deletions[0]!.actor_id).toBe(row!.id);
     const listed = (await audit(brand.token, 'action=customer.delete')).json<AuditListJson>().data;
     expect(listed).toEqual([
-      expect.objectContaining({ object: 'audit_event', action: 'customer.delete', target: { type: 'customer', id: customer.id }, ip: '127.0.0.1' }),
+      expect.objectContaining({
+        object: 'audit_event',
+        action: 'customer.delete',
+        target: { type: 'customer', id: customer.id },
+        ip: '127.0.0.1',
+      }),
     ]);
   });
 
@@ -59,7 +78,9 @@ describe.each(BACKENDS)('audit log API (%s)', (backend) => {
     const seen: AuditJson[] = [];
     let cursor: string | null = null;
     do {
-      const page: AuditListJson = (await audit(brand.token, `action=customer.reveal&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: AuditListJson = (
+        await audit(brand.token, `action=customer.reveal&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data);
       cursor = page.next_cursor;
@@ -83,7 +104,9 @@ describe.each(BACKENDS)('audit log API (%s)', (backend) => {
   it('is for owners and admins only', async () => {
     expect((await audit(await paydesk.keyFor(brand, 'admin'))).statusCode).toBe(200);
     for (const role of ['manager', 'support', 'viewer', 'developer'] as const) {
-      expect(expectProblem(await audit(await paydesk.keyFor(brand, role)), 403, 'forbidden').permission).toBe('audit.read');
+      expect(expectProblem(await audit(await paydesk.keyFor(brand, role)), 403, 'forbidden').permission).toBe(
+        'audit.read',
+      );
     }
   });
 

@@ -14,7 +14,8 @@ export const AuditEvent = Type.Object(
     target: Type.Union([Type.Object({ type: Type.String(), id: Type.String() }), Type.Null()]),
     ip: Type.Union([Type.String(), Type.Null()], { description: "The caller's address; null for the CLI" }),
     details: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Identifiers, counts, states; a reveal\'s reason (with emails and phone numbers masked). Never personal data.',
+      description:
+        "Identifiers, counts, states; a reveal's reason (with emails and phone numbers masked). Never personal data.",
     }),
   },
   { title: 'AuditEvent' },
@@ -31,7 +32,12 @@ export const AuditListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 100 })),
-    action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((action) => Type.Literal(action)), { description: 'Only this action' })),
+    action: Type.Optional(
+      Type.Union(
+        AUDIT_ACTIONS.map((action) => Type.Literal(action)),
+        { description: 'Only this action' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

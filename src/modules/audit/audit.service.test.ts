@@ -41,7 +41,10 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
     expect(events[1]?.occurred_at).toBeInstanceOf(Date);
     const older = await listBrandAudit(paydesk.ctx.db, brand.id, { limit: 10, beforeId: events[0]!.id });
     expect(older.map((e) => e.action)).toEqual(['keys.rotation_started']);
-    const system = await listBrandAudit(paydesk.ctx.db, SYSTEM_MERCHANT_ID, { limit: 10, action: 'keys.master_rotated' });
+    const system = await listBrandAudit(paydesk.ctx.db, SYSTEM_MERCHANT_ID, {
+      limit: 10,
+      action: 'keys.master_rotated',
+    });
     expect(system).toHaveLength(1);
   });
 
@@ -60,7 +63,12 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
 
   it('rejects an address that is not one', async () => {
     await expect(
-      recordAudit(paydesk.ctx.db, { merchantId: brand.id, actor: { type: 'system', id: 't' }, action: 'keys.key_retired', ip: 'nope' }),
+      recordAudit(paydesk.ctx.db, {
+        merchantId: brand.id,
+        actor: { type: 'system', id: 't' },
+        action: 'keys.key_retired',
+        ip: 'nope',
+      }),
     ).rejects.toThrow();
   });
 });

@@ -21,7 +21,11 @@ export async function findBrand(db: Executor, id: string): Promise<BrandRow | un
 }
 
 export async function updateBrandSettings(db: Executor, id: string, settings: BrandSettings): Promise<void> {
-  await db.updateTable('brands').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  await db
+    .updateTable('brands')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function firstBrand(db: Executor): Promise<BrandRow | undefined> {
@@ -29,7 +33,10 @@ export async function firstBrand(db: Executor): Promise<BrandRow | undefined> {
 }
 
 export async function countBrands(db: Executor): Promise<number> {
-  const row = await db.selectFrom('brands').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('brands')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -37,7 +44,10 @@ export async function insertBrandKey(
   db: Executor,
   key: { merchant_id: string; key_id: number; purpose: 'data' | 'index'; state: 'active'; wrapped_key: Buffer },
 ): Promise<void> {
-  await db.insertInto('brand_keys').values({ ...key, retired_at: null }).execute();
+  await db
+    .insertInto('brand_keys')
+    .values({ ...key, retired_at: null })
+    .execute();
 }
 
 export async function listBrandKeys(db: Executor, merchantId: string): Promise<StoredBrandKey[]> {

@@ -10,12 +10,21 @@ const tags = ['Brand'];
 
 export function brandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/brand', { schema: { tags, summary: 'The brand the caller acts for', response: { 200: BrandView, ...errors } } }, async (request) =>
-      getBrandView(ctx, principalOf(request)),
+    app.get(
+      '/brand',
+      { schema: { tags, summary: 'The brand the caller acts for', response: { 200: BrandView, ...errors } } },
+      async (request) => getBrandView(ctx, principalOf(request)),
     );
     app.patch(
       '/brand/settings',
-      { schema: { tags, summary: "Change the brand's settings (owner, admin)", body: BrandSettingsBody, response: { 200: BrandView, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "Change the brand's settings (owner, admin)",
+          body: BrandSettingsBody,
+          response: { 200: BrandView, ...errors },
+        },
+      },
       async (request) => changeBrandSettings(ctx, principalOf(request), request.body),
     );
   };

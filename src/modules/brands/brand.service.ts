@@ -25,7 +25,10 @@ export async function createBrand(ctx: AppContext, input: NewBrand): Promise<Bra
       base_currency: input.baseCurrency.toUpperCase(),
       settings: { auto_register_customers: true, ...input.settings },
     });
-    for (const [keyId, purpose] of [[1, 'data'], [2, 'index']] as const) {
+    for (const [keyId, purpose] of [
+      [1, 'data'],
+      [2, 'index'],
+    ] as const) {
       await insertBrandKey(trx, {
         merchant_id: id,
         key_id: keyId,

@@ -29,7 +29,11 @@ export async function getBrandView(ctx: AppContext, principal: Principal): Promi
 }
 
 /** PATCH /brand/settings, audited with the settings before and after (no personal data). */
-export async function changeBrandSettings(ctx: AppContext, principal: Principal, body: BrandSettingsBody): Promise<BrandView> {
+export async function changeBrandSettings(
+  ctx: AppContext,
+  principal: Principal,
+  body: BrandSettingsBody,
+): Promise<BrandView> {
   requirePermission(principal, 'brand.manage');
   await ctx.db.transaction().execute(async (trx) => {
     const brand = await findBrand(trx, principal.merchantId);

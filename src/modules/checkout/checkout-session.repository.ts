@@ -23,8 +23,17 @@ export async function insertCheckoutSession(db: Executor, row: NewCheckoutSessio
   await db.insertInto('checkout_sessions').values(row).execute();
 }
 
-export async function findCheckoutSession(db: Executor, merchantId: string, id: string): Promise<CheckoutSessionRow | undefined> {
-  return db.selectFrom('checkout_sessions').select(COLUMNS).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+export async function findCheckoutSession(
+  db: Executor,
+  merchantId: string,
+  id: string,
+): Promise<CheckoutSessionRow | undefined> {
+  return db
+    .selectFrom('checkout_sessions')
+    .select(COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function listCheckoutSessionsPage(

@@ -8,11 +8,18 @@ import { requirePermission } from '../access/permissions.js';
 import { claimPublicPath } from '../payments/public-path.repository.js';
 import { newPublicToken } from '../payments/public-token.js';
 import { findCheckoutSession, insertCheckoutSession, listCheckoutSessionsPage } from './checkout-session.repository.js';
-import type { CheckoutSessionCreateBody, CheckoutSessionListView, CheckoutSessionView } from './checkout-session.schemas.js';
+import type {
+  CheckoutSessionCreateBody,
+  CheckoutSessionListView,
+  CheckoutSessionView,
+} from './checkout-session.schemas.js';
 import type { CheckoutSessionRow } from './checkout-session.table.js';
 
 /** "expired" is derived: an open session past its time can no longer be paid. */
-export function checkoutStatus(row: Pick<CheckoutSessionRow, 'status' | 'expires_at'>, now: Date): CheckoutSessionView['status'] {
+export function checkoutStatus(
+  row: Pick<CheckoutSessionRow, 'status' | 'expires_at'>,
+  now: Date,
+): CheckoutSessionView['status'] {
   if (row.status === 'open' && row.expires_at.getTime() <= now.getTime()) return 'expired';
   return row.status;
 }
@@ -61,14 +68,23 @@ export async function createCheckoutSession(
     completed_at: null,
   };
   await ctx.db.transaction().execute(async (trx) => {
-    const claimed = await claimPublicPath(trx, { kind: 'checkout', key: row.token, merchantId: row.merchant_id, targetId: row.id });
+    const claimed = await claimPublicPath(trx, {
+      kind: 'checkout',
+      key: row.token,
+      merchantId: row.merchant_id,
+      targetId: row.id,
+    });
     if (!claimed) throw new Error('128-bit checkout token collided');
     await insertCheckoutSession(trx, row);
   });
   return toCheckoutSessionView(row, now);
 }
 
-export async function getCheckoutSession(ctx: AppContext, principal: Principal, id: string): Promise<CheckoutSessionView> {
+export async function getCheckoutSession(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+): Promise<CheckoutSessionView> {
   requirePermission(principal, 'payments.read');
   const row = isId('cs', id) ? await findCheckoutSession(ctx.db, principal.merchantId, id) : undefined;
   if (!row) throw checkoutNotFound(id);

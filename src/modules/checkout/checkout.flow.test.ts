@@ -32,7 +32,12 @@ describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
 
   it('shows the session publicly, takes one payment and registers the payer as a checkout customer', async () => {
     const created = await createCheckout(pd, brand, { amount: 75000, description: 'Order #17' });
-    expect(created).toMatchObject({ object: 'checkout_session', status: 'open', amount: { amount: 75000, currency: 'BDT' }, transaction_id: null });
+    expect(created).toMatchObject({
+      object: 'checkout_session',
+      status: 'open',
+      amount: { amount: 75000, currency: 'BDT' },
+      transaction_id: null,
+    });
     expect(created.url).toBe(`/checkout/${created.token}`);
     expect(Date.parse(created.expires_at) - Date.parse(created.created_at)).toBe(60 * 60_000);
 
@@ -53,7 +58,11 @@ describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
     expect(result.transaction_id).toMatch(/^txn_/);
 
     const after = await session(created.id);
-    expect(after).toMatchObject({ status: 'complete', transaction_id: result.transaction_id, customer_id: result.customer_id });
+    expect(after).toMatchObject({
+      status: 'complete',
+      transaction_id: result.transaction_id,
+      customer_id: result.customer_id,
+    });
     expect(after.completed_at).not.toBeNull();
     expect((await publicView(created.token)).json()).toMatchObject({ status: 'complete' });
 
@@ -114,7 +123,11 @@ describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
     expect(await session(created.id)).toMatchObject({ status: 'open', transaction_id: null, customer_id: null });
     expect(await customerCount(pd, brand)).toBe(customersBefore);
 
-    const broke = expectProblem(await pay(pd, created.url, payer({ card: CARDS.insufficientFunds })), 402, 'card_declined');
+    const broke = expectProblem(
+      await pay(pd, created.url, payer({ card: CARDS.insufficientFunds })),
+      402,
+      'card_declined',
+    );
     expect(broke.decline_code).toBe('insufficient_funds');
 
     const result = paid(await pay(pd, created.url, payer()));
@@ -144,7 +157,9 @@ describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
     const created = await createCheckout(pd, brand, { expires_in_minutes: 5 });
     expect(Date.parse(created.expires_at) - Date.parse(created.created_at)).toBe(5 * 60_000);
     // ctx.clock is frozen into the context: move the session's expiry into the past instead.
-    await pd.rawQuery(`UPDATE checkout_sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.id]);
+    await pd.rawQuery(`UPDATE checkout_sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      created.id,
+    ]);
     const customersBefore = await customerCount(pd, brand);
 
     expect(await session(created.id)).toMatchObject({ status: 'expired', transaction_id: null });
@@ -160,7 +175,10 @@ describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
 
   it('refuses a second payment while one is with the gateway (409 payment_in_progress)', async () => {
     const created = await createCheckout(pd, brand);
-    await pd.rawQuery('UPDATE checkout_sessions SET pending_transaction_id = $2 WHERE id = $1', [created.id, 'txn_inflight']);
+    await pd.rawQuery('UPDATE checkout_sessions SET pending_transaction_id = $2 WHERE id = $1', [
+      created.id,
+      'txn_inflight',
+    ]);
     expectProblem(await pay(pd, created.url, payer()), 409, 'payment_in_progress');
     expect(await ledgerRows(pd, brand, 'checkout_session_id = $2', [created.id])).toHaveLength(0);
   });

@@ -22,7 +22,8 @@ export interface CandidatePage {
 function tokenCondition(filters: TokenFilter[]): RawBuilder<boolean> {
   const alternatives = filters.flatMap((filter) =>
     filter.tokenSets.map(
-      (tokens) => sql`(index_key_id = ${sql.lit(filter.indexKeyId)} AND search_tokens @> ${sql.lit(`{${tokens.join(',')}}`)}::int4[])`,
+      (tokens) =>
+        sql`(index_key_id = ${sql.lit(filter.indexKeyId)} AND search_tokens @> ${sql.lit(`{${tokens.join(',')}}`)}::int4[])`,
     ),
   );
   return sql<boolean>`(${sql.join(alternatives, sql` OR `)})`;
@@ -72,7 +73,11 @@ export async function listTokenMatchesInWindow(
     }
     return query.orderBy('created_at', 'desc').orderBy('id', 'desc');
   };
-  const end = await newest().select(['created_at', 'id']).offset(page.window - 1).limit(1).executeTakeFirst();
+  const end = await newest()
+    .select(['created_at', 'id'])
+    .offset(page.window - 1)
+    .limit(1)
+    .executeTakeFirst();
   let window = newest().select([...CUSTOMER_COLUMNS, 'search_tokens', 'index_key_id']);
   if (end) window = window.where((eb) => eb(eb.refTuple('created_at', 'id'), '>=', eb.tuple(end.created_at, end.id)));
   let matches = db

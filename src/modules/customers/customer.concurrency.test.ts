@@ -38,7 +38,10 @@ describe.each(BACKENDS)('customers under concurrency (%s)', (backend) => {
       Array.from({ length: PARALLEL }, (_, i) => api.upsert({ ...body, name: `Racer ${i}` })),
     );
     const statuses = responses.map((r) => r.statusCode);
-    expect(statuses.filter((s) => s === 201), responses.map((r) => r.body).join('\n')).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 201),
+      responses.map((r) => r.body).join('\n'),
+    ).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(PARALLEL - 1);
     const ids = new Set(responses.map((r) => r.json<CustomerJson>().id));
     expect(ids.size).toBe(1);
@@ -79,7 +82,10 @@ describe.each(BACKENDS)('customers under concurrency (%s)', (backend) => {
     const responses = await Promise.all(
       Array.from({ length: PARALLEL }, () => api.create(body, { 'idempotency-key': key })),
     );
-    expect(responses.map((r) => r.statusCode), responses.map((r) => r.body).join('\n')).toEqual(Array(PARALLEL).fill(201));
+    expect(
+      responses.map((r) => r.statusCode),
+      responses.map((r) => r.body).join('\n'),
+    ).toEqual(Array(PARALLEL).fill(201));
     expect(new Set(responses.map((r) => r.json<CustomerJson>().id)).size).toBe(1);
     const fresh = responses.filter((r) => r.headers['idempotent-replayed'] === undefined);
     expect(fresh).toHaveLength(1);
@@ -109,7 +115,9 @@ describe.each(BACKENDS)('customers under concurrency (%s)', (backend) => {
   it('concurrent PATCHes of one customer all succeed and leave one of the written states', async () => {
     const customer = await newCustomer(paydesk, brand);
     const responses = await Promise.all(
-      Array.from({ length: PARALLEL }, (_, i) => api.update(customer.id, { name: `Writer ${i}`, metadata: { [`k${i}`]: 'v' } })),
+      Array.from({ length: PARALLEL }, (_, i) =>
+        api.update(customer.id, { name: `Writer ${i}`, metadata: { [`k${i}`]: 'v' } }),
+      ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(PARALLEL).fill(200));
     const final = (await api.get(customer.id)).json<CustomerJson>();
@@ -122,7 +130,8 @@ describe.each(BACKENDS)('customers under concurrency (%s)', (backend) => {
     const customer = await newCustomer(paydesk, brand);
     const responses = await Promise.all(Array.from({ length: 10 }, () => api.remove(customer.id)));
     expect(responses.filter((r) => r.statusCode === 204)).toHaveLength(1);
-    for (const response of responses.filter((r) => r.statusCode !== 204)) expectProblem(response, 404, 'customer_not_found');
+    for (const response of responses.filter((r) => r.statusCode !== 204))
+      expectProblem(response, 404, 'customer_not_found');
   });
 
   it('two customers racing to take each other’s email never end with a shared email', async () => {

@@ -32,7 +32,11 @@ const INVALID_CREATE: [string, Record<string, unknown>, string[]][] = [
   ['phone a number', { phone: 8801700000000 }, ['phone']],
   ['metadata an array', { metadata: ['a'] }, ['metadata']],
   ['metadata with 51 keys', { metadata: manyKeys(51) }, ['metadata']],
-  ['metadata key over 40 characters', { metadata: { ['k'.repeat(41)]: 'v' } }, ['metadata', `metadata.${'k'.repeat(41)}`]],
+  [
+    'metadata key over 40 characters',
+    { metadata: { ['k'.repeat(41)]: 'v' } },
+    ['metadata', `metadata.${'k'.repeat(41)}`],
+  ],
   ['metadata empty key', { metadata: { '': 'v' } }, ['metadata']],
   ['metadata value over 500 characters', { metadata: { note: 'v'.repeat(501) } }, ['metadata.note']],
   ['metadata value a number', { metadata: { count: 3 } }, ['metadata.count']],
@@ -95,7 +99,11 @@ describe.each(BACKENDS)('customer errors (%s)', (backend) => {
       expect(one.errors).toEqual([{ field: 'email', reason: 'is not a valid email address' }]);
       const unknown = expectInvalidFields(await api.create(customerBody({ nickname: 'x' })), ['nickname']);
       expect(unknown.errors).toEqual([{ field: 'nickname', reason: 'is not a known field' }]);
-      const three = expectInvalidFields(await api.create({ name: '', email: 'x', phone: 'y' }), ['name', 'email', 'phone']);
+      const three = expectInvalidFields(await api.create({ name: '', email: 'x', phone: 'y' }), [
+        'name',
+        'email',
+        'phone',
+      ]);
       expect(three.detail).toBe('3 fields are invalid');
     });
 
@@ -121,7 +129,12 @@ describe.each(BACKENDS)('customer errors (%s)', (backend) => {
       ['PATCH', '/api/v1/customers/cus_00000000000000000000000000'],
     ] as const)('%s %s with invalid JSON → 400 invalid_json', async (method, url) => {
       for (const payload of ['{"name": "Ayesha",', '{name: "Ayesha"}', "{'a': 1}"]) {
-        const response = await paydesk.request(brand.token, { method, url, headers: { 'content-type': 'application/json' }, payload });
+        const response = await paydesk.request(brand.token, {
+          method,
+          url,
+          headers: { 'content-type': 'application/json' },
+          payload,
+        });
         expectProblem(response, 400, 'invalid_json');
       }
     });
@@ -155,7 +168,11 @@ describe.each(BACKENDS)('customer errors (%s)', (backend) => {
     );
 
     it('answers an unknown route under /api/v1 with a 404 problem', async () => {
-      expectProblem(await paydesk.request(brand.token, { method: 'GET', url: '/api/v1/nothing-here' }), 404, 'not_found');
+      expectProblem(
+        await paydesk.request(brand.token, { method: 'GET', url: '/api/v1/nothing-here' }),
+        404,
+        'not_found',
+      );
     });
   });
 
@@ -167,7 +184,11 @@ describe.each(BACKENDS)('customer errors (%s)', (backend) => {
     ])('POST with %s → 409 email_taken naming the existing customer; nothing written', async (_case, variant) => {
       const existing = await newCustomer(paydesk, brand);
       const before = await totalCustomers(paydesk, brand);
-      const problem = expectProblem(await api.create(customerBody({ email: variant(existing.email) })), 409, 'email_taken');
+      const problem = expectProblem(
+        await api.create(customerBody({ email: variant(existing.email) })),
+        409,
+        'email_taken',
+      );
       expect(problem.customer_id).toBe(existing.id);
       expect(problem.detail).not.toContain(existing.email);
       expect(await totalCustomers(paydesk, brand)).toBe(before);

@@ -96,7 +96,11 @@ describe.each(BACKENDS)('Idempotency-Key on POST /customers (%s)', (backend) => 
     ['over 255 characters', 'k'.repeat(256)],
   ])('rejects a key that is %s with 422, creating nothing', async (_case, key) => {
     const before = await totalCustomers(paydesk, brand);
-    const problem = expectProblem(await api.create(customerBody(), { 'idempotency-key': key }), 422, 'validation_failed');
+    const problem = expectProblem(
+      await api.create(customerBody(), { 'idempotency-key': key }),
+      422,
+      'validation_failed',
+    );
     expect(problem.errors?.length).toBeGreaterThan(0);
     for (const error of problem.errors ?? []) expect(error.field).toBe('headers.idempotency-key');
     expect(await totalCustomers(paydesk, brand)).toBe(before);

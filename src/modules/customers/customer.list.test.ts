@@ -100,7 +100,7 @@ describe.each(BACKENDS)('listing customers (%s)', (backend) => {
     expect(fresh).toEqual([...added.reverse(), ...newestFirst.slice(1)]);
   });
 
-  it("continues after a cursor whose customer was deleted", async () => {
+  it('continues after a cursor whose customer was deleted', async () => {
     const brand = await paydesk.newBrand();
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push((await newCustomer(paydesk, brand)).id);

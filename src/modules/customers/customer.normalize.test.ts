@@ -69,7 +69,9 @@ describe('normalizeEmail', () => {
     ['a local part over 64 characters', `${'a'.repeat(65)}@example.com`],
     ['two @', 'a@b@example.com'],
   ])('rejects an address with %s', (_why, raw) => {
-    expect(fieldErrorsOf(() => normalizeEmail(raw))).toEqual([{ field: 'email', reason: 'is not a valid email address' }]);
+    expect(fieldErrorsOf(() => normalizeEmail(raw))).toEqual([
+      { field: 'email', reason: 'is not a valid email address' },
+    ]);
   });
 
   it.each(['', '   '])('rejects an empty address (%j)', (raw) => {
@@ -79,7 +81,9 @@ describe('normalizeEmail', () => {
   it('rejects more than 254 characters (RFC 5321)', () => {
     const long = `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(60)}.com`;
     expect(long.length).toBeGreaterThan(254);
-    expect(fieldErrorsOf(() => normalizeEmail(long))).toEqual([{ field: 'email', reason: 'must be at most 254 characters' }]);
+    expect(fieldErrorsOf(() => normalizeEmail(long))).toEqual([
+      { field: 'email', reason: 'must be at most 254 characters' },
+    ]);
   });
 
   it('names the field it was given', () => {
@@ -115,7 +119,9 @@ describe('normalizePhone', () => {
   });
 
   it('rejects an invalid international number without the local hint', () => {
-    expect(fieldErrorsOf(() => normalizePhone('+880 123', 'BD'))).toEqual([{ field: 'phone', reason: 'is not a valid phone number' }]);
+    expect(fieldErrorsOf(() => normalizePhone('+880 123', 'BD'))).toEqual([
+      { field: 'phone', reason: 'is not a valid phone number' },
+    ]);
   });
 
   it.each(['', '   '])('rejects an empty number (%j) and says null removes a phone', (raw) => {

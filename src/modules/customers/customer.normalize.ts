@@ -48,9 +48,11 @@ export function normalizePhone(raw: string, brandCountry: string, field = 'phone
   return parsed.number;
 }
 
-
 /** Metadata keys and values must be storable text (lengths and counts are checked by the schema). */
-export function checkMetadata<T extends Record<string, string | null>>(metadata: T | undefined, field = 'metadata'): T | undefined {
+export function checkMetadata<T extends Record<string, string | null>>(
+  metadata: T | undefined,
+  field = 'metadata',
+): T | undefined {
   for (const [key, value] of Object.entries(metadata ?? {})) {
     requireText(key, `${field}.${key.replace(NOT_TEXT, '?')}`);
     if (value !== null) requireText(value, `${field}.${key}`);

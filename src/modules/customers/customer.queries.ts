@@ -8,7 +8,13 @@ import { customerNotFound } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
-import { contactAccessOf, decryptContact, toCustomerView, type CustomerList, type CustomerView } from './customer.view.js';
+import {
+  contactAccessOf,
+  decryptContact,
+  toCustomerView,
+  type CustomerList,
+  type CustomerView,
+} from './customer.view.js';
 
 /** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
 export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
@@ -36,7 +42,11 @@ export async function listCustomers(
   const brand = await getBrand(ctx, merchantId);
   const rows = await listCustomersPage(ctx.db, merchantId, { limit: page.limit + 1, after });
   const pageRows = rows.slice(0, page.limit);
-  const keys = await ctx.keyring.forBrand(ctx.db, merchantId, pageRows.map((r) => r.data_key_id));
+  const keys = await ctx.keyring.forBrand(
+    ctx.db,
+    merchantId,
+    pageRows.map((r) => r.data_key_id),
+  );
   const last = pageRows.at(-1);
   const access = contactAccessOf(principal);
   return {

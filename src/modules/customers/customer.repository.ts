@@ -142,10 +142,7 @@ export async function listCustomersPage(
   merchantId: string,
   page: { limit: number; after?: CustomerCursor | undefined },
 ): Promise<CustomerRecord[]> {
-  let query = db
-    .selectFrom('customers')
-    .select(CUSTOMER_COLUMNS)
-    .where('merchant_id', '=', merchantId);
+  let query = db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('merchant_id', '=', merchantId);
   if (page.after) {
     const { createdAt, id } = page.after;
     query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));

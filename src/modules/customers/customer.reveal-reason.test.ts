@@ -29,6 +29,7 @@ describe('redactReason', () => {
       'NADIA.RAHMAN@EXAMPLE.COM +8801712345678 8801712345678 01712345678 1712345678 017-1234-5678 nadia.rahman',
       contact,
     );
-    for (const needle of ['nadia.rahman', '1712345678', '12345678', '2345']) expect(text.toLowerCase()).not.toContain(needle);
+    for (const needle of ['nadia.rahman', '1712345678', '12345678', '2345'])
+      expect(text.toLowerCase()).not.toContain(needle);
   });
 });

@@ -23,9 +23,13 @@ describe.each(BACKENDS)('reveal (%s)', (backend) => {
 
   const reveal = (token: string, id: string, payload: Record<string, unknown>) =>
     paydesk.request(token, { method: 'POST', url: `/api/v1/customers/${id}/reveal`, payload });
-  const reveals = async (merchantId: string) => (await auditEvents(paydesk, merchantId)).filter((e) => e.action === 'customer.reveal');
+  const reveals = async (merchantId: string) =>
+    (await auditEvents(paydesk, merchantId)).filter((e) => e.action === 'customer.reveal');
   const keyIdOf = async (token: string) => {
-    const rows = await paydesk.rawQuery('SELECT id FROM api_keys WHERE merchant_id = $1 AND token_hint = $2', [brand.id, token.slice(-4)]);
+    const rows = await paydesk.rawQuery('SELECT id FROM api_keys WHERE merchant_id = $1 AND token_hint = $2', [
+      brand.id,
+      token.slice(-4),
+    ]);
     return rows[0]!.id as string;
   };
 
@@ -81,7 +85,7 @@ describe.each(BACKENDS)('reveal (%s)', (backend) => {
     expect((await reveal(supportToken, target.id, { reason: 'y'.repeat(500) })).statusCode).toBe(200);
   });
 
-  it('answers 404 for another brand\'s customer exactly like a missing one, and audits nothing', async () => {
+  it("answers 404 for another brand's customer exactly like a missing one, and audits nothing", async () => {
     const otherSupport = await paydesk.keyFor(other, 'support');
     const missing = 'cus_00000000000000000000000000';
     const foreign = await reveal(otherSupport, target.id, { reason: 'looking around' });
@@ -103,8 +107,14 @@ describe.each(BACKENDS)('reveal (%s)', (backend) => {
   it('lets owners and admins reveal too, audited', async () => {
     for (const role of ['owner', 'admin'] as const) {
       const token = await paydesk.keyFor(brand, role);
-      expect((await reveal(token, target.id, { reason: `${role} check` })).json()).toEqual({ email: target.email, phone: target.phone });
-      expect((await reveals(brand.id)).at(-1)).toMatchObject({ actor_id: await keyIdOf(token), details: { reason: `${role} check` } });
+      expect((await reveal(token, target.id, { reason: `${role} check` })).json()).toEqual({
+        email: target.email,
+        phone: target.phone,
+      });
+      expect((await reveals(brand.id)).at(-1)).toMatchObject({
+        actor_id: await keyIdOf(token),
+        details: { reason: `${role} check` },
+      });
     }
   });
 });

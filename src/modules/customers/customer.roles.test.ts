@@ -115,7 +115,9 @@ describe.each(BACKENDS)('roles × endpoints (%s)', (backend) => {
     'POST /api-keys': {
       status: 201,
       outcomes: ['ok', 'ok', 403, 403, 403, 'ok'],
-      call: async (token) => ({ response: await send(token, 'POST', '/api-keys', { name: 'matrix', role: 'developer' }) }),
+      call: async (token) => ({
+        response: await send(token, 'POST', '/api-keys', { name: 'matrix', role: 'developer' }),
+      }),
     },
     'GET /audit': {
       status: 200,
@@ -159,7 +161,11 @@ describe.each(BACKENDS)('roles × endpoints (%s)', (backend) => {
       expect(shown).toMatchObject({ email: shows!.email, phone: shows!.phone, contact_masked: false });
       return;
     }
-    expect(shown).toMatchObject({ email: maskEmail(shows!.email), phone: maskE164(shows!.phone!), contact_masked: true });
+    expect(shown).toMatchObject({
+      email: maskEmail(shows!.email),
+      phone: maskE164(shows!.phone!),
+      contact_masked: true,
+    });
     for (const view of views) expect(view.contact_masked).toBe(true);
     expectNoRawContact(response.body, shows!, label);
   });

@@ -118,10 +118,13 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
       const updated = (await api.update(original.id, { email, phone: '01911222333' })).json<CustomerJson>();
       expect(updated.email).toBe(email.toLowerCase());
       expect(updated.phone).toBe('+8801911222333');
-      expect((await api.get(original.id)).json()).toMatchObject({ email: email.toLowerCase(), phone: '+8801911222333' });
+      expect((await api.get(original.id)).json()).toMatchObject({
+        email: email.toLowerCase(),
+        phone: '+8801911222333',
+      });
     });
 
-    it("lets a customer keep its own email in another case (not a conflict with itself)", async () => {
+    it('lets a customer keep its own email in another case (not a conflict with itself)', async () => {
       const original = await newCustomer(paydesk, brand);
       const response = await api.update(original.id, { email: original.email.toUpperCase() });
       expect(response.statusCode).toBe(200);
@@ -135,11 +138,17 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
     });
 
     it('merges metadata: sets named keys, removes keys set to null or "", keeps the rest', async () => {
-      const original = await newCustomer(paydesk, brand, { metadata: { keep: 'k', drop: 'd', blank: 'b', change: 'old' } });
+      const original = await newCustomer(paydesk, brand, {
+        metadata: { keep: 'k', drop: 'd', blank: 'b', change: 'old' },
+      });
       const response = await api.update(original.id, { metadata: { drop: null, blank: '', change: 'new', add: 'a' } });
       expect(response.statusCode).toBe(200);
       expect(response.json<CustomerJson>().metadata).toEqual({ keep: 'k', change: 'new', add: 'a' });
-      expect((await api.get(original.id)).json<CustomerJson>().metadata).toEqual({ keep: 'k', change: 'new', add: 'a' });
+      expect((await api.get(original.id)).json<CustomerJson>().metadata).toEqual({
+        keep: 'k',
+        change: 'new',
+        add: 'a',
+      });
     });
 
     it('accepts an empty patch and changes nothing visible but updated_at', async () => {
@@ -179,7 +188,13 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
       const created = await api.upsert(body);
       expect(created.statusCode).toBe(201);
       const customer = created.json<CustomerJson>();
-      expect(customer).toMatchObject({ name: body.name, email: body.email, phone: '+8801700000000', metadata: { a: '1' }, source: 'api' });
+      expect(customer).toMatchObject({
+        name: body.name,
+        email: body.email,
+        phone: '+8801700000000',
+        metadata: { a: '1' },
+        source: 'api',
+      });
 
       const updated = await api.upsert({ name: 'Renamed Person', email: ` ${String(body.email).toUpperCase()} ` });
       expect(updated.statusCode).toBe(200);
@@ -197,7 +212,12 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
 
     it('updates phone and merges metadata like a patch; null removes', async () => {
       const customer = await newCustomer(paydesk, brand, { phone: '01700000000', metadata: { keep: 'k', drop: 'd' } });
-      const response = await api.upsert({ name: customer.name, email: customer.email, phone: null, metadata: { drop: null, add: 'a' } });
+      const response = await api.upsert({
+        name: customer.name,
+        email: customer.email,
+        phone: null,
+        metadata: { drop: null, add: 'a' },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ id: customer.id, phone: null, metadata: { keep: 'k', add: 'a' } });
 

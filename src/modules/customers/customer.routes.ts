@@ -31,7 +31,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Create a customer',
-          description: 'Answers 409 with `customer_id` when the brand already has a customer with this email (any case).',
+          description:
+            'Answers 409 with `customer_id` when the brand already has a customer with this email (any case).',
           headers: IdempotencyHeaders,
           body: CustomerCreateBody,
           response: { 201: Customer, 200: Customer, ...errors },
@@ -62,7 +63,9 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { customer, created } = await createOrEditCustomer(ctx, principalOf(request), request.body, { source: sourceOf(principalOf(request)) });
+        const { customer, created } = await createOrEditCustomer(ctx, principalOf(request), request.body, {
+          source: sourceOf(principalOf(request)),
+        });
         return reply.code(created ? 201 : 200).send(customer);
       },
     );
@@ -88,7 +91,14 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/customers/:id',
-      { schema: { tags, summary: 'Retrieve a customer', params: CustomerIdParams, response: { 200: Customer, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Retrieve a customer',
+          params: CustomerIdParams,
+          response: { 200: Customer, ...errors },
+        },
+      },
       async (request) => getCustomer(ctx, principalOf(request), request.params.id),
     );
 
@@ -121,7 +131,10 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) =>
-        revealCustomerContact(ctx, principalOf(request), request.params.id, { reason: request.body.reason, ip: request.ip }),
+        revealCustomerContact(ctx, principalOf(request), request.params.id, {
+          reason: request.body.reason,
+          ip: request.ip,
+        }),
     );
 
     app.delete(
@@ -130,7 +143,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Delete a customer',
-          description: 'Refused with 409 `has_transactions` (with counts) while payments or invoices point at the customer.',
+          description:
+            'Refused with 409 `has_transactions` (with counts) while payments or invoices point at the customer.',
           params: CustomerIdParams,
           response: { 204: Type.Null(), ...errors },
         },

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
   maxProperties: 50,
   propertyNames: { minLength: 1, maxLength: 40 },
-  description: 'Your own key/value pairs (up to 50; keys ≤ 40 chars, values ≤ 500). Not encrypted: keep personal data out.',
+  description:
+    'Your own key/value pairs (up to 50; keys ≤ 40 chars, values ≤ 500). Not encrypted: keep personal data out.',
 });
 
 const MetadataPatch = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 500 }), Type.Null()]), {
@@ -14,8 +15,16 @@ const MetadataPatch = Type.Record(Type.String(), Type.Union([Type.String({ maxLe
   description: 'Keys to set; a key set to null or "" is removed. Keys not named are kept.',
 });
 
-const Name = Type.String({ maxLength: 1000, description: 'Full name, 1–200 characters after trimming', examples: ['Ayesha Rahman'] });
-const Email = Type.String({ maxLength: 1000, description: 'Stored lower-cased; unique within the brand', examples: ['ayesha@example.com'] });
+const Name = Type.String({
+  maxLength: 1000,
+  description: 'Full name, 1–200 characters after trimming',
+  examples: ['Ayesha Rahman'],
+});
+const Email = Type.String({
+  maxLength: 1000,
+  description: 'Stored lower-cased; unique within the brand',
+  examples: ['ayesha@example.com'],
+});
 const Phone = Type.String({
   maxLength: 100,
   description: "Any common format; a number without +country code is read in the brand's country. Stored as E.164.",
@@ -37,7 +46,9 @@ export const CustomerUpsertBody = Type.Object(
   {
     name: Name,
     email: Email,
-    phone: Type.Optional(Type.Union([Phone, Type.Null()], { description: 'Omit to keep the current phone; null removes it' })),
+    phone: Type.Optional(
+      Type.Union([Phone, Type.Null()], { description: 'Omit to keep the current phone; null removes it' }),
+    ),
     metadata: Type.Optional(MetadataPatch),
   },
   { additionalProperties: false },
@@ -64,12 +75,16 @@ export const Customer = Type.Object(
     object: Type.Literal('customer'),
     name: Type.String(),
     email: Type.String({ description: 'Masked (`j•••@example.com`) when contact_masked is true' }),
-    phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164; masked (`+880•••••••000`) when contact_masked is true' }),
+    phone: Type.Union([Type.String(), Type.Null()], {
+      description: 'E.164; masked (`+880•••••••000`) when contact_masked is true',
+    }),
     contact_masked: Type.Boolean({
       description: "True when the caller's role sees email and phone masked; POST /customers/{id}/reveal shows them",
     }),
     metadata: Type.Record(Type.String(), Type.String()),
-    source: Type.String({ description: 'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import' }),
+    source: Type.String({
+      description: 'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import',
+    }),
     transactions_count: Type.Integer(),
     total_spent: Money,
     last_payment_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -123,7 +138,8 @@ export const CustomerRevealBody = Type.Object(
     reason: Type.String({
       minLength: 3,
       maxLength: 500,
-      description: 'Why you need the contact data (kept in the audit log; email addresses and phone numbers in it are masked)',
+      description:
+        'Why you need the contact data (kept in the audit log; email addresses and phone numbers in it are masked)',
       examples: ['Customer called about a failed payment, ticket 4711'],
     }),
   },

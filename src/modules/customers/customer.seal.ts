@@ -9,7 +9,14 @@ import type { PlainContact } from './customer.view.js';
 export type SealedContact = Required<
   Pick<
     CustomerChanges,
-    'name_enc' | 'email_enc' | 'phone_enc' | 'email_bidx' | 'phone_bidx' | 'search_tokens' | 'data_key_id' | 'index_key_id'
+    | 'name_enc'
+    | 'email_enc'
+    | 'phone_enc'
+    | 'email_bidx'
+    | 'phone_bidx'
+    | 'search_tokens'
+    | 'data_key_id'
+    | 'index_key_id'
   >
 >;
 

@@ -61,9 +61,12 @@ describe('foldText', () => {
 });
 
 describe('parseSearchQuery', () => {
-  it.each(['', '   ', '\t\n', '@@', '-()+', '.', '…', '  @ . _ '])('answers null for %j: it can match nothing', (raw) => {
-    expect(parseSearchQuery(raw)).toBeNull();
-  });
+  it.each(['', '   ', '\t\n', '@@', '-()+', '.', '…', '  @ . _ '])(
+    'answers null for %j: it can match nothing',
+    (raw) => {
+      expect(parseSearchQuery(raw)).toBeNull();
+    },
+  );
 
   it('folds the text and keeps no digits when the query has letters', () => {
     expect(parseSearchQuery('  JOSÉ  Ramírez ')).toEqual({ text: 'jose ramirez', digits: null });
@@ -91,10 +94,22 @@ describe('parseSearchQuery', () => {
 
 describe('matchesQuery', () => {
   it('matches 3+ characters anywhere in the name or email, across case and accents', () => {
-    for (const raw of ['jose', 'JOSÉ', 'José', 'ramirez', 'RAMÍREZ', 'é ram', 'mire', 'se.r@tam', 'rind.co', 'jose.r@tamarind.com']) {
+    for (const raw of [
+      'jose',
+      'JOSÉ',
+      'José',
+      'ramirez',
+      'RAMÍREZ',
+      'é ram',
+      'mire',
+      'se.r@tam',
+      'rind.co',
+      'jose.r@tamarind.com',
+    ]) {
       expect(matches(jose, raw), raw).toBe(true);
     }
-    for (const raw of ['joser', 'ramirezz', 'jose ramirez jose', 'kiwi', 'ramirez jose']) expect(matches(jose, raw), raw).toBe(false);
+    for (const raw of ['joser', 'ramirezz', 'jose ramirez jose', 'kiwi', 'ramirez jose'])
+      expect(matches(jose, raw), raw).toBe(false);
   });
 
   it('does not match across the name and the email', () => {
@@ -103,14 +118,24 @@ describe('matchesQuery', () => {
   });
 
   it('matches phone digits whatever the formatting, in international or national form', () => {
-    for (const raw of ['01712', '+880 1712', '880-1712', '(+880) 1712-345678', '8801712345678', '+8801712345678', '345 678', '01712345678']) {
+    for (const raw of [
+      '01712',
+      '+880 1712',
+      '880-1712',
+      '(+880) 1712-345678',
+      '8801712345678',
+      '+8801712345678',
+      '345 678',
+      '01712345678',
+    ]) {
       expect(matches(jose, raw), raw).toBe(true);
     }
     for (const raw of ['01799', '+881 1712', '4567890']) expect(matches(jose, raw), raw).toBe(false);
   });
 
-  it("matches a non-Bangladeshi number by its own national form (UK 020 …)", () => {
-    for (const raw of ['020 7946', '02079460000', '+44 20 7946', '7946 0000']) expect(matches(london, raw), raw).toBe(true);
+  it('matches a non-Bangladeshi number by its own national form (UK 020 …)', () => {
+    for (const raw of ['020 7946', '02079460000', '+44 20 7946', '7946 0000'])
+      expect(matches(london, raw), raw).toBe(true);
     expect(matches(london, '0207 999')).toBe(false);
   });
 
@@ -163,7 +188,8 @@ describe('matchesQuery', () => {
 describe('token inputs', () => {
   it('hold the trigrams of every form and the 1–2 character prefixes of every word', () => {
     const inputs = rowTokenInputs(searchForms(bob));
-    for (const t of ['bob', 'ob ', 'b j', ' jo', 'nes', 'bj@', 'i.n', 'net']) expect(inputs.trigrams.has(t), t).toBe(true);
+    for (const t of ['bob', 'ob ', 'b j', ' jo', 'nes', 'bj@', 'i.n', 'net'])
+      expect(inputs.trigrams.has(t), t).toBe(true);
     expect([...inputs.prefixes].sort()).toEqual(['b', 'bj', 'bo', 'j', 'jo', 'k', 'ki', 'n', 'ne'].sort());
     const withPhone = rowTokenInputs(searchForms(london));
     for (const t of ['442', '020', '794', '000']) expect(withPhone.trigrams.has(t), t).toBe(true);
@@ -173,7 +199,9 @@ describe('token inputs', () => {
   it('ask a short query for its prefix, a longer one for its trigrams, a phone query also for its digits', () => {
     expect(queryTokenInputs(query('Jo'))).toEqual([{ trigrams: new Set(), prefixes: new Set(['jo']) }]);
     expect(queryTokenInputs(query('José'))).toEqual([{ trigrams: new Set(['jos', 'ose']), prefixes: new Set() }]);
-    expect(queryTokenInputs(query('01700'))).toEqual([{ trigrams: new Set(['017', '170', '700']), prefixes: new Set() }]);
+    expect(queryTokenInputs(query('01700'))).toEqual([
+      { trigrams: new Set(['017', '170', '700']), prefixes: new Set() },
+    ]);
     expect(queryTokenInputs(query('+880 1700'))).toEqual([
       { trigrams: new Set(['+88', '880', '80 ', '0 1', ' 17', '170', '700']), prefixes: new Set() },
       { trigrams: new Set(['880', '801', '017', '170', '700']), prefixes: new Set() },
@@ -186,8 +214,18 @@ describe('token inputs', () => {
 
   it('of a matching query are covered by the row: examples', () => {
     const cases: [PlainContact, string][] = [
-      [jose, 'jo'], [jose, 'José'], [jose, 'rind.c'], [jose, '+880 1712'], [jose, '01712'], [jose, '+8'], [jose, '01'],
-      [bob, 'jo'], [bob, 'b j'], [london, '020 7946'], [london, '02'], [london, '+44 20'],
+      [jose, 'jo'],
+      [jose, 'José'],
+      [jose, 'rind.c'],
+      [jose, '+880 1712'],
+      [jose, '01712'],
+      [jose, '+8'],
+      [jose, '01'],
+      [bob, 'jo'],
+      [bob, 'b j'],
+      [london, '020 7946'],
+      [london, '02'],
+      [london, '+44 20'],
     ];
     for (const [contact, raw] of cases) {
       expect(matches(contact, raw), raw).toBe(true);
@@ -197,7 +235,8 @@ describe('token inputs', () => {
 
   it('of a matching query are covered by the row: any contact, any query that matches it', () => {
     const chars = ['a', 'b', 'e', 'é', 'É', 'o', 'ö', 'O', ' ', '1', '7', '0', '-', '.', 'ﬁ', 'ß', '+', '(', ')'];
-    const text = (min: number, max: number) => fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: max }).map((a) => a.join(''));
+    const text = (min: number, max: number) =>
+      fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: max }).map((a) => a.join(''));
     const phone = fc.oneof(
       fc.constant(null),
       fc.array(fc.constantFrom('0', '1', '7'), { minLength: 8, maxLength: 8 }).map((d) => `+88017${d.join('')}`),
@@ -206,15 +245,21 @@ describe('token inputs', () => {
     );
     const contact = fc.record({ name: text(1, 14), email: text(1, 10).map((l) => `${l}@ab.com`), phone });
     // Queries drawn from the contact's own forms, so that most of them match.
-    const sample = fc.tuple(contact, fc.nat(), fc.integer({ min: 1, max: 8 }), fc.nat(4), fc.boolean()).map(
-      ([c, start, length, pick, upper]) => {
-        const sources = [c.name, c.email, c.phone ?? c.name, c.phone?.replace('+', '') ?? c.email, (c.phone ?? '').replace(/^\+(880|44)/, '0')];
+    const sample = fc
+      .tuple(contact, fc.nat(), fc.integer({ min: 1, max: 8 }), fc.nat(4), fc.boolean())
+      .map(([c, start, length, pick, upper]) => {
+        const sources = [
+          c.name,
+          c.email,
+          c.phone ?? c.name,
+          c.phone?.replace('+', '') ?? c.email,
+          (c.phone ?? '').replace(/^\+(880|44)/, '0'),
+        ];
         const source = [...(sources[pick % sources.length] || c.name)];
         const from = start % source.length;
         const raw = source.slice(from, from + length).join('');
         return { c, raw: upper ? raw.toUpperCase() : raw };
-      },
-    );
+      });
     let matched = 0;
     fc.assert(
       fc.property(fc.oneof(sample, fc.record({ c: contact, raw: text(1, 5) })), ({ c, raw }) => {

@@ -100,7 +100,9 @@ export function matchesQuery(forms: SearchForms, query: SearchQuery): boolean {
   }
   if (query.digits !== null) {
     const d = query.digits;
-    return isShortQuery(d) ? forms.phoneDigits.some((p) => p.startsWith(d)) : forms.phoneDigits.some((p) => p.includes(d));
+    return isShortQuery(d)
+      ? forms.phoneDigits.some((p) => p.startsWith(d))
+      : forms.phoneDigits.some((p) => p.includes(d));
   }
   return false;
 }

@@ -70,15 +70,29 @@ const digitRun = (n: number) => chars(PHONE_DIGITS, n, n);
 /** A phone as the client sends it; the API stores it as E.164. */
 const phoneInput = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('3', '7'), digitRun(8), fc.nat(2)).map(([k, d, f]) => [`+8801${k}${d}`, `01${k}${d}`, `+880 1${k}${d.slice(0, 2)}-${d.slice(2)}`][f]!) },
-  { weight: 1, arbitrary: fc.tuple(digitRun(7), fc.boolean()).map(([d, spaced]) => (spaced ? `+44 20 7${d.slice(0, 3)} ${d.slice(3)}` : `+44207${d}`)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('3', '7'), digitRun(8), fc.nat(2))
+      .map(([k, d, f]) => [`+8801${k}${d}`, `01${k}${d}`, `+880 1${k}${d.slice(0, 2)}-${d.slice(2)}`][f]!),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(digitRun(7), fc.boolean())
+      .map(([d, spaced]) => (spaced ? `+44 20 7${d.slice(0, 3)} ${d.slice(3)}` : `+44207${d}`)),
+  },
   { weight: 1, arbitrary: digitRun(6).map((d) => `+1 212 7${d.slice(0, 2)} ${d.slice(2)}`) },
 );
 
 const customerInput = fc.record({
   name: chars(NAME_CHARS, 1, 10).filter((n) => n.trim() !== ''),
   email: fc
-    .tuple(chars(EMAIL_CHARS, 1, 4), fc.option(chars(EMAIL_CHARS, 1, 3), { nil: undefined }), fc.constantFrom(...DOMAINS))
+    .tuple(
+      chars(EMAIL_CHARS, 1, 4),
+      fc.option(chars(EMAIL_CHARS, 1, 3), { nil: undefined }),
+      fc.constantFrom(...DOMAINS),
+    )
     .map(([local, more, domain]) => `${local}${more ? `.${more}` : ''}@${domain}`),
   phone: phoneInput,
 });
@@ -89,7 +103,9 @@ function queryArbitrary(customers: CustomerJson[]) {
   const valuesOf = (c: CustomerJson) => [
     c.name,
     c.email,
-    ...(c.phone ? [c.phone, nationalDigits(c.phone), spaced(nationalDigits(c.phone), 5), c.phone.replace(/(\d{3})(?=\d)/g, '$1-')] : []),
+    ...(c.phone
+      ? [c.phone, nationalDigits(c.phone), spaced(nationalDigits(c.phone), 5), c.phone.replace(/(\d{3})(?=\d)/g, '$1-')]
+      : []),
   ];
   const substring = fc
     .tuple(customer, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 8 }), fc.constantFrom('as is', 'upper', 'folded'))
@@ -126,15 +142,23 @@ describe.each(BACKENDS)('search against an in-memory oracle (%s)', (backend) => 
     paydesk = await startTestPaydesk(backend);
     brand = await paydesk.newBrand({ country: 'BD' });
     const api = customersApi(paydesk, brand.token);
-    const inputs = fc.sample(fc.uniqueArray(customerInput, { minLength: CUSTOMERS, maxLength: CUSTOMERS, selector: (c) => c.email.toLowerCase() }), {
-      numRuns: 1,
-      seed: dataSeed,
-    })[0]!;
+    const inputs = fc.sample(
+      fc.uniqueArray(customerInput, {
+        minLength: CUSTOMERS,
+        maxLength: CUSTOMERS,
+        selector: (c) => c.email.toLowerCase(),
+      }),
+      {
+        numRuns: 1,
+        seed: dataSeed,
+      },
+    )[0]!;
     customers = [];
     for (let i = 0; i < inputs.length; i += 10) {
       const batch = await Promise.all(inputs.slice(i, i + 10).map((input) => api.create(input)));
       for (const response of batch) {
-        if (response.statusCode !== 201) throw new Error(`seed ${dataSeed}: create answered ${response.statusCode}: ${response.body}`);
+        if (response.statusCode !== 201)
+          throw new Error(`seed ${dataSeed}: create answered ${response.statusCode}: ${response.body}`);
         customers.push(response.json<CustomerJson>());
       }
     }
@@ -168,9 +192,17 @@ describe.each(BACKENDS)('search against an in-memory oracle (%s)', (backend) => 
         const expected = customers.filter((c) => oracleMatches(c, q)).map((c) => c.id);
         if (expected.length > 0) nonEmpty++;
         expect(new Set(found).size, `duplicates for ${JSON.stringify(q)}`).toBe(found.length);
-        expect([...found].sort(), `q=${JSON.stringify(q)} limit=${limit} data seed=${dataSeed}`).toEqual([...expected].sort());
+        expect([...found].sort(), `q=${JSON.stringify(q)} limit=${limit} data seed=${dataSeed}`).toEqual(
+          [...expected].sort(),
+        );
         // Apart from exact email/phone matches (ranked first), newest first: ids are time-ordered.
-        const rest = found.filter((id) => !mayBeExact(customers.find((c) => c.id === id)!, q));
+        const rest = found.filter(
+          (id) =>
+            !mayBeExact(
+              customers.find((c) => c.id === id)!,
+              q,
+            ),
+        );
         expect(rest, `order for ${JSON.stringify(q)}`).toEqual([...rest].sort().reverse());
       }),
       { numRuns: RUNS },

@@ -56,7 +56,8 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
     for (let i = 0; i < TOTAL; i++) {
       const id = newId('cus');
       idOf.push(id);
-      const phone = i === NEEDLE_PHONE_SERIAL ? NEEDLE_PHONE : i % 3 === 0 ? `+88017${String(i).padStart(8, '0')}` : null;
+      const phone =
+        i === NEEDLE_PHONE_SERIAL ? NEEDLE_PHONE : i % 3 === 0 ? `+88017${String(i).padStart(8, '0')}` : null;
       const at = new Date(start + i * 1000);
       rows.push({
         merchant_id: brand.id,
@@ -76,7 +77,9 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
     const ids: string[] = [];
     let cursor: string | null = null;
     for (let pages = 1; pages <= 200; pages++) {
-      const response = await customersApi(paydesk, brand.token).list(`q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      const response = await customersApi(paydesk, brand.token).list(
+        `q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(response.statusCode, response.body).toBe(200);
       const page = response.json<CustomerListJson>();
       expect(page.data.length).toBeLessThanOrEqual(limit);
@@ -92,7 +95,8 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
   const serials = (keep: (i: number) => boolean) => Array.from({ length: TOTAL }, (_, i) => i).filter(keep);
 
   it('finds a rare term that lies beyond the first window', async () => {
-    for (const limit of [1, 2, 20]) expect((await walk('rarename', limit)).ids, `limit ${limit}`).toEqual(newestFirst([...RARE]));
+    for (const limit of [1, 2, 20])
+      expect((await walk('rarename', limit)).ids, `limit ${limit}`).toEqual(newestFirst([...RARE]));
   });
 
   it('finds a term spread thinly over many windows, page after page', async () => {
@@ -116,14 +120,20 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
     const own = await newCustomer(paydesk, small, { name: 'Solo Customer', email: 'solo@one.example' });
     const { index } = await paydesk.ctx.keyring.forBrand(paydesk.ctx.db, small.id);
     const bigBrandTokens = new Set(
-      (await paydesk.rawQuery('SELECT DISTINCT t FROM customers, unnest(search_tokens) t WHERE merchant_id = $1', [brand.id])).map((r) => Number(r.t)),
+      (
+        await paydesk.rawQuery('SELECT DISTINCT t FROM customers, unnest(search_tokens) t WHERE merchant_id = $1', [
+          brand.id,
+        ])
+      ).map((r) => Number(r.t)),
     );
     expect(bigBrandTokens.size).toBeGreaterThan(1000);
     // Without the tag, ~180 of these one-trigram queries would share a token value with the big brand.
     const letters = [...'bdfghijkqvwyz']; // none of them in the small brand's customer
     const queries = letters.flatMap((a) => letters.flatMap((b) => letters.map((c) => `${a}${b}${c}`)));
     const colliding = queries.filter((q) =>
-      queryTokenInputs(parseSearchQuery(q)!).some((inputs) => searchTokens(index, inputs).some((t) => bigBrandTokens.has(t))),
+      queryTokenInputs(parseSearchQuery(q)!).some((inputs) =>
+        searchTokens(index, inputs).some((t) => bigBrandTokens.has(t)),
+      ),
     );
     expect(colliding).toEqual([]);
     for (const q of queries.slice(0, 12)) {
@@ -131,7 +141,9 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
       expect(response.statusCode, `${q}: ${response.body}`).toBe(200);
       expect(response.json<CustomerListJson>().data, q).toEqual([]);
     }
-    expect((await customersApi(paydesk, small.token).list('q=solo')).json<CustomerListJson>().data.map((c) => c.id)).toEqual([own.id]);
+    expect(
+      (await customersApi(paydesk, small.token).list('q=solo')).json<CustomerListJson>().data.map((c) => c.id),
+    ).toEqual([own.id]);
   });
 
   it('walks past more false candidates than one request examines, and still finds the one real match', async () => {
@@ -146,7 +158,8 @@ describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (bac
   it('goes on through the index plan past a batch of false candidates (digit queries start on it)', async () => {
     // Every "+88017 0000 iiii" phone holds the trigrams 017 170 700 000, and many hold 001, but
     // only the oldest-but-two customer's phone holds "0170001".
-    for (const limit of [1, 10]) expect((await walk('0170001', limit)).ids, `limit ${limit}`).toEqual([idOf[NEEDLE_PHONE_SERIAL]]);
+    for (const limit of [1, 10])
+      expect((await walk('0170001', limit)).ids, `limit ${limit}`).toEqual([idOf[NEEDLE_PHONE_SERIAL]]);
     expect((await walk('+880 1700 017', 10)).ids).toEqual([idOf[NEEDLE_PHONE_SERIAL]]);
   });
 

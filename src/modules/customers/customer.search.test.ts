@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { customersApi, newCustomer, type CustomerJson, type CustomerListJson } from '../../../test/support/customers.js';
+import {
+  customersApi,
+  newCustomer,
+  type CustomerJson,
+  type CustomerListJson,
+} from '../../../test/support/customers.js';
 
 const EMPTY_LIST = { object: 'list', data: [], has_more: false, next_cursor: null };
 
@@ -43,9 +48,20 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
 
   it('finds a part of a name, an email or a phone number, anywhere in it', async () => {
     const brand = await paydesk.newBrand();
-    const ayesha = await newCustomer(paydesk, brand, { name: 'Ayesha Rahman', email: 'ar@kestrel.com', phone: '+8801712345678' });
-    const bilal = await newCustomer(paydesk, brand, { name: 'Bilal Chowdhury', email: 'bilal.chowdhury@hummingbird.net' });
-    const carla = await newCustomer(paydesk, brand, { name: 'Carla Smith', email: 'cs@osprey.org', phone: '+8801898765432' });
+    const ayesha = await newCustomer(paydesk, brand, {
+      name: 'Ayesha Rahman',
+      email: 'ar@kestrel.com',
+      phone: '+8801712345678',
+    });
+    const bilal = await newCustomer(paydesk, brand, {
+      name: 'Bilal Chowdhury',
+      email: 'bilal.chowdhury@hummingbird.net',
+    });
+    const carla = await newCustomer(paydesk, brand, {
+      name: 'Carla Smith',
+      email: 'cs@osprey.org',
+      phone: '+8801898765432',
+    });
 
     // name
     expect(await found(brand, 'esha rah')).toEqual(ids(ayesha));
@@ -85,7 +101,15 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
     const us = await newCustomer(paydesk, brand, { phone: '+1 212 710 1000' });
     expect([bd.phone, uk.phone, us.phone]).toEqual(['+8801700000000', '+442079460000', '+12127101000']);
 
-    for (const q of ['01700', '+880 1700', '880-1700', '(+880) 1700-000000', '8801700000000', '+8801700000000', '01700 000000']) {
+    for (const q of [
+      '01700',
+      '+880 1700',
+      '880-1700',
+      '(+880) 1700-000000',
+      '8801700000000',
+      '+8801700000000',
+      '01700 000000',
+    ]) {
       expect(await found(brand, q), q).toEqual(ids(bd));
     }
     for (const q of ['020 7946', '020-7946-0000', '+44 20 7946', '7946 0000', '(020) 7946']) {
@@ -157,7 +181,11 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
     // "call 01744444444" is not part of any name, email or phone; only a lenient phone parser
     // (which extracts the number from the text) would make it an exact match.
     const brand = await paydesk.newBrand({ country: 'BD' });
-    const customer = await newCustomer(paydesk, brand, { name: 'Nadia Islam', email: 'nadia@mango.com', phone: '01744444444' });
+    const customer = await newCustomer(paydesk, brand, {
+      name: 'Nadia Islam',
+      email: 'nadia@mango.com',
+      phone: '01744444444',
+    });
     expect(await found(brand, '01744444444')).toEqual(ids(customer));
     const queries = ['call 01744444444', 'x01744444444', '01744444444 abc', 'nadia 01744444444'];
     const results = Object.fromEntries(await Promise.all(queries.map(async (q) => [q, await found(brand, q)])));
@@ -200,13 +228,21 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
   it('rebuilds the tokens on PATCH: the old name, email and phone are no longer found, the new ones are', async () => {
     const brand = await paydesk.newBrand({ country: 'BD' });
     const api = customersApi(paydesk, brand.token);
-    const customer = await newCustomer(paydesk, brand, { name: 'Quentin Blackwood', email: 'quentin@larkspur.com', phone: '01755555555' });
+    const customer = await newCustomer(paydesk, brand, {
+      name: 'Quentin Blackwood',
+      email: 'quentin@larkspur.com',
+      phone: '01755555555',
+    });
     await newCustomer(paydesk, brand, { name: 'Unrelated Person', email: 'up@fig.com' });
     for (const q of ['blackw', 'bl', 'larksp', '01755', 'quentin@larkspur.com', '01755555555']) {
       expect(await found(brand, q), `before: ${q}`).toEqual(ids(customer));
     }
 
-    const patched = await api.update(customer.id, { name: 'Quentin Whitfield', email: 'qw@bramble.org', phone: '01766666666' });
+    const patched = await api.update(customer.id, {
+      name: 'Quentin Whitfield',
+      email: 'qw@bramble.org',
+      phone: '01766666666',
+    });
     expect(patched.statusCode).toBe(200);
     for (const q of ['blackw', 'bl', 'larksp', '01755', 'quentin@larkspur.com', '01755555555']) {
       expect(await found(brand, q), `old: ${q}`).toEqual([]);
@@ -223,7 +259,10 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
   it('rebuilds the tokens when PUT edits the customer with that email', async () => {
     const brand = await paydesk.newBrand();
     const customer = await newCustomer(paydesk, brand, { name: 'Hortense Pemberton', email: 'hp@quince.com' });
-    const response = await customersApi(paydesk, brand.token).upsert({ name: 'Hortense Ravenscroft', email: 'hp@quince.com' });
+    const response = await customersApi(paydesk, brand.token).upsert({
+      name: 'Hortense Ravenscroft',
+      email: 'hp@quince.com',
+    });
     expect(response.statusCode).toBe(200);
     expect(await found(brand, 'pembert')).toEqual([]);
     expect(await found(brand, 'ravensc')).toEqual(ids(customer));
@@ -237,8 +276,13 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
       await newCustomer(paydesk, brand, { name: `Bystander ${i}` }); // between the matches
     }
     const newestFirst = ids(...matches).reverse();
-    expect(await searchPages(brand, 'pagewalk', 2)).toEqual([newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)]);
-    for (const limit of [1, 3, 4, 5, 6, 100]) expect(await found(brand, 'pagewalk', limit), `limit ${limit}`).toEqual(newestFirst);
+    expect(await searchPages(brand, 'pagewalk', 2)).toEqual([
+      newestFirst.slice(0, 2),
+      newestFirst.slice(2, 4),
+      newestFirst.slice(4),
+    ]);
+    for (const limit of [1, 3, 4, 5, 6, 100])
+      expect(await found(brand, 'pagewalk', limit), `limit ${limit}`).toEqual(newestFirst);
 
     const first = await searchPage(brand, 'pagewalk', '&limit=5');
     expect(first).toMatchObject({ has_more: false, next_cursor: null });
@@ -277,10 +321,23 @@ describe.each(BACKENDS)('searching customers (%s)', (backend) => {
   it("never returns another brand's customers, even when the query matches them", async () => {
     const brandA = await paydesk.newBrand({ country: 'BD' });
     const brandB = await paydesk.newBrand({ country: 'BD' });
-    const a = await newCustomer(paydesk, brandA, { name: 'Cordelia Vantablack', email: 'cordelia@obsidian.com', phone: '01733333333' });
+    const a = await newCustomer(paydesk, brandA, {
+      name: 'Cordelia Vantablack',
+      email: 'cordelia@obsidian.com',
+      phone: '01733333333',
+    });
     const b = await newCustomer(paydesk, brandB, { name: 'Cordelia Brightwater', email: 'cb@meadow.org' });
 
-    for (const q of ['vantablack', 'obsidian', 'cordelia@obsidian.com', '01733333333', '+880 1733', '01733', 'va', '01']) {
+    for (const q of [
+      'vantablack',
+      'obsidian',
+      'cordelia@obsidian.com',
+      '01733333333',
+      '+880 1733',
+      '01733',
+      'va',
+      '01',
+    ]) {
       expect(await found(brandB, q), `brand B: ${q}`).toEqual([]);
       expect(await found(brandA, q), `brand A: ${q}`).toEqual(ids(a));
     }

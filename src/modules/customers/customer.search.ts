@@ -10,7 +10,13 @@ import { normalizeEmail, normalizePhone } from './customer.normalize.js';
 import { findCustomersByIndex, type CustomerRecord } from './customer.repository.js';
 import type { TokenFilter } from './customer-search.repository.js';
 import { CandidateScanner } from './customer.search-scan.js';
-import { matchesQuery, parseSearchQuery, queryTokenInputs, searchForms, type SearchQuery } from './customer.search-text.js';
+import {
+  matchesQuery,
+  parseSearchQuery,
+  queryTokenInputs,
+  searchForms,
+  type SearchQuery,
+} from './customer.search-text.js';
 import {
   contactAccessOf,
   decryptContact,
@@ -113,17 +119,36 @@ async function findExactMatches(
   limit: number,
 ): Promise<CustomerRecord[]> {
   const email = attempt(() => normalizeEmail(rawQuery));
-  if (email) return findCustomersByIndex(ctx.db, merchantId, 'email_bidx', indexKeys.map((k) => emailBlindIndex(k, email)), 1);
+  if (email)
+    return findCustomersByIndex(
+      ctx.db,
+      merchantId,
+      'email_bidx',
+      indexKeys.map((k) => emailBlindIndex(k, email)),
+      1,
+    );
   // Only a query written purely as a phone number: a lenient parse would pull one out of "call 017…".
-  const phone = query.digits !== null && query.digits.length >= 6 ? attempt(() => normalizePhone(rawQuery, country)) : undefined;
-  if (phone) return findCustomersByIndex(ctx.db, merchantId, 'phone_bidx', indexKeys.map((k) => phoneBlindIndex(k, phone)), limit);
+  const phone =
+    query.digits !== null && query.digits.length >= 6 ? attempt(() => normalizePhone(rawQuery, country)) : undefined;
+  if (phone)
+    return findCustomersByIndex(
+      ctx.db,
+      merchantId,
+      'phone_bidx',
+      indexKeys.map((k) => phoneBlindIndex(k, phone)),
+      limit,
+    );
   return [];
 }
 
 async function ensureKeys(ctx: AppContext, keys: BrandKeys, rows: CustomerRecord[]): Promise<BrandKeys> {
   return rows.every((row) => keys.dataKeys.has(row.data_key_id))
     ? keys
-    : ctx.keyring.forBrand(ctx.db, keys.merchantId, rows.map((row) => row.data_key_id));
+    : ctx.keyring.forBrand(
+        ctx.db,
+        keys.merchantId,
+        rows.map((row) => row.data_key_id),
+      );
 }
 
 /** What a fragment may match: everything for raw roles, the name only for masked ones. */

@@ -55,13 +55,21 @@ describe.each(BACKENDS)('customers security (%s)', (backend) => {
     });
 
     it('answers 401 before validating the body, so an unauthenticated caller learns nothing about the API', async () => {
-      const response = await paydesk.request(undefined, { method: 'POST', url: '/api/v1/customers', payload: { bogus: true } });
+      const response = await paydesk.request(undefined, {
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: { bogus: true },
+      });
       expectProblem(response, 401, 'unauthenticated');
     });
 
     it('accepts the scheme case-insensitively and rejects a revoked key', async () => {
       const token = await paydesk.keyFor(brandA, 'owner');
-      const lower = await paydesk.request(undefined, { method: 'GET', url: '/api/v1/customers/stats', headers: { authorization: `bearer ${token}` } });
+      const lower = await paydesk.request(undefined, {
+        method: 'GET',
+        url: '/api/v1/customers/stats',
+        headers: { authorization: `bearer ${token}` },
+      });
       expect(lower.statusCode).toBe(200);
       await paydesk.rawQuery(
         "UPDATE api_keys SET revoked_at = now() WHERE merchant_id = $1 AND token_hint = $2 AND name = 'test owner'",
@@ -102,7 +110,10 @@ describe.each(BACKENDS)('customers security (%s)', (backend) => {
 
     it.each([
       ['GET', (id: string) => ({ method: 'GET' as const, url: `/api/v1/customers/${id}` })],
-      ['PATCH', (id: string) => ({ method: 'PATCH' as const, url: `/api/v1/customers/${id}`, payload: { name: 'Taken Over' } })],
+      [
+        'PATCH',
+        (id: string) => ({ method: 'PATCH' as const, url: `/api/v1/customers/${id}`, payload: { name: 'Taken Over' } }),
+      ],
       ['DELETE', (id: string) => ({ method: 'DELETE' as const, url: `/api/v1/customers/${id}` })],
     ])("%s of brand A's customer with brand B's key is a 404 exactly like a missing id", async (_method, options) => {
       const missingId = 'cus_00000000000000000000000000';
@@ -111,7 +122,8 @@ describe.each(BACKENDS)('customers security (%s)', (backend) => {
       expectProblem(foreign, 404, 'customer_not_found');
       expect(foreign.headers['content-type']).toBe(missing.headers['content-type']);
       expect(withoutId(foreign.body, customerOfA.id)).toBe(withoutId(missing.body, missingId));
-      for (const secret of [customerOfA.email, customerOfA.name, customerOfA.phone!, 'vip']) expect(foreign.body).not.toContain(secret);
+      for (const secret of [customerOfA.email, customerOfA.name, customerOfA.phone!, 'vip'])
+        expect(foreign.body).not.toContain(secret);
       expect((await customersApi(paydesk, brandA.token).get(customerOfA.id)).json()).toEqual(customerOfA);
     });
 
@@ -147,7 +159,10 @@ describe.each(BACKENDS)('customers security (%s)', (backend) => {
 
     it("PUT by brand B with brand A's email creates B's own customer and leaves A's alone", async () => {
       const brandD = await paydesk.newBrand();
-      const response = await customersApi(paydesk, brandD.token).upsert({ name: 'Other Shop Person', email: customerOfA.email });
+      const response = await customersApi(paydesk, brandD.token).upsert({
+        name: 'Other Shop Person',
+        email: customerOfA.email,
+      });
       expect(response.statusCode).toBe(201);
       expect(response.json<CustomerJson>().id).not.toBe(customerOfA.id);
       expect((await customersApi(paydesk, brandA.token).get(customerOfA.id)).json()).toEqual(customerOfA);

@@ -23,7 +23,14 @@ import {
 } from './customer.repository.js';
 import { sealContact } from './customer.seal.js';
 import type { CustomerSource } from './customer.table.js';
-import { contactAccessOf, decryptContact, toCustomerView, type CustomerFacts, type CustomerView, type PlainContact } from './customer.view.js';
+import {
+  contactAccessOf,
+  decryptContact,
+  toCustomerView,
+  type CustomerFacts,
+  type CustomerView,
+  type PlainContact,
+} from './customer.view.js';
 import { loadCustomerView } from './customer.queries.js';
 import { countCustomerTransactions } from '../transactions/transaction.repository.js';
 import { countCustomerInvoices } from '../invoices/invoice.repository.js';
@@ -111,7 +118,10 @@ export async function createCustomer(
     created_at: now,
     updated_at: now,
   };
-  return { customer: toCustomerView(created, contact, brand.base_currency, contactAccessOf(principal)), replayed: false };
+  return {
+    customer: toCustomerView(created, contact, brand.base_currency, contactAccessOf(principal)),
+    replayed: false,
+  };
 }
 
 /**

@@ -48,11 +48,18 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
 
 /** Only the name (lists of payments show who paid, nothing more). */
 export function decryptName(keys: BrandKeys, row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc'>): string {
-  return decryptField(keys, { merchantId: row.merchant_id, table: 'customers', column: 'name', rowId: row.id }, row.name_enc);
+  return decryptField(
+    keys,
+    { merchantId: row.merchant_id, table: 'customers', column: 'name', rowId: row.id },
+    row.name_enc,
+  );
 }
 
 /** The columns a view shows besides the decrypted contact. */
-export type CustomerFacts = Omit<CustomerRecord, 'name_enc' | 'email_enc' | 'phone_enc' | 'data_key_id' | 'merchant_id'>;
+export type CustomerFacts = Omit<
+  CustomerRecord,
+  'name_enc' | 'email_enc' | 'phone_enc' | 'data_key_id' | 'merchant_id'
+>;
 
 /** How the caller sees email and phone: raw, or masked on the server so the raw value never leaves it. */
 export type ContactAccess = 'raw' | 'masked';
@@ -61,7 +68,12 @@ export function contactAccessOf(principal: Principal): ContactAccess {
   return roleAllows(principal.role, 'customers.read_raw_contact') ? 'raw' : 'masked';
 }
 
-export function toCustomerView(row: CustomerFacts, contact: PlainContact, baseCurrency: string, access: ContactAccess): CustomerView {
+export function toCustomerView(
+  row: CustomerFacts,
+  contact: PlainContact,
+  baseCurrency: string,
+  access: ContactAccess,
+): CustomerView {
   const masked = access === 'masked';
   return {
     id: row.id,

@@ -17,7 +17,9 @@ export async function upsertExchangeRates(db: Executor, rows: ExchangeRateRow[])
     .insertInto('exchange_rates')
     .values(rows)
     .onConflict((oc) =>
-      oc.columns(['merchant_id', 'currency']).doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') })),
+      oc
+        .columns(['merchant_id', 'currency'])
+        .doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: eb.ref('excluded.updated_at') })),
     )
     .execute();
 }

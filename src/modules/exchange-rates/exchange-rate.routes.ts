@@ -10,8 +10,16 @@ const tags = ['Exchange rates'];
 
 export function exchangeRateRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/exchange-rates', { schema: { tags, summary: "The brand's exchange rates to its base currency", response: { 200: ExchangeRates, ...errors } } }, async (request) =>
-      getExchangeRates(ctx, principalOf(request)),
+    app.get(
+      '/exchange-rates',
+      {
+        schema: {
+          tags,
+          summary: "The brand's exchange rates to its base currency",
+          response: { 200: ExchangeRates, ...errors },
+        },
+      },
+      async (request) => getExchangeRates(ctx, principalOf(request)),
     );
     app.put(
       '/exchange-rates',
@@ -19,7 +27,8 @@ export function exchangeRateRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Set exchange rates (owner, admin)',
-          description: 'Used when a payment in that currency succeeds. A payment in a currency without a rate is refused (422 exchange_rate_missing).',
+          description:
+            'Used when a payment in that currency succeeds. A payment in a currency without a rate is refused (422 exchange_rate_missing).',
           body: ExchangeRatesBody,
           response: { 200: ExchangeRates, ...errors },
         },

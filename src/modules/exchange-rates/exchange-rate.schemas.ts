@@ -19,7 +19,8 @@ export type ExchangeRates = Static<typeof ExchangeRates>;
 export const ExchangeRatesBody = Type.Object(
   {
     rates: Type.Record(Type.String(), Type.String(), {
-      description: 'Currency code → rate as a decimal string, e.g. {"USD": "117.25"}. Sets or replaces these currencies.',
+      description:
+        'Currency code → rate as a decimal string, e.g. {"USD": "117.25"}. Sets or replaces these currencies.',
       examples: [{ USD: '117.25', EUR: '127.9' }],
       minProperties: 1,
       maxProperties: 200,

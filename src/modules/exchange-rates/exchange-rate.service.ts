@@ -16,7 +16,11 @@ export async function getExchangeRates(ctx: AppContext, principal: Principal): P
   return {
     object: 'exchange_rates',
     base_currency: brand.base_currency,
-    rates: rows.map((r) => ({ currency: r.currency, rate: canonicalRate(r.rate), updated_at: r.updated_at.toISOString() })),
+    rates: rows.map((r) => ({
+      currency: r.currency,
+      rate: canonicalRate(r.rate),
+      updated_at: r.updated_at.toISOString(),
+    })),
   };
 }
 
@@ -24,23 +28,36 @@ export async function getExchangeRates(ctx: AppContext, principal: Principal): P
  * PUT /exchange-rates: rates take effect for payments that succeed from now on; transactions keep
  * the rate they were recorded at, so history never moves.
  */
-export async function setExchangeRates(ctx: AppContext, principal: Principal, body: ExchangeRatesBody): Promise<ExchangeRates> {
+export async function setExchangeRates(
+  ctx: AppContext,
+  principal: Principal,
+  body: ExchangeRatesBody,
+): Promise<ExchangeRates> {
   requirePermission(principal, 'brand.manage');
   const brand = await getBrand(ctx, principal.merchantId);
   const errors: FieldError[] = [];
   for (const [currency, rate] of Object.entries(body.rates)) {
     const field = `rates.${currency}`;
-    if (!isCurrency(currency)) errors.push({ field, reason: 'is not an ISO 4217 currency code (upper case, e.g. USD)' });
-    else if (currency === brand.base_currency) errors.push({ field, reason: 'is the base currency; its rate is always 1' });
-    else if (!isRate(rate)) errors.push({ field, reason: 'must be a positive decimal string such as "117.25" (up to 12 decimals)' });
+    if (!isCurrency(currency))
+      errors.push({ field, reason: 'is not an ISO 4217 currency code (upper case, e.g. USD)' });
+    else if (currency === brand.base_currency)
+      errors.push({ field, reason: 'is the base currency; its rate is always 1' });
+    else if (!isRate(rate))
+      errors.push({ field, reason: 'must be a positive decimal string such as "117.25" (up to 12 decimals)' });
   }
   if (errors.length > 0) throw validationError(errors);
-  if (Object.keys(body.rates).length === 0) throw new DomainError('validation_failed', 'rates: give at least one currency');
+  if (Object.keys(body.rates).length === 0)
+    throw new DomainError('validation_failed', 'rates: give at least one currency');
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (trx) => {
     await upsertExchangeRates(
       trx,
-      Object.entries(body.rates).map(([currency, rate]) => ({ merchant_id: brand.id, currency, rate: canonicalRate(rate), updated_at: now })),
+      Object.entries(body.rates).map(([currency, rate]) => ({
+        merchant_id: brand.id,
+        currency,
+        rate: canonicalRate(rate),
+        updated_at: now,
+      })),
     );
     await recordAudit(trx, {
       merchantId: brand.id,

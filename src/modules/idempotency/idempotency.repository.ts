@@ -10,14 +10,21 @@ export async function claimIdempotencyKey(
   trx: Transaction<DB>,
   row: { merchant_id: string; key: string; request_hash: Buffer; created_at: Date },
   expiredBefore: Date,
-): Promise<{ claimed: true } | { claimed: false; request_hash: Buffer; status_code: number | null; resource_id: string | null }> {
+): Promise<
+  { claimed: true } | { claimed: false; request_hash: Buffer; status_code: number | null; resource_id: string | null }
+> {
   const claimed = await trx
     .insertInto('idempotency_keys')
     .values({ ...row, status_code: null, resource_id: null })
     .onConflict((oc) =>
       oc
         .columns(['merchant_id', 'key'])
-        .doUpdateSet({ request_hash: row.request_hash, created_at: row.created_at, status_code: null, resource_id: null })
+        .doUpdateSet({
+          request_hash: row.request_hash,
+          created_at: row.created_at,
+          status_code: null,
+          resource_id: null,
+        })
         .where('idempotency_keys.created_at', '<', expiredBefore),
     )
     .returning('key')

@@ -64,8 +64,18 @@ describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
       transaction_id: null,
     });
     expect(draft.line_items).toEqual([
-      { description: 'Design work', quantity: 3, unit_amount: { amount: 15000, currency: 'BDT' }, amount: { amount: 45000, currency: 'BDT' } },
-      { description: 'Hosting', quantity: 1, unit_amount: { amount: 4999, currency: 'BDT' }, amount: { amount: 4999, currency: 'BDT' } },
+      {
+        description: 'Design work',
+        quantity: 3,
+        unit_amount: { amount: 15000, currency: 'BDT' },
+        amount: { amount: 45000, currency: 'BDT' },
+      },
+      {
+        description: 'Hosting',
+        quantity: 1,
+        unit_amount: { amount: 4999, currency: 'BDT' },
+        amount: { amount: 4999, currency: 'BDT' },
+      },
     ]);
 
     const finalized = await v1(pd, brand.token).post(`/invoices/${draft.id}/finalize`);
@@ -93,7 +103,11 @@ describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
     expect(result.amount).toEqual({ amount: 49999, currency: 'BDT' });
 
     const after = await invoice(draft.id);
-    expect(after).toMatchObject({ status: 'paid', transaction_id: result.transaction_id, customer_id: result.customer_id });
+    expect(after).toMatchObject({
+      status: 'paid',
+      transaction_id: result.transaction_id,
+      customer_id: result.customer_id,
+    });
     expect(after.paid_at).not.toBeNull();
     expect((await publicView(open.public_url!)).json()).toMatchObject({ status: 'paid' });
     expect(await fetchJson<TransactionJson>(pd, brand, `/transactions/${result.transaction_id}`)).toMatchObject({
@@ -143,7 +157,11 @@ describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
     const customersBefore = await customerCount(pd, brand);
     const result = paid(await pay(pd, open.public_url, payer({ name: 'Paying Friend' })));
     expect(result.customer_id).toBe(billed.id);
-    expect(await customer(billed.id)).toMatchObject({ name: 'Billed Person', email: billed.email, transactions_count: 1 });
+    expect(await customer(billed.id)).toMatchObject({
+      name: 'Billed Person',
+      email: billed.email,
+      transactions_count: 1,
+    });
     expect(await customerCount(pd, brand)).toBe(customersBefore);
   });
 
@@ -168,7 +186,10 @@ describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
     expectProblem(await v1(pd, brand.token).post(`/invoices/${open.id}/finalize`), 409, 'invoice_state');
 
     const draft = await createInvoice(pd, brand);
-    expect((await v1(pd, brand.token).post(`/invoices/${draft.id}/void`)).json()).toMatchObject({ status: 'void', public_url: null });
+    expect((await v1(pd, brand.token).post(`/invoices/${draft.id}/void`)).json()).toMatchObject({
+      status: 'void',
+      public_url: null,
+    });
   });
 
   it('refuses to finalize twice, to void a paid invoice, or to void one with a payment in progress', async () => {
@@ -187,7 +208,11 @@ describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
 
   it('a declined card leaves the invoice open and payable', async () => {
     const open = await openInvoice(pd, brand);
-    const problem = expectProblem(await pay(pd, open.public_url, payer({ card: CARDS.declined })), 402, 'card_declined');
+    const problem = expectProblem(
+      await pay(pd, open.public_url, payer({ card: CARDS.declined })),
+      402,
+      'card_declined',
+    );
     expect(await fetchJson<TransactionJson>(pd, brand, `/transactions/${problem.transaction_id}`)).toMatchObject({
       status: 'failed',
       invoice_id: open.id,

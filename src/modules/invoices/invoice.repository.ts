@@ -36,7 +36,11 @@ export async function findInvoice(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<InvoiceRow | undefined> {
-  const query = db.selectFrom('invoices').select([...COLUMNS, dueDate]).where('merchant_id', '=', merchantId).where('id', '=', id);
+  const query = db
+    .selectFrom('invoices')
+    .select([...COLUMNS, dueDate])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id);
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
@@ -52,9 +56,17 @@ export async function setInvoiceStatus(
 export async function listInvoicesPage(
   db: Executor,
   merchantId: string,
-  page: { limit: number; after?: PageCursor | undefined; status?: InvoiceStatus | undefined; customerId?: string | undefined },
+  page: {
+    limit: number;
+    after?: PageCursor | undefined;
+    status?: InvoiceStatus | undefined;
+    customerId?: string | undefined;
+  },
 ): Promise<InvoiceRow[]> {
-  let query = db.selectFrom('invoices').select([...COLUMNS, dueDate]).where('merchant_id', '=', merchantId);
+  let query = db
+    .selectFrom('invoices')
+    .select([...COLUMNS, dueDate])
+    .where('merchant_id', '=', merchantId);
   if (page.status) query = query.where('status', '=', page.status);
   if (page.customerId) query = query.where('customer_id', '=', page.customerId);
   return newestFirstPage(query, page).execute();

@@ -3,8 +3,21 @@ import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
-import { CustomerInvoiceListQuery, Invoice, InvoiceCreateBody, InvoiceList, InvoiceListQuery } from './invoice.schemas.js';
-import { createInvoice, finalizeInvoice, getInvoice, listCustomerInvoices, listInvoices, voidInvoice } from './invoice.service.js';
+import {
+  CustomerInvoiceListQuery,
+  Invoice,
+  InvoiceCreateBody,
+  InvoiceList,
+  InvoiceListQuery,
+} from './invoice.schemas.js';
+import {
+  createInvoice,
+  finalizeInvoice,
+  getInvoice,
+  listCustomerInvoices,
+  listInvoices,
+  voidInvoice,
+} from './invoice.service.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Invoices'];
@@ -13,28 +26,68 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/invoices',
-      { schema: { tags, summary: 'Create a draft invoice', body: InvoiceCreateBody, response: { 201: Invoice, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a draft invoice',
+          body: InvoiceCreateBody,
+          response: { 201: Invoice, ...errors },
+        },
+      },
       async (request, reply) => reply.code(201).send(await createInvoice(ctx, principalOf(request), request.body)),
     );
-    app.get('/invoices', { schema: { tags, summary: 'List invoices, newest first', querystring: InvoiceListQuery, response: { 200: InvoiceList, ...errors } } }, async (request) =>
-      listInvoices(ctx, principalOf(request), request.query),
+    app.get(
+      '/invoices',
+      {
+        schema: {
+          tags,
+          summary: 'List invoices, newest first',
+          querystring: InvoiceListQuery,
+          response: { 200: InvoiceList, ...errors },
+        },
+      },
+      async (request) => listInvoices(ctx, principalOf(request), request.query),
     );
-    app.get('/invoices/:id', { schema: { tags, summary: 'An invoice', params: IdParams, response: { 200: Invoice, ...errors } } }, async (request) =>
-      getInvoice(ctx, principalOf(request), request.params.id),
+    app.get(
+      '/invoices/:id',
+      { schema: { tags, summary: 'An invoice', params: IdParams, response: { 200: Invoice, ...errors } } },
+      async (request) => getInvoice(ctx, principalOf(request), request.params.id),
     );
     app.post(
       '/invoices/:id/finalize',
-      { schema: { tags, summary: 'Open a draft invoice: it gets its public pay page', params: IdParams, response: { 200: Invoice, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Open a draft invoice: it gets its public pay page',
+          params: IdParams,
+          response: { 200: Invoice, ...errors },
+        },
+      },
       async (request) => finalizeInvoice(ctx, principalOf(request), request.params.id),
     );
     app.post(
       '/invoices/:id/void',
-      { schema: { tags, summary: 'Void a draft or open invoice', params: IdParams, response: { 200: Invoice, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Void a draft or open invoice',
+          params: IdParams,
+          response: { 200: Invoice, ...errors },
+        },
+      },
       async (request) => voidInvoice(ctx, principalOf(request), request.params.id),
     );
     app.get(
       '/customers/:id/invoices',
-      { schema: { tags, summary: "A customer's invoices, newest first", params: IdParams, querystring: CustomerInvoiceListQuery, response: { 200: InvoiceList, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "A customer's invoices, newest first",
+          params: IdParams,
+          querystring: CustomerInvoiceListQuery,
+          response: { 200: InvoiceList, ...errors },
+        },
+      },
       async (request) => listCustomerInvoices(ctx, principalOf(request), request.params.id, request.query),
     );
   };

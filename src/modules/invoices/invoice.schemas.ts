@@ -1,7 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CurrencyCode, ListOf, Money, Nullable, PageQuery, Timestamp } from '../../http/common.schemas.js';
 
-const InvoiceStatus = Type.Union([Type.Literal('draft'), Type.Literal('open'), Type.Literal('paid'), Type.Literal('void')]);
+const InvoiceStatus = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('open'),
+  Type.Literal('paid'),
+  Type.Literal('void'),
+]);
 
 export const InvoiceLineItem = Type.Object({
   description: Type.String(),
@@ -38,7 +43,9 @@ export type InvoiceListView = Static<typeof InvoiceList>;
 
 export const InvoiceCreateBody = Type.Object(
   {
-    customer_id: Type.Optional(Nullable(Type.String({ description: 'Omit to bill whoever pays: paying registers them (source invoice)' }))),
+    customer_id: Type.Optional(
+      Nullable(Type.String({ description: 'Omit to bill whoever pays: paying registers them (source invoice)' })),
+    ),
     currency: CurrencyCode,
     line_items: Type.Array(
       Type.Object(

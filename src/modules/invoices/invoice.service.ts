@@ -57,7 +57,11 @@ export function invoiceNotFound(id: string): DomainError {
 }
 
 /** POST /invoices: a draft with the brand's next number. */
-export async function createInvoice(ctx: AppContext, principal: Principal, body: InvoiceCreateBody): Promise<InvoiceView> {
+export async function createInvoice(
+  ctx: AppContext,
+  principal: Principal,
+  body: InvoiceCreateBody,
+): Promise<InvoiceView> {
   requirePermission(principal, 'payments.create');
   const { merchantId } = principal;
   const lineItems = body.line_items.map((item) => ({
@@ -78,7 +82,9 @@ export async function createInvoice(ctx: AppContext, principal: Principal, body:
   );
   const customerId = body.customer_id ?? null;
   if (customerId !== null && !(isId('cus', customerId) && (await findCustomer(ctx.db, merchantId, customerId)))) {
-    throw new DomainError('customer_not_found', `No customer ${customerId}`, { errors: [{ field: 'customer_id', reason: 'no such customer' }] });
+    throw new DomainError('customer_not_found', `No customer ${customerId}`, {
+      errors: [{ field: 'customer_id', reason: 'no such customer' }],
+    });
   }
   const id = newId('inv');
   const now = ctx.clock();
@@ -117,9 +123,12 @@ export async function getInvoice(ctx: AppContext, principal: Principal, id: stri
 /** draft → open: the invoice gets its public pay page. */
 export async function finalizeInvoice(ctx: AppContext, principal: Principal, id: string): Promise<InvoiceView> {
   return changeInvoice(ctx, principal, id, async (trx, row) => {
-    if (row.status !== 'draft') throw new DomainError('invoice_state', `Invoice ${id} is ${row.status}; only a draft can be finalized`);
+    if (row.status !== 'draft')
+      throw new DomainError('invoice_state', `Invoice ${id} is ${row.status}; only a draft can be finalized`);
     const token = newPublicToken();
-    if (!(await claimPublicPath(trx, { kind: 'invoice', key: token, merchantId: principal.merchantId, targetId: id }))) {
+    if (
+      !(await claimPublicPath(trx, { kind: 'invoice', key: token, merchantId: principal.merchantId, targetId: id }))
+    ) {
       throw new Error('128-bit invoice token collided');
     }
     await setInvoiceStatus(trx, principal.merchantId, id, { status: 'open', token, finalized_at: ctx.clock() });
@@ -130,9 +139,13 @@ export async function finalizeInvoice(ctx: AppContext, principal: Principal, id:
 export async function voidInvoice(ctx: AppContext, principal: Principal, id: string): Promise<InvoiceView> {
   return changeInvoice(ctx, principal, id, async (trx, row) => {
     if (row.status !== 'draft' && row.status !== 'open') {
-      throw new DomainError('invoice_state', `Invoice ${id} is ${row.status}; only a draft or open invoice can be voided`);
+      throw new DomainError(
+        'invoice_state',
+        `Invoice ${id} is ${row.status}; only a draft or open invoice can be voided`,
+      );
     }
-    if (row.pending_transaction_id) throw new DomainError('payment_in_progress', `A payment for invoice ${id} is in progress`);
+    if (row.pending_transaction_id)
+      throw new DomainError('payment_in_progress', `A payment for invoice ${id} is in progress`);
     await setInvoiceStatus(trx, principal.merchantId, id, { status: 'void', voided_at: ctx.clock() });
   });
 }
@@ -153,7 +166,11 @@ async function changeInvoice(
   return getInvoice(ctx, principal, id);
 }
 
-export async function listInvoices(ctx: AppContext, principal: Principal, query: InvoiceListQuery): Promise<InvoiceListView> {
+export async function listInvoices(
+  ctx: AppContext,
+  principal: Principal,
+  query: InvoiceListQuery,
+): Promise<InvoiceListView> {
   requirePermission(principal, 'payments.read');
   const after = query.cursor ? decodePageCursor(query.cursor, 'inv') : undefined;
   const rows = await listInvoicesPage(ctx.db, principal.merchantId, {

@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../test/support/backends.js';
-import { customerBody, startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { auditEvents, CLI_TEST, createCustomers, keyRows, readContacts, rowsPerKey } from '../../../test/support/keys.js';
+import {
+  customerBody,
+  startTestPaydesk,
+  TEST_MASTER_KEY,
+  type TestBrand,
+  type TestPaydesk,
+} from '../../../test/support/harness.js';
+import {
+  auditEvents,
+  CLI_TEST,
+  createCustomers,
+  keyRows,
+  readContacts,
+  rowsPerKey,
+} from '../../../test/support/keys.js';
 import { Keyring } from '../../crypto/keyring.js';
 import { listBrandKeys } from '../brands/brand.repository.js';
 import { createCustomer } from '../customers/customer.service.js';
@@ -20,8 +33,10 @@ describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
     let brand: TestBrand;
     let ids: string[];
     let before: Awaited<ReturnType<typeof readContacts>>;
-    const post = (payload: Record<string, unknown>) => paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload });
-    const put = (payload: Record<string, unknown>) => paydesk.request(brand.token, { method: 'PUT', url: '/api/v1/customers', payload });
+    const post = (payload: Record<string, unknown>) =>
+      paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload });
+    const put = (payload: Record<string, unknown>) =>
+      paydesk.request(brand.token, { method: 'PUT', url: '/api/v1/customers', payload });
 
     beforeAll(async () => {
       brand = await paydesk.newBrand();
@@ -59,7 +74,10 @@ describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
 
     it('resumed, it finishes: one index key, the old one destroyed, lookups and search work', async () => {
       before = await readContacts(paydesk, brand);
-      const { plan, outcome } = await rotateBrandKey(paydesk.ctx, CLI_TEST, brand.id, 'index', { batchSize: 5, settleMs: 0 });
+      const { plan, outcome } = await rotateBrandKey(paydesk.ctx, CLI_TEST, brand.id, 'index', {
+        batchSize: 5,
+        settleMs: 0,
+      });
       expect(plan).toMatchObject({ started: false, activeKeyId: 3 });
       expect(outcome).toMatchObject({ status: 'completed', retiredKeyIds: [2], problems: [] });
       expect(await rowsPerKey(paydesk, brand.id, 'index')).toEqual({ 3: 12 });
@@ -88,7 +106,10 @@ describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
       );
       expect(distinct).toEqual({ n: 12, d: 12 });
 
-      const search = await paydesk.request(brand.token, { method: 'GET', url: `/api/v1/customers?q=${encodeURIComponent('person.6@')}` });
+      const search = await paydesk.request(brand.token, {
+        method: 'GET',
+        url: `/api/v1/customers?q=${encodeURIComponent('person.6@')}`,
+      });
       expect(search.statusCode).toBe(200);
       expect(search.json().data.map((c: { id: string }) => c.id)).toEqual([ids[6]]);
     });
@@ -112,9 +133,19 @@ describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
     const stale = { ...paydesk.ctx, keyring };
 
     await beginRotation(paydesk.ctx, CLI_TEST, brand.id, 'index');
-    const first = await createCustomer(paydesk.ctx, brand.principal, { name: 'Dup One', email: 'dup@example.com' }, { source: 'api' });
+    const first = await createCustomer(
+      paydesk.ctx,
+      brand.principal,
+      { name: 'Dup One', email: 'dup@example.com' },
+      { source: 'api' },
+    );
     // The stale server knows only the old index key, so it cannot see the first row's email.
-    const second = await createCustomer(stale, brand.principal, { name: 'Dup Two', email: 'dup@example.com' }, { source: 'api' });
+    const second = await createCustomer(
+      stale,
+      brand.principal,
+      { name: 'Dup Two', email: 'dup@example.com' },
+      { source: 'api' },
+    );
 
     const outcome = await finishRotation(paydesk.ctx, CLI_TEST, brand.id, 'index', { settleMs: 0, batchSize: 2 });
     expect(outcome).toMatchObject({
@@ -128,7 +159,10 @@ describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
     expect(Object.keys(await readContacts(paydesk, brand))).toHaveLength(5);
 
     // A person merges them (here: deletes the duplicate); running again finishes.
-    const removed = await paydesk.request(brand.token, { method: 'DELETE', url: `/api/v1/customers/${second.customer.id}` });
+    const removed = await paydesk.request(brand.token, {
+      method: 'DELETE',
+      url: `/api/v1/customers/${second.customer.id}`,
+    });
     expect(removed.statusCode).toBe(204);
     const again = await finishRotation(paydesk.ctx, CLI_TEST, brand.id, 'index', { settleMs: 0 });
     expect(again).toMatchObject({ status: 'completed', retiredKeyIds: [2] });

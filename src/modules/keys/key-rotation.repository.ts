@@ -30,7 +30,12 @@ export async function lockBrandKeys(trx: Transaction<DB>, merchantId: string): P
 }
 
 export async function listBrandKeyInfo(db: Executor, merchantId: string): Promise<BrandKeyInfo[]> {
-  return db.selectFrom('brand_keys').select(KEY_INFO_COLUMNS).where('merchant_id', '=', merchantId).orderBy('key_id').execute();
+  return db
+    .selectFrom('brand_keys')
+    .select(KEY_INFO_COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .orderBy('key_id')
+    .execute();
 }
 
 /** The active key of a purpose stops encrypting (or indexing) new writes; it still decrypts. */
@@ -45,7 +50,11 @@ export async function demoteActiveKey(trx: Transaction<DB>, merchantId: string, 
 }
 
 /** How long ago the active key was made, by the database's clock (servers' clocks may differ). */
-export async function activeKeyAgeMs(db: Executor, merchantId: string, purpose: KeyPurpose): Promise<number | undefined> {
+export async function activeKeyAgeMs(
+  db: Executor,
+  merchantId: string,
+  purpose: KeyPurpose,
+): Promise<number | undefined> {
   const row = await db
     .selectFrom('brand_keys')
     .select(sql<number>`(extract(epoch from now() - created_at) * 1000)::float8`.as('age_ms'))
@@ -102,7 +111,11 @@ export interface ResealedRow {
 }
 
 /** Writes re-sealed personal columns of many rows in one statement; updated_at is left alone. */
-export async function updateResealedRows(trx: Transaction<DB>, merchantId: string, rows: ResealedRow[]): Promise<number> {
+export async function updateResealedRows(
+  trx: Transaction<DB>,
+  merchantId: string,
+  rows: ResealedRow[],
+): Promise<number> {
   if (rows.length === 0) return 0;
   const values = sql.join(
     rows.map(
@@ -139,7 +152,11 @@ export async function withSavepoint<T>(trx: Transaction<DB>, name: string, fn: (
  * Locks one key row for update: waits for writers in flight under it (the customers trigger of
  * migration 0003 holds FOR KEY SHARE on it) and makes later writers wait for this transaction.
  */
-export async function lockBrandKey(trx: Transaction<DB>, merchantId: string, keyId: number): Promise<BrandKeyInfo | undefined> {
+export async function lockBrandKey(
+  trx: Transaction<DB>,
+  merchantId: string,
+  keyId: number,
+): Promise<BrandKeyInfo | undefined> {
   return trx
     .selectFrom('brand_keys')
     .select(KEY_INFO_COLUMNS)
@@ -192,7 +209,12 @@ export async function countRowsPerKey(
 
 /** The fingerprint in force, locked for update: no brand key is wrapped while it changes. */
 export async function lockKeyringState(trx: Transaction<DB>): Promise<string | undefined> {
-  const row = await trx.selectFrom('keyring_state').select('master_fingerprint').where('id', '=', 1).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('keyring_state')
+    .select('master_fingerprint')
+    .where('id', '=', 1)
+    .forUpdate()
+    .executeTakeFirst();
   return row?.master_fingerprint;
 }
 
@@ -204,7 +226,9 @@ export async function setMasterFingerprint(trx: Transaction<DB>, fingerprint: st
     .execute();
 }
 
-export async function lockLiveBrandKeys(trx: Transaction<DB>): Promise<Array<StoredBrandKey & { merchant_id: string }>> {
+export async function lockLiveBrandKeys(
+  trx: Transaction<DB>,
+): Promise<Array<StoredBrandKey & { merchant_id: string }>> {
   return trx
     .selectFrom('brand_keys')
     .select(['merchant_id', 'key_id', 'purpose', 'state', 'wrapped_key'])
@@ -215,7 +239,12 @@ export async function lockLiveBrandKeys(trx: Transaction<DB>): Promise<Array<Sto
     .execute();
 }
 
-export async function setWrappedKey(trx: Transaction<DB>, merchantId: string, keyId: number, wrapped: Buffer): Promise<void> {
+export async function setWrappedKey(
+  trx: Transaction<DB>,
+  merchantId: string,
+  keyId: number,
+  wrapped: Buffer,
+): Promise<void> {
   await trx
     .updateTable('brand_keys')
     .set({ wrapped_key: wrapped })

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../test/support/backends.js';
-import { customerBody, startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
+import {
+  customerBody,
+  startTestPaydesk,
+  TEST_MASTER_KEY,
+  type TestBrand,
+  type TestPaydesk,
+} from '../../../test/support/harness.js';
 import {
   auditEvents,
   CLI_TEST,
@@ -36,7 +42,9 @@ describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
     let before: Awaited<ReturnType<typeof readContacts>>;
     beforeAll(async () => {
       brand = await paydesk.newBrand();
-      await createCustomers(paydesk, brand, 23, (i) => customerBody(i % 3 === 0 ? { phone: `0171100${String(i).padStart(4, '0')}` } : {}));
+      await createCustomers(paydesk, brand, 23, (i) =>
+        customerBody(i % 3 === 0 ? { phone: `0171100${String(i).padStart(4, '0')}` } : {}),
+      );
       before = await readContacts(paydesk, brand);
     });
 
@@ -63,7 +71,10 @@ describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
 
     it('writes new customers under the new key at once', async () => {
       const [id] = await createCustomers(paydesk, brand, 1);
-      const [row] = await paydesk.rawQuery('SELECT data_key_id FROM customers WHERE merchant_id = $1 AND id = $2', [brand.id, id]);
+      const [row] = await paydesk.rawQuery('SELECT data_key_id FROM customers WHERE merchant_id = $1 AND id = $2', [
+        brand.id,
+        id,
+      ]);
       expect(row?.data_key_id).toBe(3);
       before = await readContacts(paydesk, brand);
     });
@@ -80,7 +91,14 @@ describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
         },
       });
       expect(plan).toMatchObject({ started: false, activeKeyId: 3, oldKeyIds: [1] });
-      expect(outcome).toMatchObject({ status: 'completed', done: 18, total: 18, retiredKeyIds: [1], pendingKeyIds: [], problems: [] });
+      expect(outcome).toMatchObject({
+        status: 'completed',
+        done: 18,
+        total: 18,
+        retiredKeyIds: [1],
+        pendingKeyIds: [],
+        problems: [],
+      });
       expect(during.length).toBeGreaterThanOrEqual(3);
       for (const snapshot of during) expect(snapshot).toEqual(before);
       expect(phases).toContain('settling');
@@ -94,7 +112,11 @@ describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
 
     it('audits the start, the stop and the retirement', async () => {
       const events = await auditEvents(paydesk, brand.id);
-      expect(events.map((e) => e.action)).toEqual(['keys.rotation_started', 'keys.rotation_stopped', 'keys.key_retired']);
+      expect(events.map((e) => e.action)).toEqual([
+        'keys.rotation_started',
+        'keys.rotation_stopped',
+        'keys.key_retired',
+      ]);
       expect(events[0]).toMatchObject({
         actor_type: 'cli',
         actor_id: 'test',
@@ -153,7 +175,10 @@ describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
       // Stopped before any batch: every row is still under key 1.
       const controller = new AbortController();
       controller.abort();
-      const stopped = await finishRotation(paydesk.ctx, CLI_TEST, brand.id, 'data', { signal: controller.signal, settleMs: 0 });
+      const stopped = await finishRotation(paydesk.ctx, CLI_TEST, brand.id, 'data', {
+        signal: controller.signal,
+        settleMs: 0,
+      });
       expect(stopped).toMatchObject({ status: 'stopped', done: 0, total: 3, pendingKeyIds: [1] });
       expect((await keyRows(paydesk, brand.id))[0]).toMatchObject({ state: 'decrypt_only', has_material: true });
     });

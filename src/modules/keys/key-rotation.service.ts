@@ -96,7 +96,8 @@ export async function beginRotation(
     const active = own.find((k) => k.state === 'active');
     if (!active) throw new Error(`brand ${merchantId} has no active ${purpose} key`);
     const pending = own.filter((k) => k.state === 'decrypt_only').map((k) => k.key_id);
-    if (pending.length > 0) return { merchantId, purpose, activeKeyId: active.key_id, oldKeyIds: pending, started: false };
+    if (pending.length > 0)
+      return { merchantId, purpose, activeKeyId: active.key_id, oldKeyIds: pending, started: false };
 
     // Key ids are unique per brand across purposes (the header of a ciphertext names one).
     const keyId = Math.max(...keys.map((k) => k.key_id)) + 1;

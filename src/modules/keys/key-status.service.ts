@@ -36,6 +36,8 @@ export async function brandKeyStatus(ctx: AppContext, merchantId: string): Promi
       retiredAt: k.retired_at,
       rows: rowsOf(k.purpose, k.key_id),
     })),
-    unfinished: (['data', 'index'] as const).filter((p) => keys.some((k) => k.purpose === p && k.state === 'decrypt_only')),
+    unfinished: (['data', 'index'] as const).filter((p) =>
+      keys.some((k) => k.purpose === p && k.state === 'decrypt_only'),
+    ),
   };
 }

@@ -54,7 +54,11 @@ export async function sweep(
       if (options.signal?.aborted) return false;
       const excludeIds = outcome.problems.map((p) => p.customerId);
       const batch = await ctx.db.transaction().execute(async (trx) => {
-        const rows = await lockRowsOffKey(trx, merchantId, purpose, activeKeyId, { afterId, limit: batchSize, excludeIds });
+        const rows = await lockRowsOffKey(trx, merchantId, purpose, activeKeyId, {
+          afterId,
+          limit: batchSize,
+          excludeIds,
+        });
         if (rows.length === 0) return undefined;
         const keys = await keysFor(ctx, trx, outcome, rows);
         const problems: RowProblem[] = [];
@@ -90,7 +94,12 @@ export async function sweep(
 }
 
 /** The brand's keys with the active key the sweep moves rows to (reloaded if the cache lags). */
-async function keysFor(ctx: AppContext, trx: Transaction<DB>, outcome: RotationOutcome, rows: SweepRow[]): Promise<BrandKeys> {
+async function keysFor(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  outcome: RotationOutcome,
+  rows: SweepRow[],
+): Promise<BrandKeys> {
   const activeOf = (keys: BrandKeys) => (outcome.purpose === 'data' ? keys.activeDataKeyId : keys.index.keyId);
   const needed = rows.map((r) => r.data_key_id);
   let keys = await ctx.keyring.forBrand(trx, outcome.merchantId, needed);
@@ -99,7 +108,9 @@ async function keysFor(ctx: AppContext, trx: Transaction<DB>, outcome: RotationO
     keys = await ctx.keyring.forBrand(trx, outcome.merchantId, needed);
   }
   if (activeOf(keys) !== outcome.activeKeyId) {
-    throw new Error(`the active ${outcome.purpose} key of ${outcome.merchantId} changed during the sweep; run the rotation again`);
+    throw new Error(
+      `the active ${outcome.purpose} key of ${outcome.merchantId} changed during the sweep; run the rotation again`,
+    );
   }
   return keys;
 }

@@ -71,14 +71,26 @@ describe.each(BACKENDS)('key admin API (%s)', (backend) => {
   it('validates the request', async () => {
     const bad = await call(brand.token, 'POST', '/keys/rotations', { purpose: 'everything', batch_size: 0 });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['batch_size', 'purpose']);
+    expect(
+      bad
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['batch_size', 'purpose']);
   });
 
   it('runs a rotation in the background: stop it, resume it, follow it to the end', async () => {
     const before = await readContacts(paydesk, brand);
     const started = await call(brand.token, 'POST', '/keys/rotations', { purpose: 'data', batch_size: 2 });
     expect(started.statusCode).toBe(202);
-    expect(started.json()).toMatchObject({ object: 'key_rotation', purpose: 'data', state: 'running', new_key: true, active_key_id: 3, old_key_ids: [1] });
+    expect(started.json()).toMatchObject({
+      object: 'key_rotation',
+      purpose: 'data',
+      state: 'running',
+      new_key: true,
+      active_key_id: 3,
+      old_key_ids: [1],
+    });
 
     const again = await call(brand.token, 'POST', '/keys/rotations', { purpose: 'index' });
     expect(again.statusCode).toBe(409);
@@ -94,7 +106,14 @@ describe.each(BACKENDS)('key admin API (%s)', (backend) => {
     const resumed = await call(brand.token, 'POST', '/keys/rotations', { purpose: 'data', batch_size: 5 });
     expect(resumed.json()).toMatchObject({ new_key: false, active_key_id: 3 });
     const done = await settled(brand.token);
-    expect(done).toMatchObject({ state: 'completed', phase: null, retired_key_ids: [1], pending_key_ids: [], problems: [], error: null });
+    expect(done).toMatchObject({
+      state: 'completed',
+      phase: null,
+      retired_key_ids: [1],
+      pending_key_ids: [],
+      problems: [],
+      error: null,
+    });
     expect(stopped.rows_done + done.rows_done).toBe(12);
     expect(await readContacts(paydesk, brand)).toEqual(before);
 

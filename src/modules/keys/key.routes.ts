@@ -21,7 +21,13 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
 
     app.get(
       '/keys',
-      { schema: { tags, summary: "The brand's keys, rows per key and the latest rotation", response: { 200: KeyStatus, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "The brand's keys, rows per key and the latest rotation",
+          response: { 200: KeyStatus, ...errors },
+        },
+      },
       async (request) => getKeyStatus(ctx, jobs, principalOf(request)),
     );
 
@@ -39,7 +45,8 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
           response: { 202: RotationJob, ...errors },
         },
       },
-      async (request, reply) => reply.code(202).send(await startKeyRotation(jobs, principalOf(request), request.body, request.ip)),
+      async (request, reply) =>
+        reply.code(202).send(await startKeyRotation(jobs, principalOf(request), request.body, request.ip)),
     );
 
     app.get(

@@ -12,7 +12,9 @@ const Purpose = Type.Unsafe<KeyPurpose>(
 export const RotationStartBody = Type.Object(
   {
     purpose: Purpose,
-    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Rows per transaction (default 500)' })),
+    batch_size: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 5000, description: 'Rows per transaction (default 500)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -63,7 +65,9 @@ export const KeyStatus = Type.Object(
       }),
     ),
     unfinished: Type.Array(Purpose, { description: 'Purposes whose rotation has not finished' }),
-    rotation: Type.Union([RotationJob, Type.Null()], { description: 'The latest rotation this server ran for the brand' }),
+    rotation: Type.Union([RotationJob, Type.Null()], {
+      description: 'The latest rotation this server ran for the brand',
+    }),
   },
   { title: 'KeyStatus' },
 );

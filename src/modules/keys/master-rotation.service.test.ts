@@ -23,7 +23,11 @@ const silent = pino({ level: 'silent' });
 const configWith = (env: Record<string, string>) => parseConfig({ PAYDESK_DEMO: '0', LOG_LEVEL: 'silent', ...env });
 
 async function getCustomer(paydesk: Paydesk, token: string, id: string) {
-  return paydesk.app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers: { authorization: `Bearer ${token}` } });
+  return paydesk.app.inject({
+    method: 'GET',
+    url: `/api/v1/customers/${id}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
 }
 
 describe.each(BACKENDS)('master key rotation with PAYDESK_NEW_MASTER_KEY (%s)', (backend) => {
@@ -67,15 +71,27 @@ describe.each(BACKENDS)('master key rotation with PAYDESK_NEW_MASTER_KEY (%s)', 
     expect((await getCustomer(running, token, customerId)).statusCode).toBe(200);
     const master = { key: Buffer.from(OLD_KEY, 'base64'), origin: 'environment' as const };
     const result = await rotateMasterKey(running.ctx, CLI_TEST, master, Buffer.from(NEW_KEY, 'base64'));
-    expect(result).toMatchObject({ brands: 2, keys: 4, newFingerprint: masterKeyFingerprint(Buffer.from(NEW_KEY, 'base64')) });
+    expect(result).toMatchObject({
+      brands: 2,
+      keys: 4,
+      newFingerprint: masterKeyFingerprint(Buffer.from(NEW_KEY, 'base64')),
+    });
     expect(result.keyFile).toBeUndefined();
 
     const db = running.ctx.db;
-    const audit = await db.selectFrom('audit_events').select(['merchant_id', 'action', 'details']).where('action', '=', 'keys.master_rotated').execute();
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['merchant_id', 'action', 'details'])
+      .where('action', '=', 'keys.master_rotated')
+      .execute();
     expect(audit.map((a) => a.merchant_id).sort()).toEqual([...brands, SYSTEM_MERCHANT_ID].sort());
     const system = audit.find((a) => a.merchant_id === SYSTEM_MERCHANT_ID);
     expect(system?.details).toMatchObject({ brands: 2, keys: 4, old_fingerprint: result.oldFingerprint });
-    const retired = await db.selectFrom('brand_keys').select(['state', 'wrapped_key']).where('state', '=', 'retired').execute();
+    const retired = await db
+      .selectFrom('brand_keys')
+      .select(['state', 'wrapped_key'])
+      .where('state', '=', 'retired')
+      .execute();
     expect(retired).toEqual([{ state: 'retired', wrapped_key: null }]);
   });
 
@@ -83,9 +99,11 @@ describe.each(BACKENDS)('master key rotation with PAYDESK_NEW_MASTER_KEY (%s)', 
     const response = await getCustomer(running, token, customerId);
     expect(response.statusCode).toBe(200);
     expect(response.json().name).toBe('Master Mina');
-    await expect(createBrand(running.ctx, { name: 'Three', country: 'BD', baseCurrency: 'BDT' })).rejects.toMatchObject({
-      code: 'master_key_outdated',
-    });
+    await expect(createBrand(running.ctx, { name: 'Three', country: 'BD', baseCurrency: 'BDT' })).rejects.toMatchObject(
+      {
+        code: 'master_key_outdated',
+      },
+    );
   });
 
   it('restarted with the new key it works; with the old one it is refused', async () => {

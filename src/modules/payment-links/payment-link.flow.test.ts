@@ -32,7 +32,12 @@ describe.each(BACKENDS)('payment link flow (%s)', (backend) => {
 
   it('pays a fixed-amount link: public view, transaction and a payment_link customer', async () => {
     const link = await createPaymentLink(pd, brand, { title: 'Yoga class', description: 'Monthly', amount: 120000 });
-    expect(link).toMatchObject({ object: 'payment_link', amount_type: 'fixed', amount: { amount: 120000, currency: 'BDT' }, active: true });
+    expect(link).toMatchObject({
+      object: 'payment_link',
+      amount_type: 'fixed',
+      amount: { amount: 120000, currency: 'BDT' },
+      active: true,
+    });
     expect(link.url).toBe(`/pay/${link.slug}`);
     expect(link.slug).toMatch(/^yoga-class-[a-z0-9]{6}$/);
 
@@ -73,14 +78,23 @@ describe.each(BACKENDS)('payment link flow (%s)', (backend) => {
   });
 
   it('lets the client choose the amount within min and max', async () => {
-    const link = await createPaymentLink(pd, brand, { title: 'Donation', amount: undefined, min_amount: 1000, max_amount: 500000 });
+    const link = await createPaymentLink(pd, brand, {
+      title: 'Donation',
+      amount: undefined,
+      min_amount: 1000,
+      max_amount: 500000,
+    });
     expect(link).toMatchObject({
       amount_type: 'customer_chosen',
       amount: null,
       min_amount: { amount: 1000, currency: 'BDT' },
       max_amount: { amount: 500000, currency: 'BDT' },
     });
-    expect((await publicView(link.url)).json()).toMatchObject({ amount_type: 'customer_chosen', amount: null, min_amount: { amount: 1000 } });
+    expect((await publicView(link.url)).json()).toMatchObject({
+      amount_type: 'customer_chosen',
+      amount: null,
+      min_amount: { amount: 1000 },
+    });
 
     const customersBefore = await customerCount(pd, brand);
     expectInvalidFields(await pay(pd, link.url, payer()), ['amount']);
@@ -132,10 +146,22 @@ describe.each(BACKENDS)('payment link flow (%s)', (backend) => {
     const first = await createPaymentLink(pd, brand, { title: 'Gym', slug: 'gym-membership' });
     expect(first.url).toBe('/pay/gym-membership');
 
-    const sameBrand = await v1(pd, brand.token).post('/payment-links', { title: 'Gym 2', currency: 'BDT', amount: 100, slug: 'gym-membership' });
+    const sameBrand = await v1(pd, brand.token).post('/payment-links', {
+      title: 'Gym 2',
+      currency: 'BDT',
+      amount: 100,
+      slug: 'gym-membership',
+    });
     expectProblem(sameBrand, 409, 'slug_taken');
-    const otherBrand = await v1(pd, other.token).post('/payment-links', { title: 'Gym', currency: 'BDT', amount: 100, slug: 'gym-membership' });
-    expect(expectProblem(otherBrand, 409, 'slug_taken').errors).toEqual([{ field: 'slug', reason: expect.any(String) }]);
+    const otherBrand = await v1(pd, other.token).post('/payment-links', {
+      title: 'Gym',
+      currency: 'BDT',
+      amount: 100,
+      slug: 'gym-membership',
+    });
+    expect(expectProblem(otherBrand, 409, 'slug_taken').errors).toEqual([
+      { field: 'slug', reason: expect.any(String) },
+    ]);
 
     const page = await publicView('/pay/gym-membership');
     expect(page.json()).toMatchObject({ brand_name: 'Link Brand', title: 'Gym' });
@@ -144,7 +170,8 @@ describe.each(BACKENDS)('payment link flow (%s)', (backend) => {
   });
 
   it('accepts slugs of 3 to 64 lower-case letters, digits and inner dashes, as documented', async () => {
-    const create = (slug: string) => v1(pd, brand.token).post('/payment-links', { title: 'Slug', currency: 'BDT', amount: 100, slug });
+    const create = (slug: string) =>
+      v1(pd, brand.token).post('/payment-links', { title: 'Slug', currency: 'BDT', amount: 100, slug });
     const good = ['abc', 'a-b', 'x1y', `a${'b'.repeat(62)}c`];
     const bad = ['a', 'ab', '-abc', 'abc-', 'ABC', 'a_b', 'a b', `a${'b'.repeat(63)}c`];
     const answered: Record<string, number> = {};

@@ -22,12 +22,31 @@ export async function insertPaymentLink(db: Executor, row: NewPaymentLinkRow): P
   await db.insertInto('payment_links').values(row).execute();
 }
 
-export async function findPaymentLink(db: Executor, merchantId: string, id: string): Promise<PaymentLinkRow | undefined> {
-  return db.selectFrom('payment_links').select(COLUMNS).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+export async function findPaymentLink(
+  db: Executor,
+  merchantId: string,
+  id: string,
+): Promise<PaymentLinkRow | undefined> {
+  return db
+    .selectFrom('payment_links')
+    .select(COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
-export async function updatePaymentLink(db: Executor, merchantId: string, id: string, changes: PaymentLinkChanges): Promise<boolean> {
-  const result = await db.updateTable('payment_links').set(changes).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+export async function updatePaymentLink(
+  db: Executor,
+  merchantId: string,
+  id: string,
+  changes: PaymentLinkChanges,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('payment_links')
+    .set(changes)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

@@ -31,11 +31,16 @@ export const PaymentLinkCreateBody = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200, examples: ['Yoga class, monthly'] }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     currency: CurrencyCode,
-    amount: Type.Optional(Type.Union([AmountMinor, Type.Null()], { description: 'A fixed amount; omit to let the client choose' })),
+    amount: Type.Optional(
+      Type.Union([AmountMinor, Type.Null()], { description: 'A fixed amount; omit to let the client choose' }),
+    ),
     min_amount: Type.Optional(Nullable(AmountMinor)),
     max_amount: Type.Optional(Nullable(AmountMinor)),
     slug: Type.Optional(
-      Type.String({ pattern: SLUG_PATTERN, description: 'Lower-case letters, digits and dashes (3–64); default: from the title' }),
+      Type.String({
+        pattern: SLUG_PATTERN,
+        description: 'Lower-case letters, digits and dashes (3–64); default: from the title',
+      }),
     ),
     active: Type.Optional(Type.Boolean({ default: true })),
   },

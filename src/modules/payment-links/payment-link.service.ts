@@ -7,13 +7,26 @@ import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
 import { claimPublicPath } from '../payments/public-path.repository.js';
 import { slugFromTitle } from '../payments/public-token.js';
-import { findPaymentLink, insertPaymentLink, listPaymentLinksPage, updatePaymentLink } from './payment-link.repository.js';
-import type { PaymentLinkCreateBody, PaymentLinkListView, PaymentLinkUpdateBody, PaymentLinkView } from './payment-link.schemas.js';
+import {
+  findPaymentLink,
+  insertPaymentLink,
+  listPaymentLinksPage,
+  updatePaymentLink,
+} from './payment-link.repository.js';
+import type {
+  PaymentLinkCreateBody,
+  PaymentLinkListView,
+  PaymentLinkUpdateBody,
+  PaymentLinkView,
+} from './payment-link.schemas.js';
 import type { PaymentLinkRow } from './payment-link.table.js';
 
 /** What a link asks for, as both the API and the public page show it. */
-export function linkPricing(row: Pick<PaymentLinkRow, 'currency' | 'amount_minor' | 'min_amount_minor' | 'max_amount_minor'>) {
-  const money = (amount: number | null) => (amount === null ? null : { amount: Number(amount), currency: row.currency });
+export function linkPricing(
+  row: Pick<PaymentLinkRow, 'currency' | 'amount_minor' | 'min_amount_minor' | 'max_amount_minor'>,
+) {
+  const money = (amount: number | null) =>
+    amount === null ? null : { amount: Number(amount), currency: row.currency };
   return {
     currency: row.currency,
     amount_type: row.amount_minor === null ? ('customer_chosen' as const) : ('fixed' as const),
@@ -42,12 +55,17 @@ export function paymentLinkNotFound(id: string): DomainError {
   return new DomainError('payment_link_not_found', `No payment link ${id}`);
 }
 
-export async function createPaymentLink(ctx: AppContext, principal: Principal, body: PaymentLinkCreateBody): Promise<PaymentLinkView> {
+export async function createPaymentLink(
+  ctx: AppContext,
+  principal: Principal,
+  body: PaymentLinkCreateBody,
+): Promise<PaymentLinkView> {
   requirePermission(principal, 'payments.create');
   const { merchantId } = principal;
   const fixed = body.amount != null;
   const onlyForChosen = (field: 'min_amount' | 'max_amount') => () => {
-    if (fixed && body[field] != null) throw fieldError(field, 'only for links where the client chooses the amount (no amount)');
+    if (fixed && body[field] != null)
+      throw fieldError(field, 'only for links where the client chooses the amount (no amount)');
   };
   const [currency] = checkFields(
     () => checkCurrency('currency', body.currency),

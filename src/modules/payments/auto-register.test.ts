@@ -37,7 +37,9 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
   it('attaches a known email to the existing customer and never overwrites name or phone', async () => {
     const staff = await newCustomer(pd, brand, { name: 'Rahim Uddin', phone: '01711000001' });
     const before = await customerCount(pd, brand);
-    const result = paid(await pay(pd, link.url, payer({ email: staff.email, name: 'Someone Else', phone: '01911999999' })));
+    const result = paid(
+      await pay(pd, link.url, payer({ email: staff.email, name: 'Someone Else', phone: '01911999999' })),
+    );
     expect(result.customer_id).toBe(staff.id);
     expect(await customerCount(pd, brand)).toBe(before);
     expect(await customer(brand, staff.id)).toMatchObject({
@@ -53,9 +55,15 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
   it('fills a missing phone from the payer, and only the phone', async () => {
     const staff = await newCustomer(pd, brand, { name: 'No Phone' });
     expect(staff.phone).toBeNull();
-    const result = paid(await pay(pd, link.url, payer({ email: staff.email, name: 'Typed Name', phone: '01555123456' })));
+    const result = paid(
+      await pay(pd, link.url, payer({ email: staff.email, name: 'Typed Name', phone: '01555123456' })),
+    );
     expect(result.customer_id).toBe(staff.id);
-    expect(await customer(brand, staff.id)).toMatchObject({ name: 'No Phone', email: staff.email, phone: '+8801555123456' });
+    expect(await customer(brand, staff.id)).toMatchObject({
+      name: 'No Phone',
+      email: staff.email,
+      phone: '+8801555123456',
+    });
 
     // A later payment with another phone leaves the filled one alone.
     paid(await pay(pd, link.url, payer({ email: staff.email, phone: '01555000000' })));
@@ -72,20 +80,31 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
     const second = paid(await pay(pd, link.url, payer({ email: 'new.payer@example.ORG' })));
     expect(second.customer_id).toBe(first.customer_id);
     expect(await customerCount(pd, brand)).toBe(before + 1);
-    expect(await customer(brand, first.customer_id!)).toMatchObject({ email: 'new.payer@example.org', transactions_count: 2, total_spent: { amount: 40000 } });
+    expect(await customer(brand, first.customer_id!)).toMatchObject({
+      email: 'new.payer@example.org',
+      transactions_count: 2,
+      total_spent: { amount: 40000 },
+    });
   });
 
   it('registers no one when the brand turns it off; the payment still succeeds and is listed', async () => {
     const quiet = await pd.newBrand({ name: 'Quiet' });
     await setAutoRegister(pd, quiet, false);
-    expect((await fetchJson<{ settings: unknown }>(pd, quiet, '/brand')).settings).toEqual({ auto_register_customers: false });
+    expect((await fetchJson<{ settings: unknown }>(pd, quiet, '/brand')).settings).toEqual({
+      auto_register_customers: false,
+    });
     const quietLink = await createPaymentLink(pd, quiet, { amount: 30000 });
 
     const result = paid(await pay(pd, quietLink.url, payer({ phone: '01711000002' })));
     expect(result.customer_id).toBeNull();
     expect(await customerCount(pd, quiet)).toBe(0);
     const txn = await fetchJson<TransactionJson>(pd, quiet, `/transactions/${result.transaction_id}`);
-    expect(txn).toMatchObject({ status: 'succeeded', customer_id: null, customer_name: null, amount: { amount: 30000 } });
+    expect(txn).toMatchObject({
+      status: 'succeeded',
+      customer_id: null,
+      customer_name: null,
+      amount: { amount: 30000 },
+    });
     const list = await fetchJson<ListJson<TransactionJson>>(pd, quiet, '/transactions');
     expect(list.data.map((t) => t.id)).toEqual([result.transaction_id]);
 
@@ -93,10 +112,16 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
     const session = await createCheckout(pd, quiet);
     const viaCheckout = paid(await pay(pd, session.url, payer()));
     expect(viaCheckout.customer_id).toBeNull();
-    expect(await fetchJson<CheckoutSessionJson>(pd, quiet, `/checkout-sessions/${session.id}`)).toMatchObject({ status: 'complete', customer_id: null });
+    expect(await fetchJson<CheckoutSessionJson>(pd, quiet, `/checkout-sessions/${session.id}`)).toMatchObject({
+      status: 'complete',
+      customer_id: null,
+    });
     const invoice = await openInvoice(pd, quiet);
     expect(paid(await pay(pd, invoice.public_url, payer())).customer_id).toBeNull();
-    expect(await fetchJson<InvoiceJson>(pd, quiet, `/invoices/${invoice.id}`)).toMatchObject({ status: 'paid', customer_id: null });
+    expect(await fetchJson<InvoiceJson>(pd, quiet, `/invoices/${invoice.id}`)).toMatchObject({
+      status: 'paid',
+      customer_id: null,
+    });
     expect(await customerCount(pd, quiet)).toBe(0);
   });
 
@@ -106,7 +131,9 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
     const quietLink = await createPaymentLink(pd, quiet, { amount: 10000 });
     const known = await newCustomer(pd, quiet, { name: 'Known Client' });
 
-    const result = paid(await pay(pd, quietLink.url, payer({ email: known.email.toUpperCase(), name: 'Other', phone: '01711000003' })));
+    const result = paid(
+      await pay(pd, quietLink.url, payer({ email: known.email.toUpperCase(), name: 'Other', phone: '01711000003' })),
+    );
     expect(result.customer_id).toBe(known.id);
     expect(await customer(quiet, known.id)).toMatchObject({
       name: 'Known Client',
@@ -131,7 +158,11 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
       expectProblem(await v1(pd, token).patch('/brand/settings', { auto_register_customers: false }), 403, 'forbidden');
     }
     const admin = await pd.keyFor(brand, 'admin');
-    expect((await v1(pd, admin).patch('/brand/settings', {})).json()).toMatchObject({ settings: { auto_register_customers: true } });
-    expect((await fetchJson<{ settings: unknown }>(pd, brand, '/brand')).settings).toEqual({ auto_register_customers: true });
+    expect((await v1(pd, admin).patch('/brand/settings', {})).json()).toMatchObject({
+      settings: { auto_register_customers: true },
+    });
+    expect((await fetchJson<{ settings: unknown }>(pd, brand, '/brand')).settings).toEqual({
+      auto_register_customers: true,
+    });
   });
 });

@@ -11,8 +11,11 @@ describe('DeclineGuard', () => {
     const guard = new DeclineGuard(() => now);
     const decline = () => Promise.reject(new DomainError('card_declined', 'no'));
     for (let i = 0; i < 50; i++) await guard.attempt('10.0.0.1', () => Promise.resolve('ok'));
-    for (let i = 0; i < DECLINE_LIMITS.perAddress; i++) await expect(guard.attempt('10.0.0.1', decline)).rejects.toThrow('no');
-    await expect(guard.attempt('10.0.0.1', () => Promise.resolve('ok'))).rejects.toMatchObject({ code: 'rate_limited' });
+    for (let i = 0; i < DECLINE_LIMITS.perAddress; i++)
+      await expect(guard.attempt('10.0.0.1', decline)).rejects.toThrow('no');
+    await expect(guard.attempt('10.0.0.1', () => Promise.resolve('ok'))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
     await expect(guard.attempt('10.0.0.2', () => Promise.resolve('ok'))).resolves.toBe('ok');
     now = new Date(now.getTime() + DECLINE_LIMITS.windowMs + 1000);
     await expect(guard.attempt('10.0.0.1', () => Promise.resolve('ok'))).resolves.toBe('ok');
@@ -21,7 +24,9 @@ describe('DeclineGuard', () => {
   it('does not count other errors (a typo in the form is not card testing)', async () => {
     const guard = new DeclineGuard(() => new Date());
     for (let i = 0; i < DECLINE_LIMITS.perAddress + 5; i++) {
-      await expect(guard.attempt('10.0.0.3', () => Promise.reject(new DomainError('validation_failed', 'bad')))).rejects.toThrow('bad');
+      await expect(
+        guard.attempt('10.0.0.3', () => Promise.reject(new DomainError('validation_failed', 'bad'))),
+      ).rejects.toThrow('bad');
     }
     await expect(guard.attempt('10.0.0.3', () => Promise.resolve('ok'))).resolves.toBe('ok');
   });
@@ -41,7 +46,9 @@ describe.each(BACKENDS)('card testing on a public page (%s)', (backend) => {
     for (let i = 0; i < DECLINE_LIMITS.perAddress; i++) {
       expect((await pay(pd, link.url, payer({ card: CARDS.declined }))).statusCode).toBe(402);
     }
-    const [before] = await pd.rawQuery('SELECT count(*)::int AS n FROM transactions WHERE merchant_id = $1', [brand.id]);
+    const [before] = await pd.rawQuery('SELECT count(*)::int AS n FROM transactions WHERE merchant_id = $1', [
+      brand.id,
+    ]);
     const refused = await pay(pd, link.url, payer());
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe('rate_limited');

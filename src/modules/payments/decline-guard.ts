@@ -20,9 +20,13 @@ export class DeclineGuard {
     const key = `address:${address}`;
     const wait = this.window.retryAfterSeconds([{ key, limit: DECLINE_LIMITS.perAddress }]);
     if (wait > 0) {
-      throw new DomainError('rate_limited', `Too many declined payments from this address; try again in ${wait} seconds`, {
-        retry_after: wait,
-      });
+      throw new DomainError(
+        'rate_limited',
+        `Too many declined payments from this address; try again in ${wait} seconds`,
+        {
+          retry_after: wait,
+        },
+      );
     }
     try {
       return await pay();

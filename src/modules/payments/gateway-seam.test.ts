@@ -37,7 +37,13 @@ describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
     const charge = vi.spyOn(pd.ctx.gateway, 'charge');
     const refundCall = vi.spyOn(pd.ctx.gateway, 'refund');
     const session = await createCheckout(pd, brand, { amount: 4321, description: 'Order 9' });
-    const result = paid(await pay(pd, session.url, payer({ card: { number: '4242 4242 4242 4242', exp_month: 3, exp_year: 41, cvc: '987' } })));
+    const result = paid(
+      await pay(
+        pd,
+        session.url,
+        payer({ card: { number: '4242 4242 4242 4242', exp_month: 3, exp_year: 41, cvc: '987' } }),
+      ),
+    );
 
     expect(charge).toHaveBeenCalledTimes(1);
     expect(charge.mock.calls[0]![0]).toMatchObject({
@@ -65,8 +71,14 @@ describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
     const problem = expectProblem(await pay(pd, session.url, payer()), 402, 'payment_failed');
     expect(problem.decline_code).toBe('gateway_error');
     expect(problem.detail).not.toContain('socket');
-    expect(await transaction(problem.transaction_id as string)).toMatchObject({ status: 'failed', failure_code: 'gateway_error', customer_id: null });
-    expect(await fetchJson<CheckoutSessionJson>(pd, brand, `/checkout-sessions/${session.id}`)).toMatchObject({ status: 'open' });
+    expect(await transaction(problem.transaction_id as string)).toMatchObject({
+      status: 'failed',
+      failure_code: 'gateway_error',
+      customer_id: null,
+    });
+    expect(await fetchJson<CheckoutSessionJson>(pd, brand, `/checkout-sessions/${session.id}`)).toMatchObject({
+      status: 'open',
+    });
     paid(await pay(pd, session.url, payer()));
   });
 
@@ -79,13 +91,20 @@ describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
     for (const code of ['refund_refused', 'gateway_error']) {
       const problem = expectProblem(await refund(pd, brand.token, transaction_id, 40000), 402, 'payment_failed');
       expect(problem.decline_code).toBe(code);
-      expect(await transaction(problem.transaction_id as string)).toMatchObject({ type: 'refund', status: 'failed', failure_code: code });
+      expect(await transaction(problem.transaction_id as string)).toMatchObject({
+        type: 'refund',
+        status: 'failed',
+        failure_code: code,
+      });
     }
     expect(await transaction(transaction_id)).toMatchObject({ status: 'succeeded', amount_refunded: { amount: 0 } });
     expect(await customer(customer_id!)).toMatchObject({ total_spent: { amount: 100000 } });
 
     expect((await refund(pd, brand.token, transaction_id)).statusCode).toBe(201);
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'refunded', amount_refunded: { amount: 100000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'refunded',
+      amount_refunded: { amount: 100000 },
+    });
     expect(await customer(customer_id!)).toMatchObject({ total_spent: { amount: 0 } });
   });
 
@@ -106,14 +125,19 @@ describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
     // The 70 000 refund is reserved and with the provider while the 30 000 one completes.
     const slow = refund(pd, brand.token, transaction_id, 70000);
     await vi.waitFor(async () => {
-      expect(await ledgerRows(pd, brand, "refunded_transaction_id = $2 AND status = 'pending'", [transaction_id])).toHaveLength(1);
+      expect(
+        await ledgerRows(pd, brand, "refunded_transaction_id = $2 AND status = 'pending'", [transaction_id]),
+      ).toHaveLength(1);
     });
     expect((await refund(pd, brand.token, transaction_id, 30000)).statusCode).toBe(201);
     release();
     expectProblem(await slow, 402, 'payment_failed');
 
     expect(await customer(customer_id!)).toMatchObject({ total_spent: { amount: 70000 } });
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'partially_refunded', amount_refunded: { amount: 30000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'partially_refunded',
+      amount_refunded: { amount: 30000 },
+    });
     const rest = await refund(pd, brand.token, transaction_id);
     expect(rest.statusCode, rest.body).toBe(201);
     expect(rest.json()).toMatchObject({ amount: { amount: 70000 } });
@@ -130,8 +154,14 @@ describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
     try {
       const problem = expectProblem(await pay(pd, session.url, payer()), 402, 'payment_failed');
       expect(refundCall).toHaveBeenCalledTimes(1);
-      expect(await transaction(problem.transaction_id as string)).toMatchObject({ status: 'failed', failure_code: 'recording_failed', customer_id: null });
-      expect(await fetchJson<CheckoutSessionJson>(pd, brand, `/checkout-sessions/${session.id}`)).toMatchObject({ status: 'open' });
+      expect(await transaction(problem.transaction_id as string)).toMatchObject({
+        status: 'failed',
+        failure_code: 'recording_failed',
+        customer_id: null,
+      });
+      expect(await fetchJson<CheckoutSessionJson>(pd, brand, `/checkout-sessions/${session.id}`)).toMatchObject({
+        status: 'open',
+      });
     } finally {
       await pd.rawQuery('DROP TRIGGER refuse_success ON transactions');
       await pd.rawQuery('DROP FUNCTION refuse_success()');

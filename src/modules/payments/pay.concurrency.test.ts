@@ -34,7 +34,9 @@ describe.each(BACKENDS)('concurrent completions (%s)', (backend) => {
     const link = await createPaymentLink(pd, brand, { amount });
     const email = `same.${Date.now()}@example.com`;
     const responses = await Promise.all(
-      Array.from({ length: N }, (_, i) => pay(pd, link.url, payer({ email, name: `Name ${i}`, ...(i === 7 ? { phone: '01711223344' } : {}) }))),
+      Array.from({ length: N }, (_, i) =>
+        pay(pd, link.url, payer({ email, name: `Name ${i}`, ...(i === 7 ? { phone: '01711223344' } : {}) })),
+      ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(N).fill(200));
     const ids = new Set(responses.map((r) => r.json<PayResultJson>().customer_id));
@@ -71,7 +73,9 @@ describe.each(BACKENDS)('concurrent completions (%s)', (backend) => {
     }
     const winner = winners[0]!.json<PayResultJson>();
     const rows = await ledgerRows(pd, brand, 'checkout_session_id = $2', [session.id]);
-    expect(rows).toEqual([expect.objectContaining({ id: winner.transaction_id, status: 'succeeded', customer_id: winner.customer_id })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ id: winner.transaction_id, status: 'succeeded', customer_id: winner.customer_id }),
+    ]);
     expect(await fetchJson<CheckoutSessionJson>(pd, brand, `/checkout-sessions/${session.id}`)).toMatchObject({
       status: 'complete',
       transaction_id: winner.transaction_id,

@@ -130,7 +130,10 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
   if (recorded.customerId && !registeredNew && recorded.phoneMissing && contact.phone) {
     // The payment is recorded; a phone that could not be filled in must not turn it into an error.
     await fillMissingPhone(ctx, brand.merchant_id, recorded.customerId, contact.phone).catch((error: unknown) =>
-      ctx.logger.error({ transactionId, customerId: recorded.customerId, err: error }, 'Could not fill in the customer\'s missing phone'),
+      ctx.logger.error(
+        { transactionId, customerId: recorded.customerId, err: error },
+        "Could not fill in the customer's missing phone",
+      ),
     );
   }
   return {
@@ -156,10 +159,14 @@ function checkPayer(payable: Payable, input: PayInput, now: Date): CheckedPayer 
   const [name, email, phone, card] = checkFields(
     () => optional(input.name, (v) => normalizeName(v)),
     () => optional(input.email, (v) => normalizeEmail(v)),
-    () => (input.phone == null || input.phone.trim() === '' ? null : normalizePhone(input.phone, payable.brand.brand_country)),
+    () =>
+      input.phone == null || input.phone.trim() === ''
+        ? null
+        : normalizePhone(input.phone, payable.brand.brand_country),
     () => checkCard(input.card, now),
     () => {
-      if (input.amount != null && input.amount !== payable.amountMinor) throw fieldError('amount', 'this payment has a fixed amount');
+      if (input.amount != null && input.amount !== payable.amountMinor)
+        throw fieldError('amount', 'this payment has a fixed amount');
     },
   );
   return { name, email, phone, card };
@@ -184,7 +191,12 @@ function priceInBase(payable: Payable): number {
   return Number(inBase);
 }
 
-async function charge(ctx: AppContext, payable: Payable, transactionId: string, card: CheckedPayer['card']): Promise<ChargeOutcome> {
+async function charge(
+  ctx: AppContext,
+  payable: Payable,
+  transactionId: string,
+  card: CheckedPayer['card'],
+): Promise<ChargeOutcome> {
   try {
     return await ctx.gateway.charge({
       idempotencyKey: transactionId,
@@ -195,7 +207,13 @@ async function charge(ctx: AppContext, payable: Payable, transactionId: string, 
   } catch (error) {
     // An adapter that throws has not told us the card was charged: record a failure, and log it.
     ctx.logger.error({ transactionId, gateway: ctx.gateway.name, err: error }, 'Payment gateway error');
-    return { outcome: 'failed', reference: null, code: 'gateway_error', message: 'The payment provider failed; nothing was charged', card: summarizeCard(card.number) };
+    return {
+      outcome: 'failed',
+      reference: null,
+      code: 'gateway_error',
+      message: 'The payment provider failed; nothing was charged',
+      card: summarizeCard(card.number),
+    };
   }
 }
 
@@ -204,7 +222,13 @@ async function charge(ctx: AppContext, payable: Payable, transactionId: string, 
  * gateway, record the transaction as failed and release the claim, so the client is never charged
  * for a payment Paydesk does not know. If that fails too, the log names what needs a person.
  */
-async function undoCharge(ctx: AppContext, payable: Payable, transactionId: string, reference: string, cause: unknown): Promise<unknown> {
+async function undoCharge(
+  ctx: AppContext,
+  payable: Payable,
+  transactionId: string,
+  reference: string,
+  cause: unknown,
+): Promise<unknown> {
   const log = { transactionId, gatewayReference: reference, merchantId: payable.brand.merchant_id };
   ctx.logger.error({ ...log, err: cause }, 'A charged payment could not be recorded; refunding it');
   try {
@@ -223,9 +247,14 @@ async function undoCharge(ctx: AppContext, payable: Payable, transactionId: stri
       claim: payable.claim,
       now: ctx.clock(),
     });
-    return new DomainError('payment_failed', 'The payment could not be completed; the charge was refunded', { transaction_id: transactionId });
+    return new DomainError('payment_failed', 'The payment could not be completed; the charge was refunded', {
+      transaction_id: transactionId,
+    });
   } catch (undoError) {
-    ctx.logger.fatal({ ...log, err: undoError }, 'Charged payment neither recorded nor refunded: reconcile it with the gateway by hand');
+    ctx.logger.fatal(
+      { ...log, err: undoError },
+      'Charged payment neither recorded nor refunded: reconcile it with the gateway by hand',
+    );
     return cause;
   }
 }

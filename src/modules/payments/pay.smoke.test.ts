@@ -19,11 +19,21 @@ describe.each(BACKENDS)('payment smoke (%s)', (backend) => {
     expect(paid.statusCode, paid.body).toBe(200);
     const { customer_id } = paid.json<{ customer_id: string }>();
     const customer = await pd.request(brand.token, { method: 'GET', url: `/api/v1/customers/${customer_id}` });
-    expect(customer.json()).toMatchObject({ email: body.email, transactions_count: 1, total_spent: { amount: 150000 }, source: 'payment_link' });
+    expect(customer.json()).toMatchObject({
+      email: body.email,
+      transactions_count: 1,
+      total_spent: { amount: 150000 },
+      source: 'payment_link',
+    });
     const again = await pay(pd, link.url, { ...body, name: 'Other name', phone: '01711111111' });
     expect(again.json().customer_id).toBe(customer_id);
     const after = await pd.request(brand.token, { method: 'GET', url: `/api/v1/customers/${customer_id}` });
-    expect(after.json()).toMatchObject({ name: body.name, phone: '+8801711111111', transactions_count: 2, total_spent: { amount: 300000 } });
+    expect(after.json()).toMatchObject({
+      name: body.name,
+      phone: '+8801711111111',
+      transactions_count: 2,
+      total_spent: { amount: 300000 },
+    });
   });
 
   it('completes a checkout once', async () => {

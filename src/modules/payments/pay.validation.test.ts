@@ -41,15 +41,29 @@ describe.each(BACKENDS)('pay page validation (%s)', (backend) => {
   });
 
   it('names card.exp_year for an expired card, and accepts one expiring this month', async () => {
-    expectInvalidFields(await pay(pd, link.url, payer({ card: card({ exp_month: 1, exp_year: 2020 }) })), ['card.exp_year']);
-    expectInvalidFields(await pay(pd, link.url, payer({ card: card({ exp_month: 12, exp_year: 20 }) })), ['card.exp_year']);
+    expectInvalidFields(await pay(pd, link.url, payer({ card: card({ exp_month: 1, exp_year: 2020 }) })), [
+      'card.exp_year',
+    ]);
+    expectInvalidFields(await pay(pd, link.url, payer({ card: card({ exp_month: 12, exp_year: 20 }) })), [
+      'card.exp_year',
+    ]);
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     expectInvalidFields(
-      await pay(pd, link.url, payer({ card: card({ exp_month: lastMonth.getUTCMonth() + 1, exp_year: lastMonth.getUTCFullYear() }) })),
+      await pay(
+        pd,
+        link.url,
+        payer({ card: card({ exp_month: lastMonth.getUTCMonth() + 1, exp_year: lastMonth.getUTCFullYear() }) }),
+      ),
       ['card.exp_year'],
     );
-    paid(await pay(pd, link.url, payer({ card: card({ exp_month: now.getUTCMonth() + 1, exp_year: now.getUTCFullYear() }) })));
+    paid(
+      await pay(
+        pd,
+        link.url,
+        payer({ card: card({ exp_month: now.getUTCMonth() + 1, exp_year: now.getUTCFullYear() }) }),
+      ),
+    );
     expectInvalidFields(await pay(pd, link.url, payer({ card: card({ exp_month: 13 }) })), ['card.exp_month']);
     expectInvalidFields(await pay(pd, link.url, payer({ card: card({ cvc: '12' }) })), ['card.cvc']);
     expectInvalidFields(await pay(pd, link.url, payer({ card: card({ cvc: 'abc' }) })), ['card.cvc']);
@@ -65,13 +79,10 @@ describe.each(BACKENDS)('pay page validation (%s)', (backend) => {
     expectInvalidFields(await pay(pd, link.url, payer({ name: '' })), ['name']);
     expectInvalidFields(await pay(pd, link.url, payer({ phone: '12' })), ['phone']);
     // Every field at once, so the form can mark them all.
-    expectInvalidFields(await pay(pd, link.url, { name: '', email: 'x', phone: 'abc', card: card({ number: '1234', cvc: '1' }) }), [
-      'name',
-      'email',
-      'phone',
-      'card.number',
-      'card.cvc',
-    ]);
+    expectInvalidFields(
+      await pay(pd, link.url, { name: '', email: 'x', phone: 'abc', card: card({ number: '1234', cvc: '1' }) }),
+      ['name', 'email', 'phone', 'card.number', 'card.cvc'],
+    );
   });
 
   it('checks the form before any charge: a declined card with a bad email writes nothing', async () => {
@@ -125,31 +136,53 @@ describe.each(BACKENDS)('pay page validation (%s)', (backend) => {
 
   it('validates what staff create: links, checkout sessions and invoices', async () => {
     const api = v1(pd, brand.token);
-    expectInvalidFields(await api.post('/payment-links', { title: 'x', currency: 'BDT', min_amount: 500, max_amount: 100 }), ['max_amount']);
-    expectInvalidFields(await api.post('/payment-links', { title: 'x', currency: 'BDT', amount: 100, min_amount: 50 }), ['min_amount']);
+    expectInvalidFields(
+      await api.post('/payment-links', { title: 'x', currency: 'BDT', min_amount: 500, max_amount: 100 }),
+      ['max_amount'],
+    );
+    expectInvalidFields(
+      await api.post('/payment-links', { title: 'x', currency: 'BDT', amount: 100, min_amount: 50 }),
+      ['min_amount'],
+    );
     expectInvalidFields(await api.post('/payment-links', { title: 'x', currency: 'ZZZ', amount: 100 }), ['currency']);
-    expectInvalidFields(await api.post('/payment-links', { title: 'x', currency: 'BDT', amount: 100, slug: 'Not A Slug' }), ['slug']);
+    expectInvalidFields(
+      await api.post('/payment-links', { title: 'x', currency: 'BDT', amount: 100, slug: 'Not A Slug' }),
+      ['slug'],
+    );
     expectInvalidFields(await api.post('/payment-links', { title: '   ', currency: 'BDT', amount: 100 }), ['title']);
-    expectInvalidFields(await api.post('/checkout-sessions', { amount: 100, currency: 'BDT', expires_in_minutes: 4 }), ['expires_in_minutes']);
+    expectInvalidFields(await api.post('/checkout-sessions', { amount: 100, currency: 'BDT', expires_in_minutes: 4 }), [
+      'expires_in_minutes',
+    ]);
     expectInvalidFields(await api.post('/checkout-sessions', { amount: 0, currency: 'BDT' }), ['amount']);
     expectInvalidFields(await api.post('/invoices', { currency: 'BDT', line_items: [] }), ['line_items']);
-    expectInvalidFields(await api.post('/invoices', { currency: 'BDT', line_items: [{ description: ' ', quantity: 1, unit_amount: 1 }] }), [
-      'line_items.0.description',
-    ]);
-    expectInvalidFields(await api.post('/invoices', { currency: 'BDT', line_items: [{ description: 'x', quantity: 0, unit_amount: 1 }] }), [
-      'line_items.0.quantity',
-    ]);
+    expectInvalidFields(
+      await api.post('/invoices', { currency: 'BDT', line_items: [{ description: ' ', quantity: 1, unit_amount: 1 }] }),
+      ['line_items.0.description'],
+    );
+    expectInvalidFields(
+      await api.post('/invoices', { currency: 'BDT', line_items: [{ description: 'x', quantity: 0, unit_amount: 1 }] }),
+      ['line_items.0.quantity'],
+    );
     const huge = { description: 'x', quantity: 100_000, unit_amount: 100_000_000_000 };
     expectInvalidFields(await api.post('/invoices', { currency: 'BDT', line_items: [huge] }), ['line_items']);
     expectInvalidFields(
-      await api.post('/invoices', { currency: 'BDT', due_date: 'tomorrow', line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }] }),
+      await api.post('/invoices', {
+        currency: 'BDT',
+        due_date: 'tomorrow',
+        line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }],
+      }),
       ['due_date'],
     );
     expectProblem(await pd.request(undefined, { method: 'GET', url: '/api/v1/transactions' }), 401, 'unauthenticated');
   });
 
   it('names the field that is wrong when a fixed-amount link is given a max_amount', async () => {
-    const response = await v1(pd, brand.token).post('/payment-links', { title: 'x', currency: 'BDT', amount: 100, max_amount: 500 });
+    const response = await v1(pd, brand.token).post('/payment-links', {
+      title: 'x',
+      currency: 'BDT',
+      amount: 100,
+      max_amount: 500,
+    });
     expectInvalidFields(response, ['max_amount']);
   });
 });

@@ -18,7 +18,11 @@ import type { Payable } from './pay.service.js';
  * rules of what may be paid live here, the taking of the payment in pay.service.ts.
  */
 
-export async function linkPayable(ctx: AppContext, slug: string, chosenAmount: number | null | undefined): Promise<Payable> {
+export async function linkPayable(
+  ctx: AppContext,
+  slug: string,
+  chosenAmount: number | null | undefined,
+): Promise<Payable> {
   const row = await openLink(ctx, slug);
   return {
     source: 'payment_link',
@@ -44,7 +48,8 @@ export async function openLink(ctx: AppContext, slug: string): Promise<LinkPayab
 
 function linkAmount(row: LinkPayableRow, chosen: number | null | undefined): number {
   if (row.amount_minor !== null) {
-    if (chosen != null && chosen !== Number(row.amount_minor)) throw fieldError('amount', 'this link has a fixed amount');
+    if (chosen != null && chosen !== Number(row.amount_minor))
+      throw fieldError('amount', 'this link has a fixed amount');
     return Number(row.amount_minor);
   }
   if (chosen == null) throw fieldError('amount', 'enter the amount to pay');
@@ -82,8 +87,10 @@ export async function payableCheckout(ctx: AppContext, token: string): Promise<C
   const row = await readCheckout(ctx, token);
   const status = checkoutStatus(row, ctx.clock());
   if (status === 'complete') throw new DomainError('checkout_completed', 'This checkout has already been paid');
-  if (status === 'expired') throw new DomainError('checkout_expired', 'This checkout has expired; ask the merchant for a new link');
-  if (row.pending_transaction_id) throw new DomainError('payment_in_progress', 'A payment for this checkout is in progress');
+  if (status === 'expired')
+    throw new DomainError('checkout_expired', 'This checkout has expired; ask the merchant for a new link');
+  if (row.pending_transaction_id)
+    throw new DomainError('payment_in_progress', 'A payment for this checkout is in progress');
   return row;
 }
 
@@ -116,8 +123,10 @@ export async function invoicePayable(ctx: AppContext, token: string): Promise<Pa
 export async function payableInvoice(ctx: AppContext, token: string): Promise<InvoicePayableRow> {
   const row = await readInvoice(ctx, token);
   if (row.status === 'paid') throw new DomainError('invoice_not_payable', 'This invoice has already been paid');
-  if (row.status !== 'open') throw new DomainError('invoice_not_payable', `This invoice is ${row.status} and cannot be paid`);
-  if (row.pending_transaction_id) throw new DomainError('payment_in_progress', 'A payment for this invoice is in progress');
+  if (row.status !== 'open')
+    throw new DomainError('invoice_not_payable', `This invoice is ${row.status} and cannot be paid`);
+  if (row.pending_transaction_id)
+    throw new DomainError('payment_in_progress', 'A payment for this invoice is in progress');
   return row;
 }
 

@@ -144,7 +144,15 @@ function customerStatement(s: PaymentSuccess, aggregates: RawBuilder<unknown>): 
 
 export async function recordPaymentFailure(
   db: Executor,
-  f: { merchantId: string; transactionId: string; code: string; message: string; gatewayReference: string | null; claim: PaymentClaim; now: Date },
+  f: {
+    merchantId: string;
+    transactionId: string;
+    code: string;
+    message: string;
+    gatewayReference: string | null;
+    claim: PaymentClaim;
+    now: Date;
+  },
 ): Promise<void> {
   const release =
     f.claim === null

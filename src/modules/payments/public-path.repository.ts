@@ -33,7 +33,9 @@ export async function nextCounterValue(db: Executor, merchantId: string, name: s
   const row = await db
     .insertInto('brand_counters')
     .values({ merchant_id: merchantId, name, value: 1 })
-    .onConflict((oc) => oc.columns(['merchant_id', 'name']).doUpdateSet((eb) => ({ value: eb(eb.ref('brand_counters.value'), '+', 1) })))
+    .onConflict((oc) =>
+      oc.columns(['merchant_id', 'name']).doUpdateSet((eb) => ({ value: eb(eb.ref('brand_counters.value'), '+', 1) })),
+    )
     .returning('value')
     .executeTakeFirstOrThrow();
   return Number(row.value);

@@ -3,8 +3,23 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { DeclineGuard } from './decline-guard.js';
 import { problemResponses } from '../../http/problem.js';
-import { PayBody, PayResult, PublicCheckout, PublicInvoice, PublicPaymentLink, PublicSlugParams, PublicTokenParams } from './public.schemas.js';
-import { payCheckout, payInvoice, payPaymentLink, publicCheckout, publicInvoice, publicPaymentLink } from './public.service.js';
+import {
+  PayBody,
+  PayResult,
+  PublicCheckout,
+  PublicInvoice,
+  PublicPaymentLink,
+  PublicSlugParams,
+  PublicTokenParams,
+} from './public.schemas.js';
+import {
+  payCheckout,
+  payInvoice,
+  payPaymentLink,
+  publicCheckout,
+  publicInvoice,
+  publicPaymentLink,
+} from './public.service.js';
 
 const errors = problemResponses(400, 402, 404, 409, 410, 422, 429);
 const tags = ['Public pay pages'];
@@ -18,23 +33,83 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     const declines = new DeclineGuard(ctx.clock);
     const client = (request: FastifyRequest) => ({ address: request.ip, declines });
-    app.get('/pay/:slug', { schema: { tags, summary: 'A payment link, as its page shows it', params: PublicSlugParams, response: { 200: PublicPaymentLink, ...errors } } }, async (request) =>
-      publicPaymentLink(ctx, request.params.slug),
+    app.get(
+      '/pay/:slug',
+      {
+        schema: {
+          tags,
+          summary: 'A payment link, as its page shows it',
+          params: PublicSlugParams,
+          response: { 200: PublicPaymentLink, ...errors },
+        },
+      },
+      async (request) => publicPaymentLink(ctx, request.params.slug),
     );
-    app.post('/pay/:slug', { schema: { tags, summary: 'Pay a payment link', description: payDescription, params: PublicSlugParams, body: PayBody, response: { 200: PayResult, ...errors } } }, async (request) =>
-      payPaymentLink(ctx, request.params.slug, request.body, client(request)),
+    app.post(
+      '/pay/:slug',
+      {
+        schema: {
+          tags,
+          summary: 'Pay a payment link',
+          description: payDescription,
+          params: PublicSlugParams,
+          body: PayBody,
+          response: { 200: PayResult, ...errors },
+        },
+      },
+      async (request) => payPaymentLink(ctx, request.params.slug, request.body, client(request)),
     );
-    app.get('/checkout/:token', { schema: { tags, summary: 'A checkout session, as its page shows it', params: PublicTokenParams, response: { 200: PublicCheckout, ...errors } } }, async (request) =>
-      publicCheckout(ctx, request.params.token),
+    app.get(
+      '/checkout/:token',
+      {
+        schema: {
+          tags,
+          summary: 'A checkout session, as its page shows it',
+          params: PublicTokenParams,
+          response: { 200: PublicCheckout, ...errors },
+        },
+      },
+      async (request) => publicCheckout(ctx, request.params.token),
     );
-    app.post('/checkout/:token', { schema: { tags, summary: 'Pay a checkout session (once)', description: payDescription, params: PublicTokenParams, body: PayBody, response: { 200: PayResult, ...errors } } }, async (request) =>
-      payCheckout(ctx, request.params.token, request.body, client(request)),
+    app.post(
+      '/checkout/:token',
+      {
+        schema: {
+          tags,
+          summary: 'Pay a checkout session (once)',
+          description: payDescription,
+          params: PublicTokenParams,
+          body: PayBody,
+          response: { 200: PayResult, ...errors },
+        },
+      },
+      async (request) => payCheckout(ctx, request.params.token, request.body, client(request)),
     );
-    app.get('/invoice/:token', { schema: { tags, summary: 'An open invoice, as its page shows it', params: PublicTokenParams, response: { 200: PublicInvoice, ...errors } } }, async (request) =>
-      publicInvoice(ctx, request.params.token),
+    app.get(
+      '/invoice/:token',
+      {
+        schema: {
+          tags,
+          summary: 'An open invoice, as its page shows it',
+          params: PublicTokenParams,
+          response: { 200: PublicInvoice, ...errors },
+        },
+      },
+      async (request) => publicInvoice(ctx, request.params.token),
     );
-    app.post('/invoice/:token', { schema: { tags, summary: 'Pay an invoice', description: payDescription, params: PublicTokenParams, body: PayBody, response: { 200: PayResult, ...errors } } }, async (request) =>
-      payInvoice(ctx, request.params.token, request.body, client(request)),
+    app.post(
+      '/invoice/:token',
+      {
+        schema: {
+          tags,
+          summary: 'Pay an invoice',
+          description: payDescription,
+          params: PublicTokenParams,
+          body: PayBody,
+          response: { 200: PayResult, ...errors },
+        },
+      },
+      async (request) => payInvoice(ctx, request.params.token, request.body, client(request)),
     );
   };
 }

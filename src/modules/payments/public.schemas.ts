@@ -41,7 +41,13 @@ export const PayBody = Type.Object(
     email: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     phone: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
     amount: Type.Optional(
-      Nullable(Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Minor units; only for links where the client chooses' })),
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: 100_000_000_000_000,
+          description: 'Minor units; only for links where the client chooses',
+        }),
+      ),
     ),
     card: Type.Object(
       {

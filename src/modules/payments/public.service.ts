@@ -49,15 +49,32 @@ export interface PayingClient {
   declines: DeclineGuard;
 }
 
-export async function payPaymentLink(ctx: AppContext, slug: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
-  return guarded(client, async () => takePayment(ctx, await linkPayable(ctx, slug, input.amount), { ...input, amount: undefined }));
+export async function payPaymentLink(
+  ctx: AppContext,
+  slug: string,
+  input: PayInput,
+  client?: PayingClient,
+): Promise<PayResult> {
+  return guarded(client, async () =>
+    takePayment(ctx, await linkPayable(ctx, slug, input.amount), { ...input, amount: undefined }),
+  );
 }
 
-export async function payCheckout(ctx: AppContext, token: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
+export async function payCheckout(
+  ctx: AppContext,
+  token: string,
+  input: PayInput,
+  client?: PayingClient,
+): Promise<PayResult> {
   return guarded(client, async () => takePayment(ctx, await checkoutPayable(ctx, token), input));
 }
 
-export async function payInvoice(ctx: AppContext, token: string, input: PayInput, client?: PayingClient): Promise<PayResult> {
+export async function payInvoice(
+  ctx: AppContext,
+  token: string,
+  input: PayInput,
+  client?: PayingClient,
+): Promise<PayResult> {
   return guarded(client, async () => takePayment(ctx, await invoicePayable(ctx, token), input));
 }
 

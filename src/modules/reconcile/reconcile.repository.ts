@@ -49,17 +49,35 @@ export async function findAggregateDrift(db: Executor, merchantId: string): Prom
     ORDER BY c.id`.execute(db);
   return rows.map((r) => ({
     customer_id: r.id,
-    stored: { transactions_count: Number(r.transactions_count), total_spent_minor: Number(r.total_spent_minor), last_payment_at: r.last_payment_at },
-    ledger: { transactions_count: Number(r.ledger_count), total_spent_minor: Number(r.ledger_total), last_payment_at: r.ledger_last },
+    stored: {
+      transactions_count: Number(r.transactions_count),
+      total_spent_minor: Number(r.total_spent_minor),
+      last_payment_at: r.last_payment_at,
+    },
+    ledger: {
+      transactions_count: Number(r.ledger_count),
+      total_spent_minor: Number(r.ledger_total),
+      last_payment_at: r.ledger_last,
+    },
   }));
 }
 
 /** The ledger's aggregates of one customer; call under the customer's row lock. */
-export async function ledgerAggregates(db: Executor, merchantId: string, customerId: string): Promise<LedgerAggregates> {
+export async function ledgerAggregates(
+  db: Executor,
+  merchantId: string,
+  customerId: string,
+): Promise<LedgerAggregates> {
   const { rows } = await sql<{ count: number | string; total: number | string; last: Date | null }>`
-    SELECT ${LEDGER_COLUMNS} FROM transactions WHERE merchant_id = ${merchantId} AND customer_id = ${customerId}`.execute(db);
+    SELECT ${LEDGER_COLUMNS} FROM transactions WHERE merchant_id = ${merchantId} AND customer_id = ${customerId}`.execute(
+    db,
+  );
   const row = rows[0];
-  return { transactions_count: Number(row?.count ?? 0), total_spent_minor: Number(row?.total ?? 0), last_payment_at: row?.last ?? null };
+  return {
+    transactions_count: Number(row?.count ?? 0),
+    total_spent_minor: Number(row?.total ?? 0),
+    last_payment_at: row?.last ?? null,
+  };
 }
 
 /** Locks the customer row, so no payment moves its aggregates while they are rewritten. */
@@ -74,6 +92,16 @@ export async function lockCustomerAggregates(db: Executor, merchantId: string, c
   return row !== undefined;
 }
 
-export async function writeAggregates(db: Executor, merchantId: string, customerId: string, aggregates: LedgerAggregates): Promise<void> {
-  await db.updateTable('customers').set(aggregates).where('merchant_id', '=', merchantId).where('id', '=', customerId).execute();
+export async function writeAggregates(
+  db: Executor,
+  merchantId: string,
+  customerId: string,
+  aggregates: LedgerAggregates,
+): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set(aggregates)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', customerId)
+    .execute();
 }

@@ -6,7 +6,11 @@ import { Nullable, Timestamp } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import { reconcileAsCaller } from './reconcile.service.js';
 
-const Aggregates = Type.Object({ transactions_count: Type.Integer(), total_spent_minor: Type.Integer(), last_payment_at: Nullable(Timestamp) });
+const Aggregates = Type.Object({
+  transactions_count: Type.Integer(),
+  total_spent_minor: Type.Integer(),
+  last_payment_at: Nullable(Timestamp),
+});
 const ReconcileReport = Type.Object({
   merchant_id: Type.String(),
   customers_checked: Type.Integer(),
@@ -23,7 +27,8 @@ export function reconcileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['Customers'],
           summary: "Check customers' aggregates against the ledger (owner, admin)",
-          description: 'Reports every customer whose transactions count, total spent or last payment differs from the transactions; with fix, rewrites them from the ledger.',
+          description:
+            'Reports every customer whose transactions count, total spent or last payment differs from the transactions; with fix, rewrites them from the ledger.',
           body: Type.Object({ fix: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
           response: { 200: ReconcileReport, ...problemResponses(401, 403, 422) },
         },

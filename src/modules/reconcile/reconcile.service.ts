@@ -35,7 +35,12 @@ export async function reconcileBrand(
     for (const item of drift) {
       await ctx.db.transaction().execute(async (trx) => {
         if (!(await lockCustomerAggregates(trx, merchantId, item.customer_id))) return;
-        await writeAggregates(trx, merchantId, item.customer_id, await ledgerAggregates(trx, merchantId, item.customer_id));
+        await writeAggregates(
+          trx,
+          merchantId,
+          item.customer_id,
+          await ledgerAggregates(trx, merchantId, item.customer_id),
+        );
         fixed++;
       });
     }
@@ -56,5 +61,8 @@ export async function reconcileAsCaller(ctx: AppContext, principal: Principal, f
   requirePermission(principal, 'brand.manage');
   const report = await reconcileBrand(ctx, principal.merchantId, { fix, actor: actorOf(principal) });
   const iso = (a: AggregateDrift['stored']) => ({ ...a, last_payment_at: a.last_payment_at?.toISOString() ?? null });
-  return { ...report, drift: report.drift.map((d) => ({ customer_id: d.customer_id, stored: iso(d.stored), ledger: iso(d.ledger) })) };
+  return {
+    ...report,
+    drift: report.drift.map((d) => ({ customer_id: d.customer_id, stored: iso(d.stored), ledger: iso(d.ledger) })),
+  };
 }

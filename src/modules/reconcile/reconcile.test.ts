@@ -22,11 +22,13 @@ describe.each(BACKENDS)('reconcile (%s)', (backend) => {
     otherBrand = await pd.newBrand();
     const link = await createPaymentLink(pd, brand, { amount: 2500 });
     const body = payer();
-    for (let i = 0; i < 3; i++) customerId = (await pay(pd, link.url, body)).json<{ customer_id: string }>().customer_id;
+    for (let i = 0; i < 3; i++)
+      customerId = (await pay(pd, link.url, body)).json<{ customer_id: string }>().customer_id;
   });
   afterAll(() => pd.close());
 
-  const reconcile = (token: string, fix: boolean) => pd.request(token, { method: 'POST', url: '/api/v1/reconcile', payload: { fix } });
+  const reconcile = (token: string, fix: boolean) =>
+    pd.request(token, { method: 'POST', url: '/api/v1/reconcile', payload: { fix } });
 
   it('finds nothing when payments kept the aggregates in step', async () => {
     const report = (await reconcile(brand.token, false)).json();
@@ -35,7 +37,9 @@ describe.each(BACKENDS)('reconcile (%s)', (backend) => {
   });
 
   it('reports a drift a test injected, fixes it with fix, and then agrees', async () => {
-    await pd.rawQuery('UPDATE customers SET total_spent_minor = 99, transactions_count = 7 WHERE id = $1', [customerId]);
+    await pd.rawQuery('UPDATE customers SET total_spent_minor = 99, transactions_count = 7 WHERE id = $1', [
+      customerId,
+    ]);
     const found = (await reconcile(brand.token, false)).json();
     expect(found.drift).toEqual([
       expect.objectContaining({
@@ -52,7 +56,9 @@ describe.each(BACKENDS)('reconcile (%s)', (backend) => {
 
     const fixed = (await reconcile(brand.token, true)).json();
     expect(fixed.fixed).toBe(1);
-    const [row] = await pd.rawQuery('SELECT total_spent_minor, transactions_count FROM customers WHERE id = $1', [customerId]);
+    const [row] = await pd.rawQuery('SELECT total_spent_minor, transactions_count FROM customers WHERE id = $1', [
+      customerId,
+    ]);
     expect(Number(row!.total_spent_minor)).toBe(7500);
     expect(Number(row!.transactions_count)).toBe(3);
     expect((await reconcile(brand.token, false)).json().drift).toEqual([]);
@@ -66,7 +72,12 @@ describe.each(BACKENDS)('reconcile (%s)', (backend) => {
 
 describe('npm run paydesk -- reconcile (embedded database, no server running)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-reconcile-'));
-  const env = { PAYDESK_DATA_DIR: dataDir, PAYDESK_MASTER_KEY: TEST_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'silent' };
+  const env = {
+    PAYDESK_DATA_DIR: dataDir,
+    PAYDESK_MASTER_KEY: TEST_MASTER_KEY,
+    PAYDESK_DEMO: '0',
+    LOG_LEVEL: 'silent',
+  };
   let customerId: string;
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -83,7 +94,11 @@ describe('npm run paydesk -- reconcile (embedded database, no server running)', 
       });
       const paid = await paydesk.app.inject({ method: 'POST', url: `/api/public${link.json().url}`, payload: payer() });
       customerId = paid.json().customer_id;
-      await paydesk.ctx.db.updateTable('customers').set({ total_spent_minor: 1 }).where('id', '=', customerId).execute();
+      await paydesk.ctx.db
+        .updateTable('customers')
+        .set({ total_spent_minor: 1 })
+        .where('id', '=', customerId)
+        .execute();
     } finally {
       await paydesk.close();
     }

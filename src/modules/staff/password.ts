@@ -43,7 +43,10 @@ export function checkNewPassword(password: string, field = 'password'): string {
 export function normalizeStaffEmail(raw: string, field = 'email'): string {
   const email = raw.trim().toLowerCase();
   if (email.length === 0) throw fieldError(field, 'must not be empty');
-  if (email.length > 254 || !validator.isEmail(email, { allow_display_name: false, require_tld: true, allow_ip_domain: false })) {
+  if (
+    email.length > 254 ||
+    !validator.isEmail(email, { allow_display_name: false, require_tld: true, allow_ip_domain: false })
+  ) {
     throw fieldError(field, 'is not a valid email address');
   }
   return email;

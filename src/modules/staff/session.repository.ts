@@ -14,13 +14,27 @@ export async function findSessionByTokenHash(db: Executor, tokenHash: Buffer) {
     .leftJoin('staff_memberships as m', (join) =>
       join.onRef('m.merchant_id', '=', 'ss.active_merchant_id').onRef('m.staff_id', '=', 'ss.staff_id'),
     )
-    .select(['ss.staff_id', 'ss.id', 'ss.active_merchant_id', 'ss.last_seen_at', 'ss.expires_at', 's.email', 's.name', 'm.role'])
+    .select([
+      'ss.staff_id',
+      'ss.id',
+      'ss.active_merchant_id',
+      'ss.last_seen_at',
+      'ss.expires_at',
+      's.email',
+      's.name',
+      'm.role',
+    ])
     .where('ss.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
 
 export async function touchSession(db: Executor, staffId: string, id: string, at: Date): Promise<void> {
-  await db.updateTable('staff_sessions').set({ last_seen_at: at }).where('staff_id', '=', staffId).where('id', '=', id).execute();
+  await db
+    .updateTable('staff_sessions')
+    .set({ last_seen_at: at })
+    .where('staff_id', '=', staffId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setSessionBrand(db: Executor, staffId: string, id: string, merchantId: string): Promise<void> {
@@ -44,7 +58,12 @@ export async function deleteSessionsOfStaff(db: Executor, staffId: string, keepI
   return Number(result.numDeletedRows);
 }
 
-export async function deleteExpiredSessionsOfStaff(db: Executor, staffId: string, idleBefore: Date, now: Date): Promise<void> {
+export async function deleteExpiredSessionsOfStaff(
+  db: Executor,
+  staffId: string,
+  idleBefore: Date,
+  now: Date,
+): Promise<void> {
   await db
     .deleteFrom('staff_sessions')
     .where('staff_id', '=', staffId)

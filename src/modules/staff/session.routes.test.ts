@@ -3,7 +3,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { BACKENDS } from '../../../test/support/backends.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { asStaff, newStaff, sessionCookieOf, signIn, signInRequest, staffAudit, type TestStaff } from '../../../test/support/staff.js';
+import {
+  asStaff,
+  newStaff,
+  sessionCookieOf,
+  signIn,
+  signInRequest,
+  staffAudit,
+  type TestStaff,
+} from '../../../test/support/staff.js';
 import { SYSTEM_MERCHANT_ID } from '../audit/audit.service.js';
 
 describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
@@ -36,7 +44,9 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
       csrf_token: expect.stringMatching(/^[\w-]{43}$/),
     });
 
-    const rows = await paydesk.rawQuery(`SELECT token_hash, staff_id FROM staff_sessions WHERE staff_id = $1`, [owner.id]);
+    const rows = await paydesk.rawQuery(`SELECT token_hash, staff_id FROM staff_sessions WHERE staff_id = $1`, [
+      owner.id,
+    ]);
     const hashes = rows.map((r) => Buffer.from(r.token_hash as Uint8Array).toString('hex'));
     expect(hashes).toContain(crypto.createHash('sha256').update(cookie.value).digest('hex'));
     const dump = JSON.stringify(await paydesk.rawQuery(`SELECT * FROM staff_sessions`));
@@ -81,9 +91,17 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     expect(unknown.json().detail).toBe(wrong.json().detail);
 
     const failed = (await staffAudit(paydesk, brand.id)).filter((e) => e.action === 'staff.sign_in_failed');
-    expect(failed.at(-1)).toMatchObject({ target_type: 'staff', target_id: owner.id, ip: '198.51.100.1', details: { reason: 'wrong_password' } });
+    expect(failed.at(-1)).toMatchObject({
+      target_type: 'staff',
+      target_id: owner.id,
+      ip: '198.51.100.1',
+      details: { reason: 'wrong_password' },
+    });
     const system = (await staffAudit(paydesk, SYSTEM_MERCHANT_ID)).filter((e) => e.action === 'staff.sign_in_failed');
-    expect(system.at(-1)).toMatchObject({ ip: '198.51.100.1', details: { reason: 'unknown_email', email_hash: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect(system.at(-1)).toMatchObject({
+      ip: '198.51.100.1',
+      details: { reason: 'unknown_email', email_hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
     const trail = JSON.stringify(await paydesk.rawQuery(`SELECT * FROM audit_events`));
     expect(trail).not.toContain('nobody.here');
     expect(trail).not.toContain('owner.a@');
@@ -126,7 +144,11 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     const created = await call('POST', '/customers', customerBody());
     expect(created.statusCode).toBe(201);
 
-    const byKey = await paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload: customerBody() });
+    const byKey = await paydesk.request(brand.token, {
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: customerBody(),
+    });
     expect(byKey.statusCode).toBe(201);
     // A bearer key wins over a cookie sent along with it, and is not held to the cookie's CSRF rule.
     const both = await paydesk.app.inject({
@@ -143,7 +165,12 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
     const victim = await newStaff(paydesk, brand, 'viewer');
-    for (let i = 0; i < 5; i++) expectProblem(await signInRequest(paydesk, victim.email, `guess number ${i}`, `203.0.113.${i}`), 401, 'invalid_credentials');
+    for (let i = 0; i < 5; i++)
+      expectProblem(
+        await signInRequest(paydesk, victim.email, `guess number ${i}`, `203.0.113.${i}`),
+        401,
+        'invalid_credentials',
+      );
     const limited = await signInRequest(paydesk, victim.email.toUpperCase(), victim.password, '203.0.113.99');
     const problem = expectProblem(limited, 429, 'rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
@@ -157,7 +184,11 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
 
   it('refuses an address after twenty failures, whatever the emails', async () => {
     for (let i = 0; i < 20; i++) {
-      expectProblem(await signInRequest(paydesk, `spray${i}@example.com`, 'password guess', '192.0.2.50'), 401, 'invalid_credentials');
+      expectProblem(
+        await signInRequest(paydesk, `spray${i}@example.com`, 'password guess', '192.0.2.50'),
+        401,
+        'invalid_credentials',
+      );
     }
     expectProblem(await signInRequest(paydesk, owner.email, owner.password, '192.0.2.50'), 429, 'rate_limited');
     expect((await signInRequest(paydesk, owner.email, owner.password, '192.0.2.51')).statusCode).toBe(200);
@@ -169,24 +200,58 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     const elsewhere = await signIn(paydesk, person, '198.51.100.5');
     const call = asStaff(paydesk, here);
 
-    const wrong = await call('POST', '/session/password', { current_password: 'not my password', new_password: 'a much longer secret' });
-    expect(expectProblem(wrong, 422, 'validation_failed').errors).toEqual([{ field: 'current_password', reason: expect.any(String) }]);
-    const short = await call('POST', '/session/password', { current_password: person.password, new_password: 'short pw 11' });
-    expect(expectProblem(short, 422, 'validation_failed').errors).toEqual([{ field: 'new_password', reason: expect.stringMatching(/12/) }]);
+    const wrong = await call('POST', '/session/password', {
+      current_password: 'not my password',
+      new_password: 'a much longer secret',
+    });
+    expect(expectProblem(wrong, 422, 'validation_failed').errors).toEqual([
+      { field: 'current_password', reason: expect.any(String) },
+    ]);
+    const short = await call('POST', '/session/password', {
+      current_password: person.password,
+      new_password: 'short pw 11',
+    });
+    expect(expectProblem(short, 422, 'validation_failed').errors).toEqual([
+      { field: 'new_password', reason: expect.stringMatching(/12/) },
+    ]);
     expect((await asStaff(paydesk, elsewhere)('GET', '/session')).statusCode).toBe(200);
 
-    expect((await call('POST', '/session/password', { current_password: person.password, new_password: 'twelve chars' }, { csrf: false })).statusCode).toBe(403);
-    expect((await call('POST', '/session/password', { current_password: person.password, new_password: 'twelve chars' })).statusCode).toBe(204);
+    expect(
+      (
+        await call(
+          'POST',
+          '/session/password',
+          { current_password: person.password, new_password: 'twelve chars' },
+          { csrf: false },
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await call('POST', '/session/password', { current_password: person.password, new_password: 'twelve chars' }))
+        .statusCode,
+    ).toBe(204);
     expectProblem(await asStaff(paydesk, elsewhere)('GET', '/session'), 401, 'unauthenticated');
     expect((await call('GET', '/session')).statusCode).toBe(200);
-    expectProblem(await signInRequest(paydesk, person.email, person.password, '198.51.100.4'), 401, 'invalid_credentials');
+    expectProblem(
+      await signInRequest(paydesk, person.email, person.password, '198.51.100.4'),
+      401,
+      'invalid_credentials',
+    );
     expect((await signInRequest(paydesk, person.email, 'twelve chars', '198.51.100.4')).statusCode).toBe(200);
     const changed = (await staffAudit(paydesk, brand.id)).filter((e) => e.action === 'staff.password_change');
-    expect(changed.at(-1)).toMatchObject({ actor_id: person.id, target_id: person.id, details: { signed_out_sessions: 1 } });
+    expect(changed.at(-1)).toMatchObject({
+      actor_id: person.id,
+      target_id: person.id,
+      details: { signed_out_sessions: 1 },
+    });
   });
 
   it('is for staff sessions only: an API key has no session', async () => {
-    expectProblem(await paydesk.request(brand.token, { method: 'GET', url: '/api/v1/session' }), 401, 'unauthenticated');
+    expectProblem(
+      await paydesk.request(brand.token, { method: 'GET', url: '/api/v1/session' }),
+      401,
+      'unauthenticated',
+    );
     expectProblem(await paydesk.app.inject({ method: 'GET', url: '/api/v1/session' }), 401, 'unauthenticated');
   });
 });

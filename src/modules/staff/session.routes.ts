@@ -34,20 +34,35 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const signedIn = await signIn(ctx, throttle, request.body, request.ip);
-        reply.setCookie(SESSION_COOKIE, signedIn.token, { ...cookieOptions(request), maxAge: SESSION_ABSOLUTE_MS / 1000 });
+        reply.setCookie(SESSION_COOKIE, signedIn.token, {
+          ...cookieOptions(request),
+          maxAge: SESSION_ABSOLUTE_MS / 1000,
+        });
         return signedIn.view;
       },
     );
 
     app.get(
       '/session',
-      { schema: { tags, summary: 'The signed-in staff member, their brands and the CSRF token', response: { 200: SessionView, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'The signed-in staff member, their brands and the CSRF token',
+          response: { 200: SessionView, ...errors },
+        },
+      },
       async (request) => describeSession(ctx, sessionOf(request)),
     );
 
     app.delete(
       '/session',
-      { schema: { tags, summary: 'Sign out', response: { 204: { type: 'null', description: 'Signed out' }, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Sign out',
+          response: { 204: { type: 'null', description: 'Signed out' }, ...errors },
+        },
+      },
       async (request, reply) => {
         await signOut(ctx, sessionOf(request), request.ip);
         return reply.clearCookie(SESSION_COOKIE, cookieOptions(request)).code(204).send();
@@ -60,7 +75,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Switch the active brand',
-          description: 'Every later call of this session acts on that brand, with the role held there. A brand you are not in answers 404.',
+          description:
+            'Every later call of this session acts on that brand, with the role held there. A brand you are not in answers 404.',
           body: ActiveBrandBody,
           response: { 200: SessionView, ...errors },
         },
@@ -74,7 +90,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Change your password',
-          description: 'Needs the current password; the new one has at least 12 characters. Every other session of yours is signed out.',
+          description:
+            'Needs the current password; the new one has at least 12 characters. Every other session of yours is signed out.',
           body: PasswordChangeBody,
           response: { 204: { type: 'null', description: 'Changed' }, ...errors },
         },

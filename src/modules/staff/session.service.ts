@@ -25,7 +25,13 @@ import {
 } from './session.tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import { emailAuditHash, recordStaffAudit, type StaffAuditEvent } from './staff.audit.js';
-import { findMembership, findStaffByEmail, findStaffById, listMembershipsOfStaff, updateStaffPassword } from './staff.repository.js';
+import {
+  findMembership,
+  findStaffByEmail,
+  findStaffById,
+  listMembershipsOfStaff,
+  updateStaffPassword,
+} from './staff.repository.js';
 import type { SessionViewType } from './staff.schemas.js';
 
 /** A signed-in staff member, as the HTTP layer knows them for one request. */
@@ -59,7 +65,10 @@ export async function signIn(
     throttle.recordFailure(email, ip);
     const base = { actor: { type: 'system' as const, id: 'sign-in' }, action: 'staff.sign_in_failed' as const, ip };
     if (staff) {
-      await recordStaffAudit(ctx.db, await perBrand(ctx.db, staff.id, { ...base, details: { reason: 'wrong_password' } }));
+      await recordStaffAudit(
+        ctx.db,
+        await perBrand(ctx.db, staff.id, { ...base, details: { reason: 'wrong_password' } }),
+      );
     } else {
       await recordStaffAudit(ctx.db, {
         ...base,
@@ -90,7 +99,12 @@ export async function signIn(
   });
   await recordStaffAudit(
     ctx.db,
-    await perBrand(ctx.db, staff.id, { actor: staffActor(staff.id), action: 'staff.sign_in', ip, details: { session_id: id } }),
+    await perBrand(ctx.db, staff.id, {
+      actor: staffActor(staff.id),
+      action: 'staff.sign_in',
+      ip,
+      details: { session_id: id },
+    }),
   );
   const session: StaffSession = { id, staffId: staff.id, token, activeMerchantId, principal: null };
   return { token, expiresAt, view: await describeSession(ctx, session) };
@@ -99,7 +113,8 @@ export async function signIn(
 /** Resolves the session cookie; throws for an unknown token and ends an expired session. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<StaffSession> {
   const row = await findSessionByTokenHash(ctx.db, hashSessionToken(token));
-  if (!row) throw new DomainError('unauthenticated', 'The session is unknown or signed out; sign in with POST /api/v1/session');
+  if (!row)
+    throw new DomainError('unauthenticated', 'The session is unknown or signed out; sign in with POST /api/v1/session');
   const now = ctx.clock().getTime();
   const lastSeen = row.last_seen_at.getTime();
   if (row.expires_at.getTime() <= now || lastSeen + SESSION_IDLE_MS <= now) {
@@ -114,7 +129,9 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
     token,
     activeMerchantId: row.active_merchant_id,
     principal:
-      row.active_merchant_id && role ? { merchantId: row.active_merchant_id, role, actor: { type: 'staff', id: row.staff_id } } : null,
+      row.active_merchant_id && role
+        ? { merchantId: row.active_merchant_id, role, actor: { type: 'staff', id: row.staff_id } }
+        : null,
   };
 }
 
@@ -146,7 +163,11 @@ export async function signOut(ctx: AppContext, session: StaffSession, ip: string
 }
 
 /** Another brand the person belongs to becomes the active one; any other id is "not found". */
-export async function switchActiveBrand(ctx: AppContext, session: StaffSession, brandId: string): Promise<SessionViewType> {
+export async function switchActiveBrand(
+  ctx: AppContext,
+  session: StaffSession,
+  brandId: string,
+): Promise<SessionViewType> {
   const membership = await findMembership(ctx.db, brandId, session.staffId);
   if (!membership) throw new DomainError('brand_not_found', `No brand ${brandId} among yours`, { brand_id: brandId });
   await setSessionBrand(ctx.db, session.staffId, session.id, brandId);
@@ -176,7 +197,12 @@ export async function changePassword(
     const ended = await deleteSessionsOfStaff(trx, staff.id, session.id);
     await recordStaffAudit(
       trx,
-      await perBrand(trx, staff.id, { actor: staffActor(staff.id), action: 'staff.password_change', ip, details: { signed_out_sessions: ended } }),
+      await perBrand(trx, staff.id, {
+        actor: staffActor(staff.id),
+        action: 'staff.password_change',
+        ip,
+        details: { signed_out_sessions: ended },
+      }),
     );
     return ended;
   });
@@ -186,7 +212,9 @@ export async function changePassword(
 function refuseWhileThrottled(throttle: SignInThrottle, email: string, ip: string): void {
   const wait = throttle.retryAfterSeconds(email, ip);
   if (wait > 0) {
-    throw new DomainError('rate_limited', `Too many failed sign-ins; try again in ${wait} seconds`, { retry_after: wait });
+    throw new DomainError('rate_limited', `Too many failed sign-ins; try again in ${wait} seconds`, {
+      retry_after: wait,
+    });
   }
 }
 
@@ -198,7 +226,11 @@ function staffActor(staffId: string) {
  * One event per brand the person belongs to, so each brand's trail shows its staff's sign-ins
  * without naming the other brands; a person in no brand gets one system event.
  */
-async function perBrand(db: Executor, staffId: string, event: Omit<StaffAuditEvent, 'merchantId'>): Promise<StaffAuditEvent[]> {
+async function perBrand(
+  db: Executor,
+  staffId: string,
+  event: Omit<StaffAuditEvent, 'merchantId'>,
+): Promise<StaffAuditEvent[]> {
   const memberships = await listMembershipsOfStaff(db, staffId);
   const target = event.target ?? { type: 'staff', id: staffId };
   const brands = memberships.length > 0 ? memberships.map((m) => m.merchant_id) : [SYSTEM_MERCHANT_ID];

@@ -18,5 +18,9 @@ export function recordStaffAudit(db: Executor, events: StaffAuditEvent | StaffAu
  * changes with a master rotation, which only breaks correlation across the rotation).
  */
 export function emailAuditHash(ctx: AppContext, normalizedEmail: string): string {
-  return crypto.createHmac('sha256', ctx.keyring.systemSubkey('audit-email-hash')).update(normalizedEmail).digest('hex').slice(0, 32);
+  return crypto
+    .createHmac('sha256', ctx.keyring.systemSubkey('audit-email-hash'))
+    .update(normalizedEmail)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -7,26 +7,44 @@ export async function insertStaff(
   db: Executor,
   staff: { id: string; email: string; name: string; password_hash: string; created_at: Date },
 ): Promise<void> {
-  await db.insertInto('staff').values({ ...staff, password_changed_at: staff.created_at }).execute();
+  await db
+    .insertInto('staff')
+    .values({ ...staff, password_changed_at: staff.created_at })
+    .execute();
 }
 
 export async function findStaffByEmail(db: Executor, email: string) {
-  return db.selectFrom('staff').select(['id', 'email', 'name', 'password_hash']).where('email', '=', email).executeTakeFirst();
+  return db
+    .selectFrom('staff')
+    .select(['id', 'email', 'name', 'password_hash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
 export async function findStaffById(db: Executor, id: string) {
-  return db.selectFrom('staff').select(['id', 'email', 'name', 'password_hash']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('staff')
+    .select(['id', 'email', 'name', 'password_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function updateStaffPassword(db: Executor, id: string, passwordHash: string, at: Date): Promise<void> {
-  await db.updateTable('staff').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('staff')
+    .set({ password_hash: passwordHash, password_changed_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteStaff(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('staff').where('id', '=', id).execute();
 }
 
-export async function insertMembership(db: Executor, row: { merchant_id: string; staff_id: string; role: Role; created_at: Date }): Promise<void> {
+export async function insertMembership(
+  db: Executor,
+  row: { merchant_id: string; staff_id: string; role: Role; created_at: Date },
+): Promise<void> {
   await db.insertInto('staff_memberships').values(row).execute();
 }
 
@@ -86,10 +104,24 @@ export async function lockBrandOwners(trx: Transaction<DB>, merchantId: string):
   return rows.map((r) => r.staff_id);
 }
 
-export async function updateMembershipRole(db: Executor, merchantId: string, staffId: string, role: Role): Promise<void> {
-  await db.updateTable('staff_memberships').set({ role }).where('merchant_id', '=', merchantId).where('staff_id', '=', staffId).execute();
+export async function updateMembershipRole(
+  db: Executor,
+  merchantId: string,
+  staffId: string,
+  role: Role,
+): Promise<void> {
+  await db
+    .updateTable('staff_memberships')
+    .set({ role })
+    .where('merchant_id', '=', merchantId)
+    .where('staff_id', '=', staffId)
+    .execute();
 }
 
 export async function deleteMembership(db: Executor, merchantId: string, staffId: string): Promise<void> {
-  await db.deleteFrom('staff_memberships').where('merchant_id', '=', merchantId).where('staff_id', '=', staffId).execute();
+  await db
+    .deleteFrom('staff_memberships')
+    .where('merchant_id', '=', merchantId)
+    .where('staff_id', '=', staffId)
+    .execute();
 }

@@ -25,7 +25,11 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
     const byStaff = await ownerCall('POST', '/customers', customerBody());
     expect(byStaff.statusCode, byStaff.body).toBe(201);
     expect(byStaff.json().source).toBe('dashboard');
-    const byKey = await paydesk.request(brand.token, { method: 'POST', url: '/api/v1/customers', payload: customerBody() });
+    const byKey = await paydesk.request(brand.token, {
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: customerBody(),
+    });
     expect(byKey.json().source).toBe('api');
   });
 
@@ -36,11 +40,25 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
       [owner.id, 'owner'],
       [admin.id, 'admin'],
     ]);
-    const added = await adminCall('POST', '/staff', { email: 'New.Support@Example.com', name: ' Sam ', role: 'support', password: 'support password' });
+    const added = await adminCall('POST', '/staff', {
+      email: 'New.Support@Example.com',
+      name: ' Sam ',
+      role: 'support',
+      password: 'support password',
+    });
     expect(added.statusCode).toBe(201);
-    expect(added.json()).toMatchObject({ object: 'staff', email: 'new.support@example.com', name: 'Sam', role: 'support', account: 'created' });
+    expect(added.json()).toMatchObject({
+      object: 'staff',
+      email: 'new.support@example.com',
+      name: 'Sam',
+      role: 'support',
+      account: 'created',
+    });
 
-    const support = asStaff(paydesk, await signIn(paydesk, { email: 'new.support@example.com', password: 'support password' }));
+    const support = asStaff(
+      paydesk,
+      await signIn(paydesk, { email: 'new.support@example.com', password: 'support password' }),
+    );
     for (const [method, url, body] of [
       ['GET', '/staff', undefined],
       ['POST', '/staff', { email: 'x@example.com', name: 'X', role: 'viewer', password: 'twelve chars' }],
@@ -54,23 +72,55 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
 
   it('validates new staff: a new account needs a password of 12+ characters; a member is not added twice', async () => {
     const noPassword = await ownerCall('POST', '/staff', { email: 'nopw@example.com', name: 'N', role: 'viewer' });
-    expect(expectProblem(noPassword, 422, 'validation_failed').errors).toEqual([{ field: 'password', reason: expect.any(String) }]);
-    const bad = await ownerCall('POST', '/staff', { email: 'not-an-email', name: ' ', role: 'viewer', password: 'short' });
-    expect(expectProblem(bad, 422, 'validation_failed').errors!.map((e) => e.field).sort()).toEqual(['email', 'name']);
-    const role = await ownerCall('POST', '/staff', { email: 'r@example.com', name: 'R', role: 'emperor', password: 'twelve chars' });
+    expect(expectProblem(noPassword, 422, 'validation_failed').errors).toEqual([
+      { field: 'password', reason: expect.any(String) },
+    ]);
+    const bad = await ownerCall('POST', '/staff', {
+      email: 'not-an-email',
+      name: ' ',
+      role: 'viewer',
+      password: 'short',
+    });
+    expect(
+      expectProblem(bad, 422, 'validation_failed')
+        .errors!.map((e) => e.field)
+        .sort(),
+    ).toEqual(['email', 'name']);
+    const role = await ownerCall('POST', '/staff', {
+      email: 'r@example.com',
+      name: 'R',
+      role: 'emperor',
+      password: 'twelve chars',
+    });
     expectProblem(role, 422, 'validation_failed');
-    expectProblem(await ownerCall('POST', '/staff', { email: admin.email.toUpperCase(), name: 'Again', role: 'viewer' }), 409, 'staff_exists');
+    expectProblem(
+      await ownerCall('POST', '/staff', { email: admin.email.toUpperCase(), name: 'Again', role: 'viewer' }),
+      409,
+      'staff_exists',
+    );
   });
 
   it('keeps the owner out of reach of admins, and never leaves a brand without an owner', async () => {
     expectProblem(await adminCall('PATCH', `/staff/${owner.id}`, { role: 'admin' }), 403, 'forbidden');
     expectProblem(await adminCall('DELETE', `/staff/${owner.id}`), 403, 'forbidden');
     expectProblem(await adminCall('PATCH', `/staff/${admin.id}`, { role: 'owner' }), 403, 'forbidden');
-    expectProblem(await adminCall('POST', '/staff', { email: 'o2@example.com', name: 'O', role: 'owner', password: 'twelve chars' }), 403, 'forbidden');
+    expectProblem(
+      await adminCall('POST', '/staff', {
+        email: 'o2@example.com',
+        name: 'O',
+        role: 'owner',
+        password: 'twelve chars',
+      }),
+      403,
+      'forbidden',
+    );
 
     expectProblem(await ownerCall('PATCH', `/staff/${owner.id}`, { role: 'admin' }), 409, 'owner_required');
     expectProblem(await ownerCall('DELETE', `/staff/${owner.id}`), 409, 'owner_required');
-    const roles = await paydesk.rawQuery(`SELECT role FROM staff_memberships WHERE merchant_id = $1 AND staff_id = $2`, [brand.id, owner.id]);
+    const roles = await paydesk.rawQuery(
+      `SELECT role FROM staff_memberships WHERE merchant_id = $1 AND staff_id = $2`,
+      [brand.id, owner.id],
+    );
     expect(roles).toEqual([{ role: 'owner' }]);
 
     // With a second owner, the first may step down.
@@ -107,8 +157,14 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
     expectProblem(await signInRequest(paydesk, person.email, person.password), 401, 'invalid_credentials');
     expectProblem(await adminCall('DELETE', `/staff/${person.id}`), 404, 'staff_not_found');
     const removed = (await staffAudit(paydesk, brand.id)).filter((e) => e.action === 'staff.remove');
-    expect(removed.at(-1)).toMatchObject({ target_id: person.id, actor_id: admin.id, details: { role: 'viewer', account_deleted: true } });
-    const added = (await staffAudit(paydesk, brand.id)).filter((e) => e.action === 'staff.add' && e.target_id === person.id);
+    expect(removed.at(-1)).toMatchObject({
+      target_id: person.id,
+      actor_id: admin.id,
+      details: { role: 'viewer', account_deleted: true },
+    });
+    const added = (await staffAudit(paydesk, brand.id)).filter(
+      (e) => e.action === 'staff.add' && e.target_id === person.id,
+    );
     expect(added).toHaveLength(1);
   });
 
@@ -160,7 +216,9 @@ describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
 
     // Taken out of brand B while B is active: the session keeps no access there.
     await call('POST', '/session/active-brand', { brand_id: other.id });
-    expect((await paydesk.request(other.token, { method: 'DELETE', url: `/api/v1/staff/${admin.id}` })).statusCode).toBe(204);
+    expect(
+      (await paydesk.request(other.token, { method: 'DELETE', url: `/api/v1/staff/${admin.id}` })).statusCode,
+    ).toBe(204);
     expectProblem(await call('GET', '/customers'), 403, 'forbidden');
     expect((await call('GET', '/session')).json()).toMatchObject({ active_brand_id: null, brands: [{ id: brand.id }] });
     expect((await call('POST', '/session/active-brand', { brand_id: brand.id })).statusCode).toBe(200);

@@ -3,7 +3,14 @@ import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/problem.js';
 import { addStaff, changeStaffRole, listStaff, removeStaff } from './staff.service.js';
-import { StaffCreateBody, StaffCreated, StaffIdParams, StaffList, StaffMember, StaffUpdateBody } from './staff.schemas.js';
+import {
+  StaffCreateBody,
+  StaffCreated,
+  StaffIdParams,
+  StaffList,
+  StaffMember,
+  StaffUpdateBody,
+} from './staff.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Staff'];
@@ -11,8 +18,10 @@ const tags = ['Staff'];
 /** The people of the active brand and their roles: owners and admins manage them. */
 export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/staff', { schema: { tags, summary: "The brand's staff", response: { 200: StaffList, ...errors } } }, async (request) =>
-      listStaff(ctx, principalOf(request)),
+    app.get(
+      '/staff',
+      { schema: { tags, summary: "The brand's staff", response: { 200: StaffList, ...errors } } },
+      async (request) => listStaff(ctx, principalOf(request)),
     );
 
     app.post(
@@ -21,12 +30,14 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Add a staff member',
-          description: 'Only an owner may add owners. An email that already has an account (in another brand) is added as it is.',
+          description:
+            'Only an owner may add owners. An email that already has an account (in another brand) is added as it is.',
           body: StaffCreateBody,
           response: { 201: StaffCreated, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await addStaff(ctx, principalOf(request), request.body, request.ip)),
+      async (request, reply) =>
+        reply.code(201).send(await addStaff(ctx, principalOf(request), request.body, request.ip)),
     );
 
     app.patch(
@@ -35,7 +46,8 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: "Change a staff member's role",
-          description: "Only an owner may make owners or change an owner's role; the last owner cannot be demoted (409 owner_required).",
+          description:
+            "Only an owner may make owners or change an owner's role; the last owner cannot be demoted (409 owner_required).",
           params: StaffIdParams,
           body: StaffUpdateBody,
           response: { 200: StaffMember, ...errors },

@@ -17,12 +17,17 @@ export const SessionView = Type.Object(
     staff: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
     brands: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: RoleSchema })),
     active_brand_id: Type.Union([Type.String(), Type.Null()], { description: 'The brand every /api/v1 call acts on' }),
-    csrf_token: Type.String({ description: 'Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie' }),
+    csrf_token: Type.String({
+      description: 'Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie',
+    }),
   },
   { title: 'Session' },
 );
 
-export const ActiveBrandBody = Type.Object({ brand_id: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+export const ActiveBrandBody = Type.Object(
+  { brand_id: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
 
 export const PasswordChangeBody = Type.Object(
   {
@@ -44,7 +49,10 @@ export const StaffMember = Type.Object(
   { title: 'StaffMember' },
 );
 
-export const StaffList = Type.Object({ object: Type.Literal('list'), data: Type.Array(StaffMember) }, { title: 'StaffList' });
+export const StaffList = Type.Object(
+  { object: Type.Literal('list'), data: Type.Array(StaffMember) },
+  { title: 'StaffList' },
+);
 
 export const StaffCreateBody = Type.Object(
   {
@@ -63,10 +71,10 @@ export const StaffCreateBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const StaffCreated = Type.Composite([
-  StaffMember,
-  Type.Object({ account: Type.Union([Type.Literal('created'), Type.Literal('existing')]) }),
-], { title: 'StaffCreated' });
+export const StaffCreated = Type.Composite(
+  [StaffMember, Type.Object({ account: Type.Union([Type.Literal('created'), Type.Literal('existing')]) })],
+  { title: 'StaffCreated' },
+);
 
 export const StaffUpdateBody = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 

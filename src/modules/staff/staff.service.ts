@@ -27,7 +27,14 @@ import type { StaffCreateBodyType, StaffMemberView } from './staff.schemas.js';
 type StaffRow = { id: string; email: string; name: string; role: Role; created_at: Date };
 
 function view(row: StaffRow): StaffMemberView {
-  return { object: 'staff', id: row.id, email: row.email, name: row.name, role: row.role, added_at: row.created_at.toISOString() };
+  return {
+    object: 'staff',
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    added_at: row.created_at.toISOString(),
+  };
 }
 
 function staffNotFound(id: string): DomainError {
@@ -41,7 +48,10 @@ function requireOwnerFor(principal: Principal, what: string): void {
   }
 }
 
-export async function listStaff(ctx: AppContext, principal: Principal): Promise<{ object: 'list'; data: StaffMemberView[] }> {
+export async function listStaff(
+  ctx: AppContext,
+  principal: Principal,
+): Promise<{ object: 'list'; data: StaffMemberView[] }> {
   requirePermission(principal, 'staff.read');
   const rows = await listBrandStaff(ctx.db, principal.merchantId);
   return { object: 'list', data: rows.map(view) };
@@ -82,7 +92,8 @@ export async function addStaff(
       try {
         await insertStaff(trx, { id, email, name, password_hash: passwordHash, created_at: now });
       } catch (error) {
-        if (isUniqueViolation(error, 'staff_email')) throw new DomainError('staff_exists', 'An account with this email was just created; try again');
+        if (isUniqueViolation(error, 'staff_email'))
+          throw new DomainError('staff_exists', 'An account with this email was just created; try again');
         throw error;
       }
       staff = { id, email, name, password_hash: passwordHash };
@@ -92,7 +103,12 @@ export async function addStaff(
     if (await findMembership(trx, principal.merchantId, staff.id)) {
       throw new DomainError('staff_exists', `${staff.id} is already a member of this brand`, { staff_id: staff.id });
     }
-    await insertMembership(trx, { merchant_id: principal.merchantId, staff_id: staff.id, role: input.role, created_at: now });
+    await insertMembership(trx, {
+      merchant_id: principal.merchantId,
+      staff_id: staff.id,
+      role: input.role,
+      created_at: now,
+    });
     await recordStaffAudit(trx, {
       merchantId: principal.merchantId,
       actor: actorOf(principal),
@@ -101,7 +117,10 @@ export async function addStaff(
       ip,
       details: { role: input.role, account },
     });
-    return { ...view({ id: staff.id, email: staff.email, name: staff.name, role: input.role, created_at: now }), account };
+    return {
+      ...view({ id: staff.id, email: staff.email, name: staff.name, role: input.role, created_at: now }),
+      account,
+    };
   });
   return result;
 }
@@ -142,7 +161,12 @@ export async function changeStaffRole(
 }
 
 /** Takes a person out of the brand; an account left in no brand is deleted with its sessions. */
-export async function removeStaff(ctx: AppContext, principal: Principal, staffId: string, ip: string | undefined): Promise<void> {
+export async function removeStaff(
+  ctx: AppContext,
+  principal: Principal,
+  staffId: string,
+  ip: string | undefined,
+): Promise<void> {
   requirePermission(principal, 'staff.manage');
   if (!isId('stf', staffId)) throw staffNotFound(staffId);
   await ctx.db.transaction().execute(async (trx) => {
@@ -151,7 +175,8 @@ export async function removeStaff(ctx: AppContext, principal: Principal, staffId
     if (!membership) throw staffNotFound(staffId);
     if (membership.role === 'owner') {
       requireOwnerFor(principal, 'remove an owner');
-      if (owners.length <= 1) throw new DomainError('owner_required', 'This is the only owner of the brand; make someone else owner first');
+      if (owners.length <= 1)
+        throw new DomainError('owner_required', 'This is the only owner of the brand; make someone else owner first');
     }
     await deleteMembership(trx, principal.merchantId, staffId);
     const accountDeleted = (await countMembershipsOfStaff(trx, staffId)) === 0;
@@ -175,7 +200,13 @@ export async function removeStaff(ctx: AppContext, principal: Principal, staffId
 export async function ensureOwnerAccount(
   ctx: AppContext,
   input: { merchantId: string; email: string; name: string; password: string | undefined },
-): Promise<{ staffId: string; created: boolean; passwordReset: boolean; madeOwner: boolean; generatedPassword?: string }> {
+): Promise<{
+  staffId: string;
+  created: boolean;
+  passwordReset: boolean;
+  madeOwner: boolean;
+  generatedPassword?: string;
+}> {
   const email = normalizeStaffEmail(input.email, 'PAYDESK_ADMIN_EMAIL');
   const now = ctx.clock();
   const system = { type: 'system' as const, id: 'first-start' };
@@ -183,7 +214,8 @@ export async function ensureOwnerAccount(
   // Without a configured password a new account gets a random one (shown once); an existing one keeps its own.
   const generatedPassword = !existing && input.password === undefined ? newStaffPassword() : undefined;
   const password = input.password ?? generatedPassword;
-  const keep = password === undefined || (existing !== undefined && (await verifyPassword(existing.password_hash, password)));
+  const keep =
+    password === undefined || (existing !== undefined && (await verifyPassword(existing.password_hash, password)));
   const passwordHash = keep ? undefined : await hashPassword(checkNewPassword(password, 'PAYDESK_ADMIN_PASSWORD'));
   return ctx.db.transaction().execute(async (trx) => {
     let staffId = existing?.id;

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../test/support/backends.js';
 import { customersApi, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { CARDS, createInvoice, createPaymentLink, paid, pay, payer, refund, v1 } from '../../../test/support/payments.js';
+import {
+  CARDS,
+  createInvoice,
+  createPaymentLink,
+  paid,
+  pay,
+  payer,
+  refund,
+  v1,
+} from '../../../test/support/payments.js';
 
 // A customer with any payment history (a transaction or an invoice, in any state) cannot be
 // deleted: 409 with the counts, and nothing changes.
@@ -47,7 +56,9 @@ describe.each(BACKENDS)('customer delete guard (%s)', (backend) => {
     const customer = await newCustomer(pd, brand);
     const draft = await createInvoice(pd, brand, { customer_id: customer.id });
     expect((await v1(pd, brand.token).post(`/invoices/${draft.id}/void`)).statusCode).toBe(200);
-    expect(expectProblem(await customers().remove(customer.id), 409, 'has_transactions')).toMatchObject({ invoices_count: 1 });
+    expect(expectProblem(await customers().remove(customer.id), 409, 'has_transactions')).toMatchObject({
+      invoices_count: 1,
+    });
   });
 
   it('deletes a customer without transactions or invoices (204), even one whose payments failed', async () => {

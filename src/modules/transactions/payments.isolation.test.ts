@@ -33,7 +33,13 @@ describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
     const invoice = await openInvoice(pd, a, { customer_id: result.customer_id });
     const session = await createCheckout(pd, a);
     await setExchangeRates(pd, a, { USD: '110' });
-    Object.assign(rowsOfA, { customer: result.customer_id, transaction: result.transaction_id, invoice: invoice.id, link: link.id, session: session.id });
+    Object.assign(rowsOfA, {
+      customer: result.customer_id,
+      transaction: result.transaction_id,
+      invoice: invoice.id,
+      link: link.id,
+      session: session.id,
+    });
 
     // Brand B has a little of everything too, so its lists are not trivially empty.
     const linkB = await createPaymentLink(pd, b, { amount: 2000 });
@@ -60,9 +66,20 @@ describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
     expectProblem(await asB.post(`/invoices/${rowsOfA.invoice}/void`), 404, 'invoice_not_found');
     expectProblem(await asB.post(`/invoices/${rowsOfA.invoice}/finalize`), 404, 'invoice_not_found');
     expectProblem(await asB.patch(`/payment-links/${rowsOfA.link}`, { active: false }), 404, 'payment_link_not_found');
-    expectProblem(await asB.post('/invoices', { customer_id: rowsOfA.customer, currency: 'BDT', line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }] }), 404, 'customer_not_found');
+    expectProblem(
+      await asB.post('/invoices', {
+        customer_id: rowsOfA.customer,
+        currency: 'BDT',
+        line_items: [{ description: 'x', quantity: 1, unit_amount: 1 }],
+      }),
+      404,
+      'customer_not_found',
+    );
 
-    expect(await fetchJson(pd, a, `/transactions/${rowsOfA.transaction}`)).toMatchObject({ status: 'succeeded', amount_refunded: { amount: 0 } });
+    expect(await fetchJson(pd, a, `/transactions/${rowsOfA.transaction}`)).toMatchObject({
+      status: 'succeeded',
+      amount_refunded: { amount: 0 },
+    });
     expect(await fetchJson(pd, a, `/invoices/${rowsOfA.invoice}`)).toMatchObject({ status: 'open' });
     expect(await fetchJson(pd, a, `/payment-links/${rowsOfA.link}`)).toMatchObject({ active: true });
   });
@@ -73,7 +90,10 @@ describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
     for (const url of ['/transactions', '/invoices', '/payment-links', '/checkout-sessions', '/customers']) {
       const page = await mine(url);
       expect(page.data.length, url).toBeGreaterThan(0);
-      expect(page.data.filter((row) => aIds.has(row.id)), url).toEqual([]);
+      expect(
+        page.data.filter((row) => aIds.has(row.id)),
+        url,
+      ).toEqual([]);
     }
     expect((await mine(`/transactions?customer_id=${rowsOfA.customer}`)).data).toEqual([]);
     expect((await mine(`/invoices?customer_id=${rowsOfA.customer}`)).data).toEqual([]);
@@ -82,7 +102,9 @@ describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
 
   it("scopes a page by brand even with a cursor forged from brand A's row", async () => {
     // A cursor is only a position (created_at, id): one naming A's row still shows B only B's rows.
-    const forged = Buffer.from(JSON.stringify([new Date(Date.now() + 60_000).toISOString(), rowsOfA.transaction])).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify([new Date(Date.now() + 60_000).toISOString(), rowsOfA.transaction]),
+    ).toString('base64url');
     const page = await fetchJson<ListJson<{ id: string }>>(pd, b, `/transactions?cursor=${forged}`);
     expect(page.data.length).toBeGreaterThan(0);
     expect(page.data.some((row) => row.id === rowsOfA.transaction)).toBe(false);
@@ -90,7 +112,10 @@ describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
 
   it("keeps brand settings per brand: A's registration setting does not change B's", async () => {
     expect((await v1(pd, a.token).patch('/brand/settings', { auto_register_customers: false })).statusCode).toBe(200);
-    expect(await fetchJson(pd, b, '/brand')).toMatchObject({ name: 'Brand B', settings: { auto_register_customers: true } });
+    expect(await fetchJson(pd, b, '/brand')).toMatchObject({
+      name: 'Brand B',
+      settings: { auto_register_customers: true },
+    });
     const linkB = await createPaymentLink(pd, b, { amount: 3000 });
     expect(paid(await pay(pd, linkB.url, payer())).customer_id).toMatch(/^cus_/);
   });

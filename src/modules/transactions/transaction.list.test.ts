@@ -52,7 +52,12 @@ describe.each(BACKENDS)('transaction and invoice lists (%s)', (backend) => {
   it('lists every transaction newest first, with customer names', async () => {
     const page = await list('');
     expect(page).toMatchObject({ object: 'list', has_more: false, next_cursor: null });
-    expect(idsOf(page)).toEqual([ids.refund, ids.failed, ...[...ids.bobPayments].reverse(), ...[...ids.alicePayments].reverse()]);
+    expect(idsOf(page)).toEqual([
+      ids.refund,
+      ids.failed,
+      ...[...ids.bobPayments].reverse(),
+      ...[...ids.alicePayments].reverse(),
+    ]);
     const first = page.data.find((t) => t.id === ids.alicePayments[1]);
     expect(first).toMatchObject({ customer_id: alice.id, customer_name: 'Alice Payer', status: 'succeeded' });
   });
@@ -61,7 +66,9 @@ describe.each(BACKENDS)('transaction and invoice lists (%s)', (backend) => {
     expect(idsOf(await list('?status=failed'))).toEqual([ids.failed]);
     expect(idsOf(await list('?status=partially_refunded'))).toEqual([ids.alicePayments[0]]);
     expect(idsOf(await list('?type=refund'))).toEqual([ids.refund]);
-    expect(idsOf(await list('?type=payment&status=succeeded')).sort()).toEqual([...ids.alicePayments.slice(1), ...ids.bobPayments].sort());
+    expect(idsOf(await list('?type=payment&status=succeeded')).sort()).toEqual(
+      [...ids.alicePayments.slice(1), ...ids.bobPayments].sort(),
+    );
     expect(idsOf(await list(`?customer_id=${bob.id}`))).toEqual([...ids.bobPayments].reverse());
     expect(idsOf(await list(`?customer_id=${alice.id}&type=refund`))).toEqual([ids.refund]);
     expect((await list('?customer_id=cus_00000000000000000000000000')).data).toEqual([]);
@@ -104,13 +111,23 @@ describe.each(BACKENDS)('transaction and invoice lists (%s)', (backend) => {
     expect(idsOf(page)).toEqual([ids.refund, ...[...ids.alicePayments].reverse()]);
     const first = await fetchJson<ListJson<TransactionJson>>(pd, brand, `/customers/${alice.id}/transactions?limit=2`);
     expect(first).toMatchObject({ has_more: true });
-    const second = await fetchJson<ListJson<TransactionJson>>(pd, brand, `/customers/${alice.id}/transactions?limit=2&cursor=${first.next_cursor}`);
+    const second = await fetchJson<ListJson<TransactionJson>>(
+      pd,
+      brand,
+      `/customers/${alice.id}/transactions?limit=2&cursor=${first.next_cursor}`,
+    );
     expect([...idsOf(first), ...idsOf(second)]).toEqual(idsOf(page));
     expect(second.has_more).toBe(false);
 
     const nobody = await newCustomer(pd, brand);
-    expect((await fetchJson<ListJson<TransactionJson>>(pd, brand, `/customers/${nobody.id}/transactions`)).data).toEqual([]);
-    expectProblem(await v1(pd, brand.token).get('/customers/cus_00000000000000000000000000/transactions'), 404, 'customer_not_found');
+    expect(
+      (await fetchJson<ListJson<TransactionJson>>(pd, brand, `/customers/${nobody.id}/transactions`)).data,
+    ).toEqual([]);
+    expectProblem(
+      await v1(pd, brand.token).get('/customers/cus_00000000000000000000000000/transactions'),
+      404,
+      'customer_not_found',
+    );
     expectProblem(await v1(pd, brand.token).get('/customers/bogus/transactions'), 404, 'customer_not_found');
   });
 
@@ -126,12 +143,20 @@ describe.each(BACKENDS)('transaction and invoice lists (%s)', (backend) => {
     const unbilled = await openInvoice(pd, brand);
     const { customer_id } = paid(await pay(pd, unbilled.public_url, payer({ email: bob.email })));
     expect(customer_id).toBe(bob.id);
-    expect(idsOf(await fetchJson<ListJson<InvoiceJson>>(pd, brand, `/customers/${bob.id}/invoices`))).toEqual([unbilled.id]);
+    expect(idsOf(await fetchJson<ListJson<InvoiceJson>>(pd, brand, `/customers/${bob.id}/invoices`))).toEqual([
+      unbilled.id,
+    ]);
 
-    expect(idsOf(await fetchJson<ListJson<InvoiceJson>>(pd, brand, `/invoices?customer_id=${billed.id}&status=draft`))).toEqual([draft.id]);
+    expect(
+      idsOf(await fetchJson<ListJson<InvoiceJson>>(pd, brand, `/invoices?customer_id=${billed.id}&status=draft`)),
+    ).toEqual([draft.id]);
     const paidList = await fetchJson<ListJson<InvoiceJson>>(pd, brand, '/invoices?status=paid');
     expect(idsOf(paidList)).toEqual([unbilled.id]);
-    expectProblem(await v1(pd, brand.token).get('/customers/cus_00000000000000000000000000/invoices'), 404, 'customer_not_found');
+    expectProblem(
+      await v1(pd, brand.token).get('/customers/cus_00000000000000000000000000/invoices'),
+      404,
+      'customer_not_found',
+    );
   });
 
   it('shows roles without customer access the ledger without names, and not per customer', async () => {

@@ -20,7 +20,8 @@ export function toTransactionView(row: TransactionRow, customerName: string | nu
     status: row.status,
     source: row.source,
     amount: money(row.amount_minor),
-    base_amount: row.base_amount_minor === null ? null : { amount: Number(row.base_amount_minor), currency: row.base_currency },
+    base_amount:
+      row.base_amount_minor === null ? null : { amount: Number(row.base_amount_minor), currency: row.base_currency },
     exchange_rate: row.exchange_rate === null ? null : row.exchange_rate.replace(/\.?0+$/, ''),
     amount_refunded: money(row.amount_refunded_minor),
     customer_id: row.customer_id,
@@ -44,12 +45,20 @@ export function transactionNotFound(id: string): DomainError {
 }
 
 /** Transactions with their customers' names (decrypted here), for roles that may read customers. */
-export async function viewTransactions(ctx: AppContext, principal: Principal, rows: TransactionRow[]): Promise<TransactionView[]> {
+export async function viewTransactions(
+  ctx: AppContext,
+  principal: Principal,
+  rows: TransactionRow[],
+): Promise<TransactionView[]> {
   const names = new Map<string, string>();
   if (roleAllows(principal.role, 'customers.read')) {
     const ids = [...new Set(rows.flatMap((r) => (r.customer_id ? [r.customer_id] : [])))];
     const customers = await findCustomerNames(ctx.db, principal.merchantId, ids);
-    const keys = await ctx.keyring.forBrand(ctx.db, principal.merchantId, customers.map((c) => c.data_key_id));
+    const keys = await ctx.keyring.forBrand(
+      ctx.db,
+      principal.merchantId,
+      customers.map((c) => c.data_key_id),
+    );
     for (const customer of customers) names.set(customer.id, decryptName(keys, customer));
   }
   return rows.map((row) => toTransactionView(row, row.customer_id ? (names.get(row.customer_id) ?? null) : null));
@@ -63,7 +72,11 @@ export async function getTransaction(ctx: AppContext, principal: Principal, id: 
   return view!;
 }
 
-export async function listTransactions(ctx: AppContext, principal: Principal, query: TransactionListQuery): Promise<TransactionListView> {
+export async function listTransactions(
+  ctx: AppContext,
+  principal: Principal,
+  query: TransactionListQuery,
+): Promise<TransactionListView> {
   requirePermission(principal, 'payments.read');
   const after = query.cursor ? decodePageCursor(query.cursor, 'txn') : undefined;
   const rows = await listTransactionsPage(ctx.db, principal.merchantId, {

@@ -57,7 +57,10 @@ describe.each(BACKENDS)('refunds (%s)', (backend) => {
       status: 'refunded',
       amount_refunded: { amount: 100000, currency: 'BDT' },
     });
-    expect(await customer(customer_id!)).toMatchObject({ transactions_count: 1, total_spent: { amount: 0, currency: 'BDT' } });
+    expect(await customer(customer_id!)).toMatchObject({
+      transactions_count: 1,
+      total_spent: { amount: 0, currency: 'BDT' },
+    });
     expect(await transaction(refundTxn.id)).toEqual(refundTxn);
 
     expectProblem(await refund(pd, brand.token, transaction_id), 409, 'not_refundable');
@@ -67,7 +70,10 @@ describe.each(BACKENDS)('refunds (%s)', (backend) => {
 
   it('refunds in full when the request has no body at all', async () => {
     const { transaction_id } = await payment();
-    const response = await pd.request(brand.token, { method: 'POST', url: `/api/v1/transactions/${transaction_id}/refunds` });
+    const response = await pd.request(brand.token, {
+      method: 'POST',
+      url: `/api/v1/transactions/${transaction_id}/refunds`,
+    });
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json()).toMatchObject({ type: 'refund', amount: { amount: 100000 } });
   });
@@ -77,29 +83,47 @@ describe.each(BACKENDS)('refunds (%s)', (backend) => {
     const first = await refund(pd, brand.token, transaction_id, 30000);
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json()).toMatchObject({ type: 'refund', amount: { amount: 30000 }, base_amount: { amount: 30000 } });
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'partially_refunded', amount_refunded: { amount: 30000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'partially_refunded',
+      amount_refunded: { amount: 30000 },
+    });
     expect(await customer(customer_id!)).toMatchObject({ transactions_count: 1, total_spent: { amount: 70000 } });
 
     expectInvalidFields(await refund(pd, brand.token, transaction_id, 70001), ['amount']);
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'partially_refunded', amount_refunded: { amount: 30000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'partially_refunded',
+      amount_refunded: { amount: 30000 },
+    });
 
     const second = await refund(pd, brand.token, transaction_id);
     expect(second.statusCode, second.body).toBe(201);
     expect(second.json()).toMatchObject({ amount: { amount: 70000 }, base_amount: { amount: 70000 } });
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'refunded', amount_refunded: { amount: 100000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'refunded',
+      amount_refunded: { amount: 100000 },
+    });
     expect(await customer(customer_id!)).toMatchObject({ transactions_count: 1, total_spent: { amount: 0 } });
 
-    const refunds = await fetchJson<ListJson<TransactionJson>>(pd, brand, `/transactions?type=refund&customer_id=${customer_id}`);
+    const refunds = await fetchJson<ListJson<TransactionJson>>(
+      pd,
+      brand,
+      `/transactions?type=refund&customer_id=${customer_id}`,
+    );
     expect(refunds.data.map((t) => t.amount.amount)).toEqual([70000, 30000]);
     expect(refunds.data.every((t) => t.refunded_transaction_id === transaction_id)).toBe(true);
   });
 
   it('never refunds more than was paid when refunds race', async () => {
     const { transaction_id, customer_id } = await payment();
-    const responses = await Promise.all(Array.from({ length: 5 }, () => refund(pd, brand.token, transaction_id, 30000)));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => refund(pd, brand.token, transaction_id, 30000)),
+    );
     const codes = responses.map((r) => r.statusCode).sort();
     expect(codes).toEqual([201, 201, 201, 422, 422]);
-    expect(await transaction(transaction_id)).toMatchObject({ status: 'partially_refunded', amount_refunded: { amount: 90000 } });
+    expect(await transaction(transaction_id)).toMatchObject({
+      status: 'partially_refunded',
+      amount_refunded: { amount: 90000 },
+    });
     expect(await customer(customer_id!)).toMatchObject({ total_spent: { amount: 10000 } });
     const rows = await ledgerRows(pd, brand, 'refunded_transaction_id = $2', [transaction_id]);
     expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
@@ -129,7 +153,9 @@ describe.each(BACKENDS)('refunds (%s)', (backend) => {
       const token = await pd.keyFor(brand, role);
       expectProblem(await refund(pd, token, transaction_id), 403, 'forbidden');
       // Those roles may still read the payment.
-      expect((await pd.request(token, { method: 'GET', url: `/api/v1/transactions/${transaction_id}` })).statusCode).toBe(200);
+      expect(
+        (await pd.request(token, { method: 'GET', url: `/api/v1/transactions/${transaction_id}` })).statusCode,
+      ).toBe(200);
     }
     expect(await ledgerRows(pd, brand, 'refunded_transaction_id = $2', [transaction_id])).toHaveLength(0);
     expect(await customer(customer_id!)).toMatchObject({ total_spent: { amount: 100000 } });
@@ -141,7 +167,11 @@ describe.each(BACKENDS)('refunds (%s)', (backend) => {
 
   it('refunds a payment linked to no customer without touching any customer', async () => {
     const quiet = await pd.newBrand({ name: 'Quiet' });
-    await pd.request(quiet.token, { method: 'PATCH', url: '/api/v1/brand/settings', payload: { auto_register_customers: false } });
+    await pd.request(quiet.token, {
+      method: 'PATCH',
+      url: '/api/v1/brand/settings',
+      payload: { auto_register_customers: false },
+    });
     const quietLink = await createPaymentLink(pd, quiet, { amount: 5000 });
     const result = paid(await pay(pd, quietLink.url, payer()));
     expect(result.customer_id).toBeNull();

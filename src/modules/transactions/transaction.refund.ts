@@ -5,7 +5,14 @@ import { proportionalMinor } from '../../money/exchange.js';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
 import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { findTransaction, insertTransaction, reserveRefund, setRefundStatus, settleRefund, updateTransaction } from './transaction.repository.js';
+import {
+  findTransaction,
+  insertTransaction,
+  reserveRefund,
+  setRefundStatus,
+  settleRefund,
+  updateTransaction,
+} from './transaction.repository.js';
 import { getTransaction, transactionNotFound } from './transaction.queries.js';
 import type { RefundBody, TransactionView } from './transaction.schemas.js';
 
@@ -34,16 +41,26 @@ export async function refundPayment(
     const payment = await findTransaction(trx, merchantId, paymentId, { forUpdate: true });
     if (!payment) throw transactionNotFound(paymentId);
     if (payment.type !== 'payment' || (payment.status !== 'succeeded' && payment.status !== 'partially_refunded')) {
-      throw new DomainError('not_refundable', `Transaction ${paymentId} is a ${payment.status} ${payment.type}; only succeeded payments can be refunded`);
+      throw new DomainError(
+        'not_refundable',
+        `Transaction ${paymentId} is a ${payment.status} ${payment.type}; only succeeded payments can be refunded`,
+      );
     }
     const left = Number(payment.amount_minor) - Number(payment.amount_refunded_minor);
-    if (left <= 0) throw new DomainError('not_refundable', `Transaction ${paymentId} is already fully refunded (or a refund is in progress)`);
+    if (left <= 0)
+      throw new DomainError(
+        'not_refundable',
+        `Transaction ${paymentId} is already fully refunded (or a refund is in progress)`,
+      );
     const amount = body.amount ?? left;
     if (amount > left) throw fieldError('amount', `at most ${left} can still be refunded`);
     const paidInBase = Number(payment.base_amount_minor ?? 0);
     const baseLeft = paidInBase - Number(payment.base_amount_refunded_minor);
     // The last refund takes exactly what is left, so the shares always add up to the payment.
-    const baseMinor = amount === left ? baseLeft : Math.min(baseLeft, proportionalMinor(amount, Number(payment.amount_minor), paidInBase));
+    const baseMinor =
+      amount === left
+        ? baseLeft
+        : Math.min(baseLeft, proportionalMinor(amount, Number(payment.amount_minor), paidInBase));
     const now = ctx.clock();
     await insertTransaction(trx, {
       merchant_id: merchantId,
@@ -83,7 +100,11 @@ export async function refundPayment(
     })
     .catch((error: unknown) => {
       ctx.logger.error({ refundId, err: error }, 'Payment gateway error on refund');
-      return { outcome: 'failed' as const, code: 'gateway_error', message: 'The payment provider failed; nothing was refunded' };
+      return {
+        outcome: 'failed' as const,
+        code: 'gateway_error',
+        message: 'The payment provider failed; nothing was refunded',
+      };
     });
 
   await ctx.db.transaction().execute(async (trx) => {
@@ -107,7 +128,12 @@ export async function refundPayment(
         ip,
       });
     } else {
-      await updateTransaction(trx, merchantId, refundId, { status: 'failed', failure_code: outcome.code, failure_message: outcome.message, updated_at: now });
+      await updateTransaction(trx, merchantId, refundId, {
+        status: 'failed',
+        failure_code: outcome.code,
+        failure_message: outcome.message,
+        updated_at: now,
+      });
       await reserveRefund(trx, merchantId, paymentId, -reserved.amount, -reserved.baseMinor);
       await setRefundStatus(trx, merchantId, paymentId, now, { afterFailure: true });
     }

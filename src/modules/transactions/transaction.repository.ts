@@ -43,7 +43,11 @@ export async function findTransaction(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<TransactionRow | undefined> {
-  const query = db.selectFrom('transactions').select([...COLUMNS, rate]).where('merchant_id', '=', merchantId).where('id', '=', id);
+  const query = db
+    .selectFrom('transactions')
+    .select([...COLUMNS, rate])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id);
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
@@ -58,7 +62,10 @@ export async function listTransactionsPage(
   merchantId: string,
   page: { limit: number; after?: PageCursor | undefined } & TransactionFilter,
 ): Promise<TransactionRow[]> {
-  let query = db.selectFrom('transactions').select([...COLUMNS, rate]).where('merchant_id', '=', merchantId);
+  let query = db
+    .selectFrom('transactions')
+    .select([...COLUMNS, rate])
+    .where('merchant_id', '=', merchantId);
   if (page.status) query = query.where('status', '=', page.status);
   if (page.type) query = query.where('type', '=', page.type);
   if (page.customerId) query = query.where('customer_id', '=', page.customerId);
@@ -77,7 +84,13 @@ export async function countCustomerTransactions(db: Executor, merchantId: string
 }
 
 /** Reserves a refund's amount on its payment (so concurrent refunds never exceed it). */
-export async function reserveRefund(db: Executor, merchantId: string, paymentId: string, amountMinor: number, baseMinor: number) {
+export async function reserveRefund(
+  db: Executor,
+  merchantId: string,
+  paymentId: string,
+  amountMinor: number,
+  baseMinor: number,
+) {
   await db
     .updateTable('transactions')
     .set((eb) => ({
@@ -93,16 +106,32 @@ export async function updateTransaction(
   db: Executor,
   merchantId: string,
   id: string,
-  changes: Partial<Pick<TransactionRow, 'status' | 'gateway_reference' | 'failure_code' | 'failure_message' | 'succeeded_at' | 'updated_at'>>,
+  changes: Partial<
+    Pick<
+      TransactionRow,
+      'status' | 'gateway_reference' | 'failure_code' | 'failure_message' | 'succeeded_at' | 'updated_at'
+    >
+  >,
 ): Promise<void> {
-  await db.updateTable('transactions').set(changes).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+  await db
+    .updateTable('transactions')
+    .set(changes)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
  * refunded / partially_refunded from what refunds have taken back. After a failed refund only a
  * payment some refund already succeeded on is touched (the failed one's reservation is gone).
  */
-export async function setRefundStatus(db: Executor, merchantId: string, paymentId: string, now: Date, options: { afterFailure?: boolean } = {}) {
+export async function setRefundStatus(
+  db: Executor,
+  merchantId: string,
+  paymentId: string,
+  now: Date,
+  options: { afterFailure?: boolean } = {},
+) {
   let query = db
     .updateTable('transactions')
     .set((eb) => ({
@@ -123,7 +152,15 @@ export async function setRefundStatus(db: Executor, merchantId: string, paymentI
 /** A refund's outcome: the refund, its payment's status and the customer's total spent together. */
 export async function settleRefund(
   db: Executor,
-  s: { merchantId: string; refundId: string; paymentId: string; customerId: string | null; baseMinor: number; reference: string; now: Date },
+  s: {
+    merchantId: string;
+    refundId: string;
+    paymentId: string;
+    customerId: string | null;
+    baseMinor: number;
+    reference: string;
+    now: Date;
+  },
 ): Promise<void> {
   await db
     .updateTable('transactions')

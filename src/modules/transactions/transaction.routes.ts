@@ -3,7 +3,13 @@ import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
-import { CustomerTransactionListQuery, RefundBody, Transaction, TransactionList, TransactionListQuery } from './transaction.schemas.js';
+import {
+  CustomerTransactionListQuery,
+  RefundBody,
+  Transaction,
+  TransactionList,
+  TransactionListQuery,
+} from './transaction.schemas.js';
 import { getTransaction, listCustomerTransactions, listTransactions } from './transaction.queries.js';
 import { refundPayment } from './transaction.refund.js';
 
@@ -12,11 +18,22 @@ const tags = ['Transactions'];
 
 export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/transactions', { schema: { tags, summary: 'List payments and refunds, newest first', querystring: TransactionListQuery, response: { 200: TransactionList, ...errors } } }, async (request) =>
-      listTransactions(ctx, principalOf(request), request.query),
+    app.get(
+      '/transactions',
+      {
+        schema: {
+          tags,
+          summary: 'List payments and refunds, newest first',
+          querystring: TransactionListQuery,
+          response: { 200: TransactionList, ...errors },
+        },
+      },
+      async (request) => listTransactions(ctx, principalOf(request), request.query),
     );
-    app.get('/transactions/:id', { schema: { tags, summary: 'A transaction', params: IdParams, response: { 200: Transaction, ...errors } } }, async (request) =>
-      getTransaction(ctx, principalOf(request), request.params.id),
+    app.get(
+      '/transactions/:id',
+      { schema: { tags, summary: 'A transaction', params: IdParams, response: { 200: Transaction, ...errors } } },
+      async (request) => getTransaction(ctx, principalOf(request), request.params.id),
     );
     app.post(
       '/transactions/:id/refunds',
@@ -24,7 +41,8 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'Refund a payment, in full or in part',
-          description: "Answers the refund transaction. The customer's total spent drops by the refund's base-currency share of the payment.",
+          description:
+            "Answers the refund transaction. The customer's total spent drops by the refund's base-currency share of the payment.",
           params: IdParams,
           body: RefundBody,
           response: { 201: Transaction, ...errors },
@@ -35,11 +53,22 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           done();
         },
       },
-      async (request, reply) => reply.code(201).send(await refundPayment(ctx, principalOf(request), request.params.id, request.body, request.ip)),
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await refundPayment(ctx, principalOf(request), request.params.id, request.body, request.ip)),
     );
     app.get(
       '/customers/:id/transactions',
-      { schema: { tags, summary: "A customer's payments and refunds, newest first", params: IdParams, querystring: CustomerTransactionListQuery, response: { 200: TransactionList, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "A customer's payments and refunds, newest first",
+          params: IdParams,
+          querystring: CustomerTransactionListQuery,
+          response: { 200: TransactionList, ...errors },
+        },
+      },
       async (request) => listCustomerTransactions(ctx, principalOf(request), request.params.id, request.query),
     );
   };

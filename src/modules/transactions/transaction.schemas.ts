@@ -19,10 +19,14 @@ export const Transaction = Type.Object(
     source: Type.Union([Type.Literal('checkout'), Type.Literal('payment_link'), Type.Literal('invoice')]),
     amount: Money,
     base_amount: Nullable(Money),
-    exchange_rate: Nullable(Type.String({ description: 'Base-currency units per unit of the payment currency, when they differ' })),
+    exchange_rate: Nullable(
+      Type.String({ description: 'Base-currency units per unit of the payment currency, when they differ' }),
+    ),
     amount_refunded: Money,
     customer_id: Nullable(Type.String()),
-    customer_name: Nullable(Type.String({ description: 'Null without a customer, or for roles that may not see customers' })),
+    customer_name: Nullable(
+      Type.String({ description: 'Null without a customer, or for roles that may not see customers' }),
+    ),
     invoice_id: Nullable(Type.String()),
     payment_link_id: Nullable(Type.String()),
     checkout_session_id: Nullable(Type.String()),
@@ -50,7 +54,11 @@ export type TransactionListQuery = Static<typeof TransactionListQuery>;
 export const CustomerTransactionListQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const RefundBody = Type.Object(
-  { amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Minor units; default: all that is left' })) },
+  {
+    amount: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Minor units; default: all that is left' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type RefundBody = Static<typeof RefundBody>;

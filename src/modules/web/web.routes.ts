@@ -69,7 +69,11 @@ export function webRoutes(_ctx: AppContext, options: WebRoutesOptions = {}): Fas
     for (const url of SPA_PATHS) {
       app.get(url, { schema: { hide: true } }, async (_request, reply) => {
         if (!fs.existsSync(indexFile)) {
-          return reply.code(503).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(NOT_BUILT_MESSAGE);
+          return reply
+            .code(503)
+            .header('cache-control', 'no-store')
+            .type('text/plain; charset=utf-8')
+            .send(NOT_BUILT_MESSAGE);
         }
         pageHeaders(reply);
         return reply.sendFile('index.html', distDir, { cacheControl: false });

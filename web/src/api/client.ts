@@ -53,7 +53,11 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    throw new ApiError({ status: 0, code: 'network_error', detail: 'Paydesk could not be reached. Check the connection and try again.' });
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      detail: 'Paydesk could not be reached. Check the connection and try again.',
+    });
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -66,7 +70,11 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
   if (!response.ok) {
     const problem = isProblem(json)
       ? json
-      : { status: response.status, code: `http_${response.status}`, detail: `The server answered ${response.status} ${response.statusText}`.trim() };
+      : {
+          status: response.status,
+          code: `http_${response.status}`,
+          detail: `The server answered ${response.status} ${response.statusText}`.trim(),
+        };
     throw new ApiError(problem);
   }
   return json as T;

@@ -1,4 +1,11 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api, withQuery } from './client';
 import type { Customer, CustomerContact, Invoice, List, Transaction } from './types';
 
@@ -13,11 +20,17 @@ export function useCustomerList(q: string, cursor: string | undefined) {
 }
 
 export function useCustomerStats() {
-  return useQuery({ queryKey: ['customers', 'stats'], queryFn: () => api.get<{ total_customers: number }>('/customers/stats') });
+  return useQuery({
+    queryKey: ['customers', 'stats'],
+    queryFn: () => api.get<{ total_customers: number }>('/customers/stats'),
+  });
 }
 
 export function useCustomer(id: string) {
-  return useQuery({ queryKey: ['customers', 'one', id], queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`) });
+  return useQuery({
+    queryKey: ['customers', 'one', id],
+    queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`),
+  });
 }
 
 /**
@@ -45,7 +58,8 @@ export function useCustomerNames(ids: string[], enabled: boolean): Record<string
 function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices') {
   return useInfiniteQuery({
     queryKey: ['customers', what, id],
-    queryFn: ({ pageParam }) => api.get<List<T>>(withQuery(`/customers/${encodeURIComponent(id)}/${what}`, { cursor: pageParam, limit: 100 })),
+    queryFn: ({ pageParam }) =>
+      api.get<List<T>>(withQuery(`/customers/${encodeURIComponent(id)}/${what}`, { cursor: pageParam, limit: 100 })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => (last.has_more && last.next_cursor ? last.next_cursor : undefined),
   });
@@ -67,7 +81,9 @@ export function useCreateCustomer() {
     onSuccess: (customer) => {
       // Shown at once on the first page of the unfiltered list (newest first), then confirmed by a refetch.
       queryClient.setQueryData<List<Customer>>(['customers', 'list', { q: '', cursor: undefined }], (list) =>
-        list ? { ...list, data: [customer, ...list.data.filter((c) => c.id !== customer.id)].slice(0, PAGE_SIZE) } : list,
+        list
+          ? { ...list, data: [customer, ...list.data.filter((c) => c.id !== customer.id)].slice(0, PAGE_SIZE) }
+          : list,
       );
       queryClient.setQueryData(['customers', 'one', customer.id], customer);
       void queryClient.invalidateQueries({ queryKey: ['customers'] });
@@ -99,6 +115,7 @@ export function useDeleteCustomer() {
 
 export function useRevealCustomer(id: string) {
   return useMutation({
-    mutationFn: (reason: string) => api.post<CustomerContact>(`/customers/${encodeURIComponent(id)}/reveal`, { reason }),
+    mutationFn: (reason: string) =>
+      api.post<CustomerContact>(`/customers/${encodeURIComponent(id)}/reveal`, { reason }),
   });
 }

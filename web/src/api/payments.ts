@@ -1,6 +1,16 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, withQuery } from './client';
-import type { Brand, ExchangeRates, Invoice, InvoiceStatus, List, Money, PaymentLink, Transaction, TransactionStatus } from './types';
+import type {
+  Brand,
+  ExchangeRates,
+  Invoice,
+  InvoiceStatus,
+  List,
+  Money,
+  PaymentLink,
+  Transaction,
+  TransactionStatus,
+} from './types';
 
 /* Transactions, invoices, payment links, brand settings and exchange rates (docs/payments-api.md). */
 
@@ -9,7 +19,10 @@ const PAGE = 25;
 export function useTransactions(filter: { status?: TransactionStatus | ''; cursor?: string | undefined }) {
   return useQuery({
     queryKey: ['transactions', 'list', filter],
-    queryFn: () => api.get<List<Transaction>>(withQuery('/transactions', { status: filter.status, cursor: filter.cursor, limit: PAGE })),
+    queryFn: () =>
+      api.get<List<Transaction>>(
+        withQuery('/transactions', { status: filter.status, cursor: filter.cursor, limit: PAGE }),
+      ),
     placeholderData: keepPreviousData,
   });
 }
@@ -30,7 +43,8 @@ export function useRefund() {
 export function useInvoices(filter: { status?: InvoiceStatus | ''; cursor?: string | undefined }) {
   return useQuery({
     queryKey: ['invoices', 'list', filter],
-    queryFn: () => api.get<List<Invoice>>(withQuery('/invoices', { status: filter.status, cursor: filter.cursor, limit: PAGE })),
+    queryFn: () =>
+      api.get<List<Invoice>>(withQuery('/invoices', { status: filter.status, cursor: filter.cursor, limit: PAGE })),
     placeholderData: keepPreviousData,
   });
 }
@@ -54,7 +68,8 @@ export function useCreateInvoice() {
 export function useInvoiceAction() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'finalize' | 'void' }) => api.post<Invoice>(`/invoices/${encodeURIComponent(id)}/${action}`),
+    mutationFn: ({ id, action }: { id: string; action: 'finalize' | 'void' }) =>
+      api.post<Invoice>(`/invoices/${encodeURIComponent(id)}/${action}`),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['invoices'] });
       void queryClient.invalidateQueries({ queryKey: ['customers', 'invoices'] });
@@ -123,5 +138,8 @@ export function useSaveExchangeRates() {
 
 /** The amount a refund may still take back. */
 export function refundable(transaction: Transaction): Money {
-  return { amount: transaction.amount.amount - transaction.amount_refunded.amount, currency: transaction.amount.currency };
+  return {
+    amount: transaction.amount.amount - transaction.amount_refunded.amount,
+    currency: transaction.amount.currency,
+  };
 }

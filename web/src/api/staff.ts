@@ -18,7 +18,8 @@ export function useAddStaff() {
 export function useChangeStaffRole() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, role }: { id: string; role: Role }) => api.patch<StaffMember>(`/staff/${encodeURIComponent(id)}`, { role }),
+    mutationFn: ({ id, role }: { id: string; role: Role }) =>
+      api.patch<StaffMember>(`/staff/${encodeURIComponent(id)}`, { role }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['staff'] }),
   });
 }
@@ -33,6 +34,7 @@ export function useRemoveStaff() {
 
 export function useChangePassword() {
   return useMutation({
-    mutationFn: (input: { current_password: string; new_password: string }) => api.post<void>('/session/password', input),
+    mutationFn: (input: { current_password: string; new_password: string }) =>
+      api.post<void>('/session/password', input),
   });
 }

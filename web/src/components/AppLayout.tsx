@@ -58,9 +58,10 @@ export function AppLayout({ session }: { session: Session }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [menuOpen]);
 
-  const sections = SECTIONS.map((section) => ({ ...section, items: section.items.filter((item) => !item.when || can(role, item.when)) })).filter(
-    (section) => section.items.length > 0,
-  );
+  const sections = SECTIONS.map((section) => ({
+    ...section,
+    items: section.items.filter((item) => !item.when || can(role, item.when)),
+  })).filter((section) => section.items.length > 0);
 
   return (
     <div className={`app${menuOpen ? ' menu-open' : ''}`}>
@@ -113,7 +114,13 @@ export function AppLayout({ session }: { session: Session }) {
             <strong>{session.staff.name}</strong>
             <span>{role ? ROLE_LABELS[role] : 'No brand'}</span>
           </div>
-          <button type="button" className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => signOut.mutate()}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Sign out"
+            title="Sign out"
+            onClick={() => signOut.mutate()}
+          >
             <LogOut size={18} aria-hidden="true" />
           </button>
         </div>

@@ -13,7 +13,17 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
   );
 }
 
-export function KpiCard({ label, value, hint, loading }: { label: string; value: ReactNode; hint?: ReactNode; loading?: boolean }) {
+export function KpiCard({
+  label,
+  value,
+  hint,
+  loading,
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  loading?: boolean;
+}) {
   return (
     <section className="card kpi" aria-label={label}>
       <h2 className="kpi-label">{label}</h2>
@@ -38,7 +48,9 @@ const BADGE_TONES: Record<string, string> = {
 };
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {
-  return <span className={`badge badge-${BADGE_TONES[status] ?? 'neutral'}`}>{label ?? status.replace(/_/g, ' ')}</span>;
+  return (
+    <span className={`badge badge-${BADGE_TONES[status] ?? 'neutral'}`}>{label ?? status.replace(/_/g, ' ')}</span>
+  );
 }
 
 /** Previous/Next over a cursor stack (useCursorStack) for a list query's current page. */
@@ -47,7 +59,10 @@ export function Pager({
   list,
 }: {
   pages: { page: number; previous: () => void; next: (cursor: string) => void };
-  list: { data?: { has_more?: boolean | undefined; next_cursor?: string | null | undefined } | undefined; isFetching: boolean };
+  list: {
+    data?: { has_more?: boolean | undefined; next_cursor?: string | null | undefined } | undefined;
+    isFetching: boolean;
+  };
 }) {
   const { page } = pages;
   const nextCursor = (list.data?.has_more && list.data.next_cursor) || null;
@@ -57,7 +72,12 @@ export function Pager({
   return (
     <nav className="pager" aria-label="Pagination">
       <span className="pager-page">Page {page}</span>
-      <button type="button" className="btn btn-secondary btn-small" onClick={pages.previous} disabled={page === 1 || busy}>
+      <button
+        type="button"
+        className="btn btn-secondary btn-small"
+        onClick={pages.previous}
+        disabled={page === 1 || busy}
+      >
         <ChevronLeft size={16} aria-hidden="true" /> Previous
       </button>
       <button type="button" className="btn btn-secondary btn-small" onClick={onNext} disabled={!nextCursor || busy}>
@@ -87,7 +107,17 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   );
 }
 
-export function Switch({ checked, onChange, label, disabled }: { checked: boolean; onChange: (value: boolean) => void; label: string; disabled?: boolean }) {
+export function Switch({
+  checked,
+  onChange,
+  label,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (value: boolean) => void;
+  label: string;
+  disabled?: boolean;
+}) {
   return (
     <button
       type="button"

@@ -12,7 +12,8 @@ interface DialogProps {
   initialFocus?: string;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * A modal on the native <dialog>: showModal() makes the page behind it inert, Escape closes it, and Tab
@@ -30,7 +31,8 @@ export function Dialog({ title, onClose, children, footer, size = 'medium', init
     const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
     const body = dialog.querySelector('.dialog-body');
-    const first = (initialFocus && dialog.querySelector<HTMLElement>(initialFocus)) || body?.querySelector<HTMLElement>(FOCUSABLE);
+    const first =
+      (initialFocus && dialog.querySelector<HTMLElement>(initialFocus)) || body?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     const cancel = (event: Event) => {
       event.preventDefault();

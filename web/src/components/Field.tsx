@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 interface FieldProps {
   label: string;
@@ -44,7 +50,14 @@ export function InputField({ label, error, hint, optional, ...input }: InputFiel
 
 type SelectFieldProps = Omit<FieldProps, 'children'> & SelectHTMLAttributes<HTMLSelectElement>;
 
-export function SelectField({ label, error, hint, optional, children, ...select }: SelectFieldProps & { children: ReactNode }) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  optional,
+  children,
+  ...select
+}: SelectFieldProps & { children: ReactNode }) {
   return (
     <Field label={label} error={error} hint={hint} optional={optional}>
       {(a11y) => (

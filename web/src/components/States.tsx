@@ -19,7 +19,17 @@ export function PageLoading() {
   );
 }
 
-export function EmptyState({ title, children, action, icon }: { title: string; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+  icon,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+  icon?: ReactNode;
+}) {
   return (
     <div className="empty-state">
       <div className="empty-icon" aria-hidden="true">
@@ -33,7 +43,15 @@ export function EmptyState({ title, children, action, icon }: { title: string; c
 }
 
 /** What went wrong, in the server's words when it said something, with a way to try again. */
-export function ErrorState({ error, retry, title = 'This could not be loaded' }: { error: unknown; retry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  retry,
+  title = 'This could not be loaded',
+}: {
+  error: unknown;
+  retry?: () => void;
+  title?: string;
+}) {
   let detail = 'Something went wrong. Try again in a moment.';
   if (isApiError(error, 403)) detail = 'Your role in this brand does not allow this.';
   else if (isApiError(error)) detail = error.message;
@@ -53,7 +71,15 @@ export function ErrorState({ error, retry, title = 'This could not be loaded' }:
   );
 }
 
-export function Notice({ tone = 'info', children, title }: { tone?: 'info' | 'warning' | 'danger' | 'success'; title?: string; children: ReactNode }) {
+export function Notice({
+  tone = 'info',
+  children,
+  title,
+}: {
+  tone?: 'info' | 'warning' | 'danger' | 'success';
+  title?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`notice notice-${tone}`} role={tone === 'danger' || tone === 'warning' ? 'alert' : 'status'}>
       {title && <strong>{title}</strong>}

@@ -16,7 +16,13 @@ export type UiPermission =
   | 'brand.manage'
   | 'staff.manage';
 
-const CUSTOMERS: UiPermission[] = ['customers.read', 'customers.reveal', 'customers.create', 'customers.edit', 'customers.delete'];
+const CUSTOMERS: UiPermission[] = [
+  'customers.read',
+  'customers.reveal',
+  'customers.create',
+  'customers.edit',
+  'customers.delete',
+];
 const PAYMENTS: UiPermission[] = ['payments.read', 'payments.create', 'payments.refund'];
 
 const ROLE_PERMISSIONS: Record<Role, UiPermission[]> = {

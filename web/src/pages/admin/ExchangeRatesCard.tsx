@@ -45,7 +45,13 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
   }
   const base = rates.data.base_currency;
   const rows: Row[] = [
-    ...rates.data.rates.map((r) => ({ key: r.currency, currency: r.currency, rate: edits[r.currency] ?? r.rate, saved: true, updatedAt: r.updated_at })),
+    ...rates.data.rates.map((r) => ({
+      key: r.currency,
+      currency: r.currency,
+      rate: edits[r.currency] ?? r.rate,
+      saved: true,
+      updatedAt: r.updated_at,
+    })),
     ...added,
   ];
   const serverErrors = isApiError(save.error, 422) ? save.error.fieldErrors() : {};
@@ -58,7 +64,8 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
     for (const row of rows) {
       const code = row.currency.trim().toUpperCase();
       if (!row.saved && !/^[A-Z]{3}$/.test(code)) problems[row.key] = 'A three-letter currency code, like USD';
-      else if (!RATE.test(row.rate.trim()) || Number(row.rate) <= 0) problems[row.key] = 'A positive decimal number, like 117.25';
+      else if (!RATE.test(row.rate.trim()) || Number(row.rate) <= 0)
+        problems[row.key] = 'A positive decimal number, like 117.25';
       else if (!row.saved || edits[row.currency] !== undefined) body[code] = row.rate.trim();
     }
     setLocal(problems);
@@ -78,7 +85,9 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
         <h2 id="rates-title">Exchange rates</h2>
         <span className="muted small">Base currency {base}</span>
       </div>
-      <p className="muted small">How many {base} one unit of each currency buys. Payments in a currency without a rate are refused.</p>
+      <p className="muted small">
+        How many {base} one unit of each currency buys. Payments in a currency without a rate are refused.
+      </p>
       {save.isError && !Object.keys(serverErrors).length && <Notice tone="danger">{save.error.message}</Notice>}
       <form onSubmit={submit} noValidate>
         {rows.length === 0 ? (
@@ -108,7 +117,11 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
                         maxLength={3}
                         value={row.currency}
                         disabled={!manage}
-                        onChange={(e) => setAdded((all) => all.map((r) => (r.key === row.key ? { ...r, currency: e.target.value.toUpperCase() } : r)))}
+                        onChange={(e) =>
+                          setAdded((all) =>
+                            all.map((r) => (r.key === row.key ? { ...r, currency: e.target.value.toUpperCase() } : r)),
+                          )
+                        }
                       />
                     )}
                   </td>
@@ -131,7 +144,12 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
                   <td className="muted small nowrap">{row.updatedAt ? formatDate(row.updatedAt) : 'Not saved'}</td>
                   <td>
                     {!row.saved && (
-                      <button type="button" className="icon-button" aria-label="Remove this row" onClick={() => setAdded((all) => all.filter((r) => r.key !== row.key))}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label="Remove this row"
+                        onClick={() => setAdded((all) => all.filter((r) => r.key !== row.key))}
+                      >
                         <Trash2 size={16} aria-hidden="true" />
                       </button>
                     )}
@@ -143,10 +161,20 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
         )}
         {manage && (
           <div className="button-row">
-            <button type="button" className="btn btn-ghost btn-small" onClick={() => setAdded((all) => [...all, { key: `new-${Date.now()}`, currency: '', rate: '', saved: false }])}>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() =>
+                setAdded((all) => [...all, { key: `new-${Date.now()}`, currency: '', rate: '', saved: false }])
+              }
+            >
               <Plus size={15} aria-hidden="true" /> Add currency
             </button>
-            <button type="submit" className="btn btn-secondary btn-small" disabled={save.isPending || (added.length === 0 && Object.keys(edits).length === 0)}>
+            <button
+              type="submit"
+              className="btn btn-secondary btn-small"
+              disabled={save.isPending || (added.length === 0 && Object.keys(edits).length === 0)}
+            >
               {save.isPending ? 'Saving…' : 'Save rates'}
             </button>
           </div>

@@ -20,7 +20,10 @@ export default function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" subtitle={membership ? `${membership.name} · you are ${ROLE_LABELS[membership.role].toLowerCase()}` : undefined} />
+      <PageHeader
+        title="Settings"
+        subtitle={membership ? `${membership.name} · you are ${ROLE_LABELS[membership.role].toLowerCase()}` : undefined}
+      />
       <div className="settings-grid">
         <BrandCard manage={manage} />
         {ratesVisible && <ExchangeRatesCard manage={manage} />}
@@ -67,7 +70,8 @@ function BrandCard({ manage }: { manage: boolean }) {
             <div>
               <strong id="auto-register-label">Register paying clients as customers</strong>
               <p className="muted small">
-                When a client pays a payment link, checkout or invoice with a new email, add them to Customers. A known email is always matched to its customer.
+                When a client pays a payment link, checkout or invoice with a new email, add them to Customers. A known
+                email is always matched to its customer.
               </p>
             </div>
             <Switch
@@ -75,7 +79,13 @@ function BrandCard({ manage }: { manage: boolean }) {
               disabled={!manage || update.isPending}
               label="Register paying clients as customers"
               onChange={(value) =>
-                update.mutate({ auto_register_customers: value }, { onSuccess: () => toast(value ? 'Paying clients become customers' : 'Paying clients are no longer registered') })
+                update.mutate(
+                  { auto_register_customers: value },
+                  {
+                    onSuccess: () =>
+                      toast(value ? 'Paying clients become customers' : 'Paying clients are no longer registered'),
+                  },
+                )
               }
             />
           </div>
@@ -118,8 +128,23 @@ function PasswordCard() {
       </div>
       {change.isError && Object.keys(errors).length === 0 && <Notice tone="danger">{change.error.message}</Notice>}
       <form onSubmit={submit} noValidate className="narrow-form">
-        <InputField label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.current_password} />
-        <InputField label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.new_password} hint="At least 12 characters." />
+        <InputField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={errors.current_password}
+        />
+        <InputField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          error={errors.new_password}
+          hint="At least 12 characters."
+        />
         <InputField
           label="New password again"
           type="password"

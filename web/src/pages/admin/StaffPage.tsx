@@ -111,7 +111,12 @@ export default function StaffPage() {
                         <td>{formatDate(member.added_at)}</td>
                         <td className="actions">
                           {!locked && (
-                            <button type="button" className="btn btn-ghost btn-small btn-danger-text" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name}`}>
+                            <button
+                              type="button"
+                              className="btn btn-ghost btn-small btn-danger-text"
+                              onClick={() => setRemoving(member)}
+                              aria-label={`Remove ${member.name}`}
+                            >
                               <UserMinus size={15} aria-hidden="true" /> Remove
                             </button>
                           )}
@@ -158,7 +163,11 @@ function AddStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void
       { email, name, role, ...(password ? { password } : {}) },
       {
         onSuccess: (member) => {
-          toast(member.account === 'existing' ? `${member.name} joined with their existing account` : `${member.name} was added`);
+          toast(
+            member.account === 'existing'
+              ? `${member.name} joined with their existing account`
+              : `${member.name} was added`,
+          );
           onClose();
         },
       },
@@ -181,9 +190,28 @@ function AddStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void
     >
       {otherError && <Notice tone="danger">{otherError}</Notice>}
       <form id="staff-form" onSubmit={submit} noValidate>
-        <InputField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoComplete="off" />
-        <InputField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} autoComplete="off" />
-        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} error={errors.role} hint={ROLE_HELP[role]}>
+        <InputField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+          autoComplete="off"
+        />
+        <InputField
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          autoComplete="off"
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+          error={errors.role}
+          hint={ROLE_HELP[role]}
+        >
           {roles.map((r) => (
             <option key={r} value={r}>
               {ROLE_LABELS[r]}

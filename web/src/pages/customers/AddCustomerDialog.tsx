@@ -8,7 +8,13 @@ import { Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { CustomerForm } from './CustomerForm';
 
-export function AddCustomerDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (customer: Customer) => void }) {
+export function AddCustomerDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (customer: Customer) => void;
+}) {
   const create = useCreateCustomer();
   const toast = useToast();
   const error = create.error;

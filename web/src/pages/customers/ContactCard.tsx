@@ -72,7 +72,15 @@ export function ContactCard({ customer, canReveal }: { customer: Customer; canRe
   );
 }
 
-function RevealDialog({ customer, onClose, onRevealed }: { customer: Customer; onClose: () => void; onRevealed: (contact: CustomerContact) => void }) {
+function RevealDialog({
+  customer,
+  onClose,
+  onRevealed,
+}: {
+  customer: Customer;
+  onClose: () => void;
+  onRevealed: (contact: CustomerContact) => void;
+}) {
   const reveal = useRevealCustomer(customer.id);
   const [reason, setReason] = useState('');
   const error = reveal.error;
@@ -91,14 +99,20 @@ function RevealDialog({ customer, onClose, onRevealed }: { customer: Customer; o
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form="reveal-form" className="btn btn-primary" disabled={reveal.isPending || reason.trim().length < 3}>
+          <button
+            type="submit"
+            form="reveal-form"
+            className="btn btn-primary"
+            disabled={reveal.isPending || reason.trim().length < 3}
+          >
             {reveal.isPending ? 'Revealing…' : 'Reveal'}
           </button>
         </>
       }
     >
       <p>
-        Why do you need {customer.name}'s email and phone? Your reason is kept in the audit log with your name and the time.
+        Why do you need {customer.name}'s email and phone? Your reason is kept in the audit log with your name and the
+        time.
       </p>
       {error && !fieldError && <Notice tone="danger">{error.message}</Notice>}
       <form id="reveal-form" onSubmit={submit} noValidate>

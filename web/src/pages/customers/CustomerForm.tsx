@@ -22,7 +22,15 @@ export function CustomerForm({ id, initial, errors, onSubmit }: CustomerFormProp
 
   return (
     <form id={id} onSubmit={submit} noValidate>
-      <InputField label="Name" name="name" placeholder="Full name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      <InputField
+        label="Name"
+        name="name"
+        placeholder="Full name"
+        autoComplete="off"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+      />
       <InputField
         label="Email"
         name="email"

@@ -46,7 +46,9 @@ export default function CustomerProfilePage() {
       <>
         <BackLink />
         {isApiError(customer.error, 404) ? (
-          <EmptyState title="Customer not found">There is no customer {id} in this brand. It may have been deleted.</EmptyState>
+          <EmptyState title="Customer not found">
+            There is no customer {id} in this brand. It may have been deleted.
+          </EmptyState>
         ) : (
           <ErrorState error={customer.error} retry={() => void customer.refetch()} />
         )}
@@ -65,7 +67,8 @@ export default function CustomerProfilePage() {
         <div className="profile-title">
           <h1>{c.name}</h1>
           <p className="muted">
-            <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added {SOURCES[c.source] ?? `via ${c.source}`}
+            <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added{' '}
+            {SOURCES[c.source] ?? `via ${c.source}`}
           </p>
         </div>
         <div className="page-actions">
@@ -84,25 +87,47 @@ export default function CustomerProfilePage() {
 
       <div className="kpi-row kpi-row-fill">
         <KpiCard label="Transactions" value={c.transactions_count.toLocaleString()} />
-        <KpiCard label="Total spent" value={formatMoney(c.total_spent)} hint={`In ${c.total_spent.currency}, the brand's base currency`} />
-        <KpiCard label="Last payment" value={c.last_payment_at ? formatDate(c.last_payment_at) : 'None yet'} hint={c.last_payment_at ? formatDateTime(c.last_payment_at) : undefined} />
+        <KpiCard
+          label="Total spent"
+          value={formatMoney(c.total_spent)}
+          hint={`In ${c.total_spent.currency}, the brand's base currency`}
+        />
+        <KpiCard
+          label="Last payment"
+          value={c.last_payment_at ? formatDate(c.last_payment_at) : 'None yet'}
+          hint={c.last_payment_at ? formatDateTime(c.last_payment_at) : undefined}
+        />
       </div>
 
       <div className="profile-grid">
         <div className="profile-main">
-          <PaymentsSection customerId={c.id} baseCurrency={c.total_spent.currency} canRefund={can(role, 'payments.refund')} />
+          <PaymentsSection
+            customerId={c.id}
+            baseCurrency={c.total_spent.currency}
+            canRefund={can(role, 'payments.refund')}
+          />
           <InvoicesSection customerId={c.id} />
         </div>
         <div className="profile-side">
           <ContactCard customer={c} canReveal={can(role, 'customers.reveal')} />
-          <PlaceholderCard title="Notes">Private notes about this customer, shared with your team, will live here.</PlaceholderCard>
-          <PlaceholderCard title="Timeline">Every payment, invoice, refund and change to this profile, in order.</PlaceholderCard>
+          <PlaceholderCard title="Notes">
+            Private notes about this customer, shared with your team, will live here.
+          </PlaceholderCard>
+          <PlaceholderCard title="Timeline">
+            Every payment, invoice, refund and change to this profile, in order.
+          </PlaceholderCard>
           <PlaceholderCard title="Orders">Orders from your shop, once a store is connected.</PlaceholderCard>
         </div>
       </div>
 
       {editing && <EditCustomerDialog customer={c} onClose={() => setEditing(false)} />}
-      {deleting && <DeleteCustomerDialog customer={c} onClose={() => setDeleting(false)} onDeleted={() => navigate('/customers', { replace: true })} />}
+      {deleting && (
+        <DeleteCustomerDialog
+          customer={c}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => navigate('/customers', { replace: true })}
+        />
+      )}
     </>
   );
 }
@@ -115,42 +140,70 @@ function BackLink() {
   );
 }
 
-function PaymentsSection({ customerId, baseCurrency, canRefund }: { customerId: string; baseCurrency: string; canRefund: boolean }) {
+function PaymentsSection({
+  customerId,
+  baseCurrency,
+  canRefund,
+}: {
+  customerId: string;
+  baseCurrency: string;
+  canRefund: boolean;
+}) {
   const pages = useCustomerTransactions(customerId);
   const [refunding, setRefunding] = useState<Transaction | null>(null);
   const rows = pages.data?.pages.flatMap((page) => page.data) ?? [];
   const empty = pages.isSuccess && rows.length === 0;
   return (
     <>
-      {!empty && <section className="card" aria-labelledby="chart-title">
-        <div className="card-header">
-          <h2 id="chart-title">Payments over time</h2>
-          {pages.hasNextPage && <span className="muted small">From the {rows.length} most recent transactions</span>}
-        </div>
-        {pages.isPending ? (
-          <div className="chart-placeholder">
-            <Spinner />
+      {!empty && (
+        <section className="card" aria-labelledby="chart-title">
+          <div className="card-header">
+            <h2 id="chart-title">Payments over time</h2>
+            {pages.hasNextPage && <span className="muted small">From the {rows.length} most recent transactions</span>}
           </div>
-        ) : pages.isError ? (
-          <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Payments could not be loaded" />
-        ) : (
-          <Suspense fallback={<div className="chart-placeholder"><Spinner /></div>}>
-            <PaymentsChart transactions={rows} currency={baseCurrency} />
-          </Suspense>
-        )}
-      </section>}
+          {pages.isPending ? (
+            <div className="chart-placeholder">
+              <Spinner />
+            </div>
+          ) : pages.isError ? (
+            <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Payments could not be loaded" />
+          ) : (
+            <Suspense
+              fallback={
+                <div className="chart-placeholder">
+                  <Spinner />
+                </div>
+              }
+            >
+              <PaymentsChart transactions={rows} currency={baseCurrency} />
+            </Suspense>
+          )}
+        </section>
+      )}
       <section className="card table-card" aria-labelledby="transactions-title">
         <div className="card-header">
           <h2 id="transactions-title">Transactions</h2>
         </div>
         {pages.isError ? null : !pages.isPending && rows.length === 0 ? (
-          <EmptyState title="No payments yet">Payments by this customer, and a chart of them over time, will show up here.</EmptyState>
+          <EmptyState title="No payments yet">
+            Payments by this customer, and a chart of them over time, will show up here.
+          </EmptyState>
         ) : (
-          <TransactionsTable rows={rows} loading={pages.isPending} showCustomer={false} onRefund={canRefund ? setRefunding : undefined} />
+          <TransactionsTable
+            rows={rows}
+            loading={pages.isPending}
+            showCustomer={false}
+            onRefund={canRefund ? setRefunding : undefined}
+          />
         )}
         {pages.hasNextPage && (
           <div className="card-footer">
-            <button type="button" className="btn btn-secondary btn-small" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              onClick={() => void pages.fetchNextPage()}
+              disabled={pages.isFetchingNextPage}
+            >
               {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
             </button>
           </div>
@@ -178,7 +231,12 @@ function InvoicesSection({ customerId }: { customerId: string }) {
       )}
       {pages.hasNextPage && (
         <div className="card-footer">
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            onClick={() => void pages.fetchNextPage()}
+            disabled={pages.isFetchingNextPage}
+          >
             {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
           </button>
         </div>

@@ -72,12 +72,21 @@ export default function CustomersPage() {
               onChange={(event) => setSearch(event.target.value)}
             />
             {search && (
-              <button type="button" className="icon-button search-clear" aria-label="Clear search" onClick={() => setSearch('')}>
+              <button
+                type="button"
+                className="icon-button search-clear"
+                aria-label="Clear search"
+                onClick={() => setSearch('')}
+              >
                 <X size={16} aria-hidden="true" />
               </button>
             )}
           </div>
-          {list.isFetching && !list.isPending && <span className="toolbar-status" role="status">Updating…</span>}
+          {list.isFetching && !list.isPending && (
+            <span className="toolbar-status" role="status">
+              Updating…
+            </span>
+          )}
         </div>
 
         {list.isError ? (
@@ -86,7 +95,9 @@ export default function CustomersPage() {
           q ? (
             <EmptyState title="No matching customers" icon={<Search size={22} />}>
               Nobody's name, email or phone matches “{q}”.
-              {role === 'support' || role === 'viewer' ? ' Your role finds emails and phone numbers only by their full value.' : ''}
+              {role === 'support' || role === 'viewer'
+                ? ' Your role finds emails and phone numbers only by their full value.'
+                : ''}
             </EmptyState>
           ) : (
             <EmptyState
@@ -100,7 +111,8 @@ export default function CustomersPage() {
                 )
               }
             >
-              Customers appear here when they pay through a payment link, a checkout or an invoice, or when you add them.
+              Customers appear here when they pay through a payment link, a checkout or an invoice, or when you add
+              them.
             </EmptyState>
           )
         ) : (
@@ -138,7 +150,9 @@ export default function CustomersPage() {
                       <td className={`email stack-full${customer.contact_masked ? ' masked' : ''}`}>
                         <EmailText email={customer.email} />
                       </td>
-                      <td className={`nowrap stack-full${customer.contact_masked ? ' masked' : ''}`}>{customer.phone ?? '—'}</td>
+                      <td className={`nowrap stack-full${customer.contact_masked ? ' masked' : ''}`}>
+                        {customer.phone ?? '—'}
+                      </td>
                       <td className="num" data-label="Transactions">
                         {customer.transactions_count.toLocaleString()}
                       </td>
@@ -149,7 +163,11 @@ export default function CustomersPage() {
                         {formatDate(customer.created_at)}
                       </td>
                       <td className="actions">
-                        <Link to={`/customers/${customer.id}`} className="btn btn-ghost btn-small" aria-label={`View ${customer.name}`}>
+                        <Link
+                          to={`/customers/${customer.id}`}
+                          className="btn btn-ghost btn-small"
+                          aria-label={`View ${customer.name}`}
+                        >
                           View
                         </Link>
                         {can(role, 'customers.delete') && (
@@ -184,7 +202,13 @@ export default function CustomersPage() {
           }}
         />
       )}
-      {deleting && <DeleteCustomerDialog customer={deleting} onClose={() => setDeleting(null)} onDeleted={() => setDeleting(null)} />}
+      {deleting && (
+        <DeleteCustomerDialog
+          customer={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => setDeleting(null)}
+        />
+      )}
     </>
   );
 }

@@ -7,7 +7,15 @@ import { useToast } from '../../components/Toasts';
 import { plural } from '../../lib/format';
 
 /** Asks first; a customer with payment history is refused by the server (409), and the dialog says why. */
-export function DeleteCustomerDialog({ customer, onClose, onDeleted }: { customer: Customer; onClose: () => void; onDeleted: () => void }) {
+export function DeleteCustomerDialog({
+  customer,
+  onClose,
+  onDeleted,
+}: {
+  customer: Customer;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const remove = useDeleteCustomer();
   const toast = useToast();
   const error = remove.error;
@@ -15,8 +23,12 @@ export function DeleteCustomerDialog({ customer, onClose, onDeleted }: { custome
   const counts =
     refused && refused.code === 'has_transactions'
       ? [
-          typeof refused.transactions_count === 'number' && refused.transactions_count > 0 && plural(refused.transactions_count, 'transaction'),
-          typeof refused.invoices_count === 'number' && refused.invoices_count > 0 && plural(refused.invoices_count, 'invoice'),
+          typeof refused.transactions_count === 'number' &&
+            refused.transactions_count > 0 &&
+            plural(refused.transactions_count, 'transaction'),
+          typeof refused.invoices_count === 'number' &&
+            refused.invoices_count > 0 &&
+            plural(refused.invoices_count, 'invoice'),
         ].filter(Boolean)
       : [];
 

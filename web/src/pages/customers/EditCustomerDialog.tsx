@@ -11,7 +11,8 @@ export function EditCustomerDialog({ customer, onClose }: { customer: Customer; 
   const toast = useToast();
   const error = update.error;
   const fieldErrors = isApiError(error, 422) ? error.fieldErrors() : {};
-  if (isApiError(error, 409) && error.code === 'email_taken') fieldErrors.email = 'Another customer already has this email';
+  if (isApiError(error, 409) && error.code === 'email_taken')
+    fieldErrors.email = 'Another customer already has this email';
   const otherError = error && Object.keys(fieldErrors).length === 0 ? error.message : null;
 
   return (

@@ -26,11 +26,14 @@ export function bucketPayments(transactions: Transaction[], currency: string): B
   // Two weeks at least, so a first payment is seen against the days around it rather than as one wide bar.
   const first = daily ? Math.min(...times, last - 13 * DAY) : Math.min(...times);
   const keyOf = (time: number) => new Date(time).toISOString().slice(0, daily ? 10 : 7);
-  const labelFormat = new Intl.DateTimeFormat(undefined, daily ? { month: 'short', day: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const labelFormat = new Intl.DateTimeFormat(
+    undefined,
+    daily ? { month: 'short', day: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' },
+  );
 
   const buckets = new Map<string, Bucket>();
   // Every day (month) in the span, so gaps show as gaps.
-  for (let cursor = new Date(keyOf(first) + (daily ? 'T00:00:00Z' : '-01T00:00:00Z')); cursor.getTime() <= last; ) {
+  for (let cursor = new Date(keyOf(first) + (daily ? 'T00:00:00Z' : '-01T00:00:00Z')); cursor.getTime() <= last;) {
     const key = keyOf(cursor.getTime());
     buckets.set(key, { key, label: labelFormat.format(cursor), minor: 0, value: 0, count: 0 });
     if (daily) cursor = new Date(cursor.getTime() + DAY);
@@ -39,7 +42,12 @@ export function bucketPayments(transactions: Transaction[], currency: string): B
   const scale = 10 ** minorDigits(currency);
   paid.forEach((t, i) => {
     const bucket = buckets.get(keyOf(times[i]!));
-    const minor = t.base_amount?.currency === currency ? t.base_amount.amount : t.amount.currency === currency ? t.amount.amount : 0;
+    const minor =
+      t.base_amount?.currency === currency
+        ? t.base_amount.amount
+        : t.amount.currency === currency
+          ? t.amount.amount
+          : 0;
     if (!bucket) return;
     bucket.minor += minor;
     bucket.value = bucket.minor / scale;
@@ -51,20 +59,40 @@ export function bucketPayments(transactions: Transaction[], currency: string): B
 export default function PaymentsChart({ transactions, currency }: { transactions: Transaction[]; currency: string }) {
   const data = bucketPayments(transactions, currency);
   if (data.length === 0) {
-    return <EmptyState title="No payments yet">A chart of this customer's payments appears after the first one.</EmptyState>;
+    return (
+      <EmptyState title="No payments yet">A chart of this customer's payments appears after the first one.</EmptyState>
+    );
   }
   const total = data.reduce((sum, b) => sum + b.minor, 0);
   const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
   return (
-    <figure className="chart" aria-label={`Payments over time: ${formatMoney({ amount: total, currency })} in ${data.reduce((n, b) => n + b.count, 0)} payments`}>
+    <figure
+      className="chart"
+      aria-label={`Payments over time: ${formatMoney({ amount: total, currency })} in ${data.reduce((n, b) => n + b.count, 0)} payments`}
+    >
       <ResponsiveContainer width="100%" height={220}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis dataKey="label" tickLine={false} axisLine={false} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={16} />
-          <YAxis tickLine={false} axisLine={false} width={48} tick={{ fill: 'var(--muted)', fontSize: 12 }} tickFormatter={(v: number) => compact.format(v)} />
+          <XAxis
+            dataKey="label"
+            tickLine={false}
+            axisLine={false}
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            minTickGap={16}
+          />
+          <YAxis
+            tickLine={false}
+            axisLine={false}
+            width={48}
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            tickFormatter={(v: number) => compact.format(v)}
+          />
           <Tooltip
             cursor={{ fill: 'var(--accent-soft)' }}
-            formatter={(_value, _name, item) => [formatMoney({ amount: (item.payload as Bucket).minor, currency }), `${(item.payload as Bucket).count} paid`]}
+            formatter={(_value, _name, item) => [
+              formatMoney({ amount: (item.payload as Bucket).minor, currency }),
+              `${(item.payload as Bucket).count} paid`,
+            ]}
             contentStyle={{ borderRadius: 8, border: '1px solid var(--border)', boxShadow: 'var(--shadow)' }}
           />
           <Bar dataKey="value" fill="var(--accent)" radius={[4, 4, 0, 0]} maxBarSize={36} isAnimationActive={false} />

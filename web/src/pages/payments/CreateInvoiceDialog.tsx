@@ -20,7 +20,13 @@ interface Line {
 let nextKey = 1;
 const emptyLine = (): Line => ({ key: nextKey++, description: '', quantity: '1', unit: '' });
 
-export function CreateInvoiceDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (invoice: Invoice) => void }) {
+export function CreateInvoiceDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (invoice: Invoice) => void;
+}) {
   const brand = useBrand();
   const create = useCreateInvoice();
   const [customer, setCustomer] = useState<{ id: string; name: string } | null>(null);
@@ -33,17 +39,27 @@ export function CreateInvoiceDialog({ onClose, onCreated }: { onClose: () => voi
 
   const parsed = lines.map((line) => ({ qty: Number(line.quantity), unit: parseMajor(line.unit, code) }));
   const total = parsed.reduce((sum, p) => sum + (Number.isInteger(p.qty) && p.unit !== null ? p.qty * p.unit : 0), 0);
-  const update = (key: number, patch: Partial<Line>) => setLines((all) => all.map((line) => (line.key === key ? { ...line, ...patch } : line)));
+  const update = (key: number, patch: Partial<Line>) =>
+    setLines((all) => all.map((line) => (line.key === key ? { ...line, ...patch } : line)));
   const problems: Record<string, string> = {};
   lines.forEach((line, i) => {
     if (!line.description.trim()) problems[`line_items.${i}.description`] = 'Describe the item';
-    if (!Number.isInteger(parsed[i]!.qty) || parsed[i]!.qty < 1) problems[`line_items.${i}.quantity`] = 'A whole number, 1 or more';
+    if (!Number.isInteger(parsed[i]!.qty) || parsed[i]!.qty < 1)
+      problems[`line_items.${i}.quantity`] = 'A whole number, 1 or more';
     if (parsed[i]!.unit === null) problems[`line_items.${i}.unit_amount`] = `An amount in ${code}`;
   });
 
   const error = create.error;
-  const errors: Record<string, string> = { ...(isApiError(error, 422) ? error.fieldErrors() : {}), ...(tried ? problems : {}) };
-  const otherError = error && !isApiError(error, 422) ? error.message : isApiError(error, 422) && Object.keys(errors).length === 0 ? error.message : null;
+  const errors: Record<string, string> = {
+    ...(isApiError(error, 422) ? error.fieldErrors() : {}),
+    ...(tried ? problems : {}),
+  };
+  const otherError =
+    error && !isApiError(error, 422)
+      ? error.message
+      : isApiError(error, 422) && Object.keys(errors).length === 0
+        ? error.message
+        : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -51,7 +67,11 @@ export function CreateInvoiceDialog({ onClose, onCreated }: { onClose: () => voi
     if (Object.keys(problems).length > 0) return;
     const input: InvoiceInput = {
       currency: code,
-      line_items: lines.map((line, i) => ({ description: line.description.trim(), quantity: parsed[i]!.qty, unit_amount: parsed[i]!.unit! })),
+      line_items: lines.map((line, i) => ({
+        description: line.description.trim(),
+        quantity: parsed[i]!.qty,
+        unit_amount: parsed[i]!.unit!,
+      })),
     };
     if (customer) input.customer_id = customer.id;
     if (memo.trim()) input.memo = memo.trim();
@@ -81,16 +101,42 @@ export function CreateInvoiceDialog({ onClose, onCreated }: { onClose: () => voi
         <CustomerPicker value={customer} onChange={setCustomer} error={errors.customer_id} />
         <div className="field-pair">
           <CurrencyField value={code} onChange={setCurrency} error={errors.currency} />
-          <InputField label="Due date" optional type="date" name="due_date" value={due} onChange={(e) => setDue(e.target.value)} error={errors.due_date} />
+          <InputField
+            label="Due date"
+            optional
+            type="date"
+            name="due_date"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+            error={errors.due_date}
+          />
         </div>
         <fieldset className="fieldset">
           <legend>Line items</legend>
           {errors.line_items && <p className="field-error">{errors.line_items}</p>}
           {lines.map((line, i) => (
             <div className={i === 0 ? 'line-item' : 'line-item line-item-more'} key={line.key}>
-              <InputField label="Description" value={line.description} onChange={(e) => update(line.key, { description: e.target.value })} error={errors[`line_items.${i}.description`]} />
-              <InputField label="Qty" inputMode="numeric" className="input input-short" value={line.quantity} onChange={(e) => update(line.key, { quantity: e.target.value })} error={errors[`line_items.${i}.quantity`]} />
-              <InputField label={`Unit price (${code})`} inputMode="decimal" value={line.unit} onChange={(e) => update(line.key, { unit: e.target.value })} error={errors[`line_items.${i}.unit_amount`]} />
+              <InputField
+                label="Description"
+                value={line.description}
+                onChange={(e) => update(line.key, { description: e.target.value })}
+                error={errors[`line_items.${i}.description`]}
+              />
+              <InputField
+                label="Qty"
+                inputMode="numeric"
+                className="input input-short"
+                value={line.quantity}
+                onChange={(e) => update(line.key, { quantity: e.target.value })}
+                error={errors[`line_items.${i}.quantity`]}
+              />
+              <InputField
+                label={`Unit price (${code})`}
+                inputMode="decimal"
+                value={line.unit}
+                onChange={(e) => update(line.key, { unit: e.target.value })}
+                error={errors[`line_items.${i}.unit_amount`]}
+              />
               <button
                 type="button"
                 className="icon-button line-remove"
@@ -102,11 +148,23 @@ export function CreateInvoiceDialog({ onClose, onCreated }: { onClose: () => voi
               </button>
             </div>
           ))}
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => setLines((all) => [...all, emptyLine()])}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => setLines((all) => [...all, emptyLine()])}
+          >
             <Plus size={15} aria-hidden="true" /> Add line
           </button>
         </fieldset>
-        <TextareaField label="Memo" optional name="memo" value={memo} onChange={(e) => setMemo(e.target.value)} error={errors.memo} hint="Shown to the client on the invoice." />
+        <TextareaField
+          label="Memo"
+          optional
+          name="memo"
+          value={memo}
+          onChange={(e) => setMemo(e.target.value)}
+          error={errors.memo}
+          hint="Shown to the client on the invoice."
+        />
       </form>
     </Dialog>
   );

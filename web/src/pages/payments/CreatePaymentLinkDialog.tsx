@@ -11,7 +11,13 @@ import { absoluteUrl } from '../../lib/format';
 import { parseMajor } from '../../lib/money';
 import { CurrencyField } from './CurrencyField';
 
-export function CreatePaymentLinkDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (link: PaymentLink) => void }) {
+export function CreatePaymentLinkDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (link: PaymentLink) => void;
+}) {
   const brand = useBrand();
   const create = useCreatePaymentLink();
   const [title, setTitle] = useState('');
@@ -47,7 +53,10 @@ export function CreatePaymentLinkDialog({ onClose, onCreated }: { onClose: () =>
   }
 
   const error = create.error;
-  const errors: Record<string, string> = { ...(isApiError(error, 422) ? error.fieldErrors() : {}), ...(tried ? problems : {}) };
+  const errors: Record<string, string> = {
+    ...(isApiError(error, 422) ? error.fieldErrors() : {}),
+    ...(tried ? problems : {}),
+  };
   if (isApiError(error, 409)) errors.slug = error.message;
   const otherError = error && Object.keys(errors).length === 0 ? error.message : null;
 
@@ -106,25 +115,75 @@ export function CreatePaymentLinkDialog({ onClose, onCreated }: { onClose: () =>
     >
       {otherError && <Notice tone="danger">{otherError}</Notice>}
       <form id="payment-link-form" onSubmit={submit} noValidate>
-        <InputField label="Title" name="title" placeholder="e.g. Yoga class, 10 sessions" value={title} onChange={(e) => setTitle(e.target.value)} error={errors.title} />
-        <TextareaField label="Description" optional name="description" value={description} onChange={(e) => setDescription(e.target.value)} error={errors.description} />
+        <InputField
+          label="Title"
+          name="title"
+          placeholder="e.g. Yoga class, 10 sessions"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          error={errors.title}
+        />
+        <TextareaField
+          label="Description"
+          optional
+          name="description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={errors.description}
+        />
         <CurrencyField value={chosenCurrency} onChange={setCurrency} error={errors.currency} />
         <fieldset className="fieldset">
           <legend>Amount</legend>
           <div className="radio-row">
             <label className="radio">
-              <input type="radio" name="amount_type" checked={amountType === 'fixed'} onChange={() => setAmountType('fixed')} /> Fixed price
+              <input
+                type="radio"
+                name="amount_type"
+                checked={amountType === 'fixed'}
+                onChange={() => setAmountType('fixed')}
+              />{' '}
+              Fixed price
             </label>
             <label className="radio">
-              <input type="radio" name="amount_type" checked={amountType === 'customer_chosen'} onChange={() => setAmountType('customer_chosen')} /> Client chooses
+              <input
+                type="radio"
+                name="amount_type"
+                checked={amountType === 'customer_chosen'}
+                onChange={() => setAmountType('customer_chosen')}
+              />{' '}
+              Client chooses
             </label>
           </div>
           {amountType === 'fixed' ? (
-            <InputField label={`Price (${chosenCurrency})`} name="amount" inputMode="decimal" placeholder="1500" value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amount} />
+            <InputField
+              label={`Price (${chosenCurrency})`}
+              name="amount"
+              inputMode="decimal"
+              placeholder="1500"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              error={errors.amount}
+            />
           ) : (
             <div className="field-pair">
-              <InputField label={`Minimum (${chosenCurrency})`} optional name="min_amount" inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} error={errors.min_amount} />
-              <InputField label={`Maximum (${chosenCurrency})`} optional name="max_amount" inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} error={errors.max_amount} />
+              <InputField
+                label={`Minimum (${chosenCurrency})`}
+                optional
+                name="min_amount"
+                inputMode="decimal"
+                value={min}
+                onChange={(e) => setMin(e.target.value)}
+                error={errors.min_amount}
+              />
+              <InputField
+                label={`Maximum (${chosenCurrency})`}
+                optional
+                name="max_amount"
+                inputMode="decimal"
+                value={max}
+                onChange={(e) => setMax(e.target.value)}
+                error={errors.max_amount}
+              />
             </div>
           )}
         </fieldset>

@@ -3,10 +3,24 @@ import { Field } from '../../components/Field';
 import { COMMON_CURRENCIES } from '../../lib/money';
 
 /** Any ISO 4217 code, with the common ones offered as you type. */
-export function CurrencyField({ value, onChange, error, label = 'Currency' }: { value: string; onChange: (code: string) => void; error?: string | undefined; label?: string }) {
+export function CurrencyField({
+  value,
+  onChange,
+  error,
+  label = 'Currency',
+}: {
+  value: string;
+  onChange: (code: string) => void;
+  error?: string | undefined;
+  label?: string;
+}) {
   const listId = useId();
   return (
-    <Field label={label} error={error} hint="A payment in another currency than the brand's needs an exchange rate (Settings).">
+    <Field
+      label={label}
+      error={error}
+      hint="A payment in another currency than the brand's needs an exchange rate (Settings)."
+    >
       {(a11y) => (
         <>
           <input

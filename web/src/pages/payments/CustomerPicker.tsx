@@ -9,7 +9,15 @@ interface Picked {
 }
 
 /** Finds a customer by the same server search as the Customers page; leaving it empty bills anyone with the link. */
-export function CustomerPicker({ value, onChange, error }: { value: Picked | null; onChange: (customer: Picked | null) => void; error?: string | undefined }) {
+export function CustomerPicker({
+  value,
+  onChange,
+  error,
+}: {
+  value: Picked | null;
+  onChange: (customer: Picked | null) => void;
+  error?: string | undefined;
+}) {
   const id = useId();
   const [text, setText] = useState('');
   const q = useDebouncedValue(text.trim(), 250);
@@ -25,13 +33,26 @@ export function CustomerPicker({ value, onChange, error }: { value: Picked | nul
         <div className="picked">
           <span>{value.name}</span>
           <span className="mono muted small">{value.id}</span>
-          <button type="button" className="icon-button" aria-label={`Remove ${value.name}`} onClick={() => onChange(null)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove ${value.name}`}
+            onClick={() => onChange(null)}
+          >
             <X size={16} aria-hidden="true" />
           </button>
         </div>
       ) : (
         <>
-          <input id={id} className="input" type="search" placeholder="Search by name, email or phone" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+          <input
+            id={id}
+            className="input"
+            type="search"
+            placeholder="Search by name, email or phone"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoComplete="off"
+          />
           {q && (
             <ul className="picker-results" aria-label="Matching customers">
               {options.length === 0 && !results.isFetching && <li className="muted small">No matching customers</li>}
@@ -49,7 +70,9 @@ export function CustomerPicker({ value, onChange, error }: { value: Picked | nul
       {error ? (
         <p className="field-error">{error}</p>
       ) : (
-        !value && <p className="field-hint">Without a customer, whoever opens the link fills in their name and email.</p>
+        !value && (
+          <p className="field-hint">Without a customer, whoever opens the link fills in their name and email.</p>
+        )
       )}
     </div>
   );

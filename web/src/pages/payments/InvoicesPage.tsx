@@ -47,7 +47,11 @@ export default function InvoicesPage() {
 
   return (
     <>
-      <PageHeader title="Invoices" subtitle="Bills with line items. Finalize one to get a link your client pays on." actions={createButton} />
+      <PageHeader
+        title="Invoices"
+        subtitle="Bills with line items. Finalize one to get a link your client pays on."
+        actions={createButton}
+      />
       {action.isError && <Notice tone="danger">{action.error.message}</Notice>}
       <section className="card table-card" aria-label="Invoices">
         <div className="toolbar">
@@ -63,7 +67,11 @@ export default function InvoicesPage() {
         {list.isError ? (
           <ErrorState error={list.error} retry={() => void list.refetch()} title="Invoices could not be loaded" />
         ) : !list.isPending && rows.length === 0 ? (
-          <EmptyState title={status ? `No ${status} invoices` : 'No invoices yet'} icon={<FileText size={22} />} action={!status && createButton}>
+          <EmptyState
+            title={status ? `No ${status} invoices` : 'No invoices yet'}
+            icon={<FileText size={22} />}
+            action={!status && createButton}
+          >
             {status ? 'Try another filter.' : 'Create an invoice, finalize it, and send your client its link.'}
           </EmptyState>
         ) : (
@@ -80,13 +88,22 @@ export default function InvoicesPage() {
                           type="button"
                           className="btn btn-secondary btn-small"
                           disabled={action.isPending}
-                          onClick={() => action.mutate({ id: invoice.id, action: 'finalize' }, { onSuccess: (inv) => toast(`${inv.number} is open for payment`) })}
+                          onClick={() =>
+                            action.mutate(
+                              { id: invoice.id, action: 'finalize' },
+                              { onSuccess: (inv) => toast(`${inv.number} is open for payment`) },
+                            )
+                          }
                         >
                           Finalize
                         </button>
                       )}
                       {(invoice.status === 'draft' || invoice.status === 'open') && (
-                        <button type="button" className="btn btn-ghost btn-small btn-danger-text" onClick={() => setVoiding(invoice)}>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-small btn-danger-text"
+                          onClick={() => setVoiding(invoice)}
+                        >
                           Void
                         </button>
                       )}
@@ -141,7 +158,8 @@ export default function InvoicesPage() {
           }
         >
           <p>
-            The invoice for {formatMoney(voiding.total)} can no longer be paid{voiding.public_url ? ', and its link stops working' : ''}. This cannot be undone.
+            The invoice for {formatMoney(voiding.total)} can no longer be paid
+            {voiding.public_url ? ', and its link stops working' : ''}. This cannot be undone.
           </p>
         </Dialog>
       )}

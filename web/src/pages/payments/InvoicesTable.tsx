@@ -48,7 +48,9 @@ export function InvoicesTable({ rows, loading, showCustomer = true, customerName
                 {showCustomer && (
                   <td>
                     {invoice.customer_id ? (
-                      <Link to={`/customers/${invoice.customer_id}`}>{customerNames[invoice.customer_id] ?? 'Customer'}</Link>
+                      <Link to={`/customers/${invoice.customer_id}`}>
+                        {customerNames[invoice.customer_id] ?? 'Customer'}
+                      </Link>
                     ) : (
                       <span className="muted">Anyone with the link</span>
                     )}
@@ -64,7 +66,13 @@ export function InvoicesTable({ rows, loading, showCustomer = true, customerName
                   {invoice.public_url && invoice.status !== 'void' && (
                     <>
                       <CopyButton text={absoluteUrl(invoice.public_url)} label="Copy link" />
-                      <a className="btn btn-ghost btn-small" href={invoice.public_url} target="_blank" rel="noreferrer" aria-label={`Open the payment page of ${invoice.number}`}>
+                      <a
+                        className="btn btn-ghost btn-small"
+                        href={invoice.public_url}
+                        target="_blank"
+                        rel="noreferrer"
+                        aria-label={`Open the payment page of ${invoice.number}`}
+                      >
                         <ExternalLink size={15} aria-hidden="true" /> Open
                       </a>
                     </>

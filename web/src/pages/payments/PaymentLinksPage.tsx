@@ -12,7 +12,9 @@ import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
 import { CreatePaymentLinkDialog } from './CreatePaymentLinkDialog';
 
-export function describeAmount(link: Pick<PaymentLink, 'amount_type' | 'amount' | 'min_amount' | 'max_amount' | 'currency'>): string {
+export function describeAmount(
+  link: Pick<PaymentLink, 'amount_type' | 'amount' | 'min_amount' | 'max_amount' | 'currency'>,
+): string {
   if (link.amount_type === 'fixed') return formatMoney(link.amount);
   const { min_amount: min, max_amount: max } = link;
   if (min && max) return `${formatMoney(min)} – ${formatMoney(max)}`;
@@ -40,7 +42,11 @@ export default function PaymentLinksPage() {
 
   return (
     <>
-      <PageHeader title="Payment links" subtitle="A page your clients open to pay you: share it by message, email or QR code." actions={createButton} />
+      <PageHeader
+        title="Payment links"
+        subtitle="A page your clients open to pay you: share it by message, email or QR code."
+        actions={createButton}
+      />
       {update.isError && <Notice tone="danger">{update.error.message}</Notice>}
       <section className="card table-card" aria-label="Payment links">
         {list.isError ? (
@@ -76,7 +82,13 @@ export default function PaymentLinksPage() {
                       <td className="num">{describeAmount(link)}</td>
                       <td>
                         <div className="link-cell">
-                          <a href={link.url} target="_blank" rel="noreferrer" className="mono link-url" aria-label={`Open ${link.title} payment page`}>
+                          <a
+                            href={link.url}
+                            target="_blank"
+                            rel="noreferrer"
+                            className="mono link-url"
+                            aria-label={`Open ${link.title} payment page`}
+                          >
                             {link.url} <ExternalLink size={13} aria-hidden="true" />
                           </a>
                           <CopyButton text={absoluteUrl(link.url)} label="Copy" />
@@ -88,7 +100,12 @@ export default function PaymentLinksPage() {
                           disabled={!manage || update.isPending}
                           label={`${link.title} accepts payments`}
                           onChange={(active) =>
-                            update.mutate({ id: link.id, active }, { onSuccess: () => toast(active ? `${link.title} is active` : `${link.title} is paused`) })
+                            update.mutate(
+                              { id: link.id, active },
+                              {
+                                onSuccess: () => toast(active ? `${link.title} is active` : `${link.title} is paused`),
+                              },
+                            )
                           }
                         />
                       </td>

@@ -44,14 +44,17 @@ export function RefundDialog({ transaction, onClose }: { transaction: Transactio
             Cancel
           </button>
           <button type="submit" form="refund-form" className="btn btn-danger" disabled={refund.isPending || invalid}>
-            {refund.isPending ? 'Refunding…' : `Refund ${minor !== null && !invalid ? formatMoney({ amount: minor, currency: left.currency }) : ''}`}
+            {refund.isPending
+              ? 'Refunding…'
+              : `Refund ${minor !== null && !invalid ? formatMoney({ amount: minor, currency: left.currency }) : ''}`}
           </button>
         </>
       }
     >
       <p>
         Payment of <strong>{formatMoney(transaction.amount)}</strong>
-        {transaction.customer_name ? ` by ${transaction.customer_name}` : ''}. Up to {formatMoney(left)} can be refunded.
+        {transaction.customer_name ? ` by ${transaction.customer_name}` : ''}. Up to {formatMoney(left)} can be
+        refunded.
       </p>
       {serverError && !fieldError && <Notice tone="danger">{serverError.message}</Notice>}
       <form id="refund-form" onSubmit={submit} noValidate>
@@ -60,7 +63,12 @@ export function RefundDialog({ transaction, onClose }: { transaction: Transactio
           inputMode="decimal"
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
-          error={fieldError ?? (amount && invalid ? `Enter an amount between 0 and ${toMajorString(left.amount, left.currency)}` : undefined)}
+          error={
+            fieldError ??
+            (amount && invalid
+              ? `Enter an amount between 0 and ${toMajorString(left.amount, left.currency)}`
+              : undefined)
+          }
         />
       </form>
     </Dialog>

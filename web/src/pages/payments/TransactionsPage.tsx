@@ -41,16 +41,29 @@ export default function TransactionsPage() {
               pages.reset();
             }}
           />
-          {list.isFetching && !list.isPending && <span className="toolbar-status" role="status">Updating…</span>}
+          {list.isFetching && !list.isPending && (
+            <span className="toolbar-status" role="status">
+              Updating…
+            </span>
+          )}
         </div>
         {list.isError ? (
           <ErrorState error={list.error} retry={() => void list.refetch()} title="Transactions could not be loaded" />
         ) : !list.isPending && rows.length === 0 ? (
-          <EmptyState title={status ? 'No transactions with this status' : 'No transactions yet'} icon={<CreditCard size={22} />}>
-            {status ? 'Try another filter.' : 'Share a payment link or send an invoice: payments show up here as they happen.'}
+          <EmptyState
+            title={status ? 'No transactions with this status' : 'No transactions yet'}
+            icon={<CreditCard size={22} />}
+          >
+            {status
+              ? 'Try another filter.'
+              : 'Share a payment link or send an invoice: payments show up here as they happen.'}
           </EmptyState>
         ) : (
-          <TransactionsTable rows={rows} loading={list.isPending} onRefund={can(role, 'payments.refund') ? setRefunding : undefined} />
+          <TransactionsTable
+            rows={rows}
+            loading={list.isPending}
+            onRefund={can(role, 'payments.refund') ? setRefunding : undefined}
+          />
         )}
         <Pager pages={pages} list={list} />
       </section>

@@ -6,7 +6,11 @@ import { SkeletonRows } from '../../components/States';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 
-const SOURCES: Record<Transaction['source'], string> = { checkout: 'Checkout', payment_link: 'Payment link', invoice: 'Invoice' };
+const SOURCES: Record<Transaction['source'], string> = {
+  checkout: 'Checkout',
+  payment_link: 'Payment link',
+  invoice: 'Invoice',
+};
 
 export function canRefund(transaction: Transaction): boolean {
   return (
@@ -53,18 +57,31 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
                   <span className="cell-sub mono">{t.id}</span>
                 </td>
                 {showCustomer && (
-                  <td>{t.customer_id ? <Link to={`/customers/${t.customer_id}`}>{t.customer_name ?? t.customer_id}</Link> : <span className="muted">—</span>}</td>
+                  <td>
+                    {t.customer_id ? (
+                      <Link to={`/customers/${t.customer_id}`}>{t.customer_name ?? t.customer_id}</Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
                 )}
                 <td className="num">
                   <span className={t.type === 'refund' ? 'amount-negative' : undefined}>
                     {t.type === 'refund' ? '−' : ''}
                     {formatMoney(t.amount)}
                   </span>
-                  {t.base_amount && t.base_amount.currency !== t.amount.currency && <span className="cell-sub">{formatMoney(t.base_amount)}</span>}
-                  {t.amount_refunded.amount > 0 && <span className="cell-sub">{formatMoney(t.amount_refunded)} refunded</span>}
+                  {t.base_amount && t.base_amount.currency !== t.amount.currency && (
+                    <span className="cell-sub">{formatMoney(t.base_amount)}</span>
+                  )}
+                  {t.amount_refunded.amount > 0 && (
+                    <span className="cell-sub">{formatMoney(t.amount_refunded)} refunded</span>
+                  )}
                 </td>
                 <td>
-                  <StatusBadge status={t.status} label={t.type === 'refund' ? `refund ${t.status.replace(/_/g, ' ')}` : undefined} />
+                  <StatusBadge
+                    status={t.status}
+                    label={t.type === 'refund' ? `refund ${t.status.replace(/_/g, ' ')}` : undefined}
+                  />
                   {t.failure_message && <span className="cell-sub">{t.failure_message}</span>}
                 </td>
                 <td className="nowrap">
@@ -73,7 +90,12 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
                 </td>
                 <td className="actions">
                   {onRefund && canRefund(t) && (
-                    <button type="button" className="btn btn-ghost btn-small" onClick={() => onRefund(t)} aria-label={`Refund ${t.id}`}>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-small"
+                      onClick={() => onRefund(t)}
+                      aria-label={`Refund ${t.id}`}
+                    >
                       <RotateCcw size={15} aria-hidden="true" /> Refund
                     </button>
                   )}

@@ -33,7 +33,9 @@ export default function CheckoutPage() {
               Go back to the shop and start again.
             </EmptyState>
           ) : isApiError(checkout.error, 404) ? (
-            <EmptyState title="Checkout not found">The address may be incomplete. Go back to the shop and start again.</EmptyState>
+            <EmptyState title="Checkout not found">
+              The address may be incomplete. Go back to the shop and start again.
+            </EmptyState>
           ) : (
             <ErrorState error={checkout.error} retry={() => void checkout.refetch()} />
           )}

@@ -29,7 +29,9 @@ export default function InvoicePayPage() {
       <PublicShell title="Invoice">
         <div className="public-card card">
           {isApiError(invoice.error, 404) ? (
-            <EmptyState title="Invoice not found">The link may be incomplete. Ask whoever sent it for a new one.</EmptyState>
+            <EmptyState title="Invoice not found">
+              The link may be incomplete. Ask whoever sent it for a new one.
+            </EmptyState>
           ) : (
             <ErrorState error={invoice.error} retry={() => void invoice.refetch()} />
           )}
@@ -54,7 +56,9 @@ export default function InvoicePayPage() {
               Thank you. There is nothing more to do.
             </EmptyState>
           ) : inv.status === 'void' || inv.status === 'draft' ? (
-            <EmptyState title="This invoice cannot be paid">It was cancelled. Ask {inv.brand_name} for a new one.</EmptyState>
+            <EmptyState title="This invoice cannot be paid">
+              It was cancelled. Ask {inv.brand_name} for a new one.
+            </EmptyState>
           ) : (
             <PaymentForm path={path} currency={inv.total.currency} amount={inv.total} payerKnown={inv.customer_known} />
           )}

@@ -32,7 +32,9 @@ export default function PayLinkPage() {
       <PublicShell title="Payment">
         <div className="public-card card">
           {isApiError(link.error, 404) ? (
-            <EmptyState title="This payment link is not available">It may have been switched off or mistyped. Ask whoever sent it for a new one.</EmptyState>
+            <EmptyState title="This payment link is not available">
+              It may have been switched off or mistyped. Ask whoever sent it for a new one.
+            </EmptyState>
           ) : (
             <ErrorState error={link.error} retry={() => void link.refetch()} />
           )}
@@ -51,11 +53,19 @@ export default function PayLinkPage() {
           {l.amount_type === 'fixed' ? (
             <p className="public-amount">{formatMoney(l.amount)}</p>
           ) : (
-            <p className="public-amount-note">You choose the amount{l.min_amount || l.max_amount ? ` (${describeRange(l)})` : ''}.</p>
+            <p className="public-amount-note">
+              You choose the amount{l.min_amount || l.max_amount ? ` (${describeRange(l)})` : ''}.
+            </p>
           )}
         </div>
         <div className="public-form">
-          <PaymentForm path={path} currency={l.currency} amount={l.amount_type === 'fixed' ? l.amount : null} minAmount={l.min_amount} maxAmount={l.max_amount} />
+          <PaymentForm
+            path={path}
+            currency={l.currency}
+            amount={l.amount_type === 'fixed' ? l.amount : null}
+            minAmount={l.min_amount}
+            maxAmount={l.max_amount}
+          />
         </div>
       </div>
     </PublicShell>

@@ -67,7 +67,8 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
   const expYear = Number(year?.length === 2 ? `20${year}` : year);
   // What the browser can tell before asking the server; shown from the first attempt on, as the person types.
   const problems: Record<string, string> = {};
-  if (!month || !year || !(expMonth >= 1 && expMonth <= 12) || !Number.isInteger(expYear)) problems.expiry = 'Use MM / YY, like 12 / 30';
+  if (!month || !year || !(expMonth >= 1 && expMonth <= 12) || !Number.isInteger(expYear))
+    problems.expiry = 'Use MM / YY, like 12 / 30';
   if (!amount && (chosenMinor === null || chosenMinor <= 0)) problems.amount = `Enter an amount in ${currency}`;
 
   const server = isApiError(pay.error, 422) ? pay.error.fieldErrors() : {};
@@ -76,7 +77,12 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
     expiry: server['card.exp_month'] ?? server['card.exp_year'],
     ...(tried ? problems : {}),
   };
-  const general = pay.error && !isApiError(pay.error, 422) ? pay.error.message : isApiError(pay.error, 422) && Object.keys(server).length === 0 ? pay.error.message : null;
+  const general =
+    pay.error && !isApiError(pay.error, 422)
+      ? pay.error.message
+      : isApiError(pay.error, 422) && Object.keys(server).length === 0
+        ? pay.error.message
+        : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -107,9 +113,34 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
       {!payerKnown && (
         <fieldset className="fieldset">
           <legend>Your details</legend>
-          <InputField label="Name" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
-          <InputField label="Email" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} hint="Your receipt goes here." />
-          <InputField label="Phone" name="phone" type="tel" autoComplete="tel" optional value={phone} onChange={(e) => setPhone(e.target.value)} error={errors.phone} />
+          <InputField
+            label="Name"
+            name="name"
+            autoComplete="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.name}
+          />
+          <InputField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={errors.email}
+            hint="Your receipt goes here."
+          />
+          <InputField
+            label="Phone"
+            name="phone"
+            type="tel"
+            autoComplete="tel"
+            optional
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            error={errors.phone}
+          />
         </fieldset>
       )}
       <fieldset className="fieldset">
@@ -117,8 +148,8 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
         <div className="test-cards" aria-label="Test mode">
           <strong>Test mode: no real card is charged.</strong>
           <span>
-            <span className="mono">4242 4242 4242 4242</span> succeeds · <span className="mono">4000 0000 0000 0002</span> is declined. Any future expiry, any
-            3-digit CVC.
+            <span className="mono">4242 4242 4242 4242</span> succeeds ·{' '}
+            <span className="mono">4000 0000 0000 0002</span> is declined. Any future expiry, any 3-digit CVC.
           </span>
         </div>
         <InputField
@@ -132,8 +163,27 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
           error={errors['card.number']}
         />
         <div className="field-pair">
-          <InputField label="Expiry (MM / YY)" name="exp" inputMode="numeric" autoComplete="cc-exp" placeholder="MM / YY" value={expiry} onChange={(e) => setExpiry(formatExpiry(e.target.value, expiry))} error={errors.expiry} />
-          <InputField label="CVC" name="cvc" inputMode="numeric" autoComplete="cc-csc" placeholder="123" maxLength={4} value={cvc} onChange={(e) => setCvc(e.target.value.replace(/\D/g, ''))} error={errors['card.cvc']} />
+          <InputField
+            label="Expiry (MM / YY)"
+            name="exp"
+            inputMode="numeric"
+            autoComplete="cc-exp"
+            placeholder="MM / YY"
+            value={expiry}
+            onChange={(e) => setExpiry(formatExpiry(e.target.value, expiry))}
+            error={errors.expiry}
+          />
+          <InputField
+            label="CVC"
+            name="cvc"
+            inputMode="numeric"
+            autoComplete="cc-csc"
+            placeholder="123"
+            maxLength={4}
+            value={cvc}
+            onChange={(e) => setCvc(e.target.value.replace(/\D/g, ''))}
+            error={errors['card.cvc']}
+          />
         </div>
       </fieldset>
       <button type="submit" className="btn btn-primary btn-block btn-large" disabled={pay.isPending}>
@@ -152,7 +202,10 @@ function rangeHint(min?: Money | null, max?: Money | null): string | undefined {
 }
 
 function groupCardNumber(text: string): string {
-  return text.replace(/\D/g, '').slice(0, 19).replace(/(\d{4})(?=\d)/g, '$1 ');
+  return text
+    .replace(/\D/g, '')
+    .slice(0, 19)
+    .replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
 /** "1230" → "12 / 30", and backspacing over the slash works. */

@@ -4,7 +4,15 @@ import { initials } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 
 /** The frame of the client pages: the brand's name on top, nothing of the dashboard. */
-export function PublicShell({ brand, title, children }: { brand?: string | undefined; title: string; children: ReactNode }) {
+export function PublicShell({
+  brand,
+  title,
+  children,
+}: {
+  brand?: string | undefined;
+  title: string;
+  children: ReactNode;
+}) {
   useDocumentTitle(brand ? `${title} · ${brand}` : title);
   return (
     <div className="public-page">
