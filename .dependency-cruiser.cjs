@@ -19,7 +19,7 @@ module.exports = {
       name: 'outside-into-module-internals',
       comment: 'The composition root, the CLI and the HTTP layer use a module through its public face too.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/modules/', ...TESTS] },
+      from: { path: '^src/', pathNot: ['^src/modules/', '^src/db/schema\\.ts$', ...TESTS] },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {
@@ -34,7 +34,14 @@ module.exports = {
       comment: 'The database layer knows nothing of HTTP.',
       severity: 'error',
       from: { path: '^src/db/' },
-      to: { path: '^src/(http|modules)/' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'db-knows-tables-only',
+      comment: "db/schema.ts assembles the modules' table types into Kysely's DB; nothing else of a module.",
+      severity: 'error',
+      from: { path: '^src/db/' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/[^/]+\\.table\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'crypto-is-a-leaf',

@@ -36,7 +36,7 @@ let newEmails = 0;
 const latencies = [];
 const failures = {};
 
-async function client(id) {
+async function client() {
   for (;;) {
     const i = next++;
     if (i >= tokens.length) return;
@@ -61,7 +61,7 @@ async function client(id) {
 }
 
 const started = performance.now();
-await Promise.all(Array.from({ length: clients }, (_, id) => client(id)));
+await Promise.all(Array.from({ length: clients }, () => client()));
 const elapsedMs = performance.now() - started;
 agent.destroy();
 parentPort.postMessage({ elapsedMs, latencies, failures, newEmails });

@@ -164,7 +164,7 @@ async function checkedMasterKey(
   database: DatabaseHandle,
   logger: FastifyBaseLogger,
 ): Promise<MasterKeySource> {
-  let master = loadMasterKey(config.masterKey, config.dataDir);
+  const master = loadMasterKey(config.masterKey, config.dataDir);
   if (master.origin !== 'environment') {
     logger.warn(
       { file: master.file },

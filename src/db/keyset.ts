@@ -5,6 +5,7 @@ import type { PageCursor } from '../http/page-cursor.js';
  * A newest-first keyset page of a brand-owned table (every list endpoint): rows after the cursor,
  * by (created_at, id) descending, which each table's `<table>_newest` index serves.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table, any selection: the helper only adds where/order/limit
 export function newestFirstPage<QB extends SelectQueryBuilder<any, any, any>>(
   query: QB,
   page: { limit: number; after?: PageCursor | undefined },

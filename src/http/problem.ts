@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { DomainError, type ErrorCode, type FieldError } from '../errors.js';
@@ -190,7 +191,7 @@ export function frameworkProblem(error: FastifyError, _request: FastifyRequest, 
 }
 
 /** Requests Node's HTTP parser rejects (raw non-ASCII in the URL, bad headers) get a problem too. */
-export function clientErrorProblem(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return;
   const body = JSON.stringify(
     problemBody('invalid_request', 'The request is not valid HTTP (percent-encode non-ASCII characters in the URL)'),

@@ -7,7 +7,6 @@ import {
   chromiumMissing,
   pageErrorsOf,
   screenshot,
-  signInThroughForm,
   startBrowserPaydesk,
   type BrowserPaydesk,
 } from './support/browser.js';

@@ -17,6 +17,7 @@ export function foldText(text: string): string {
       // Greek sigma lower-cases by position (ς at a word's end, σ inside): fold both to σ.
       .replace(/ς/g, 'σ')
       // Digits of any script (Bengali ০১৭…) as ASCII, so a phone typed either way matches.
+      // eslint-disable-next-line no-control-regex -- every non-ASCII character, NUL to DEL being ASCII
       .replace(/[^\x00-\x7f]/gu, asciiDigit)
       .replace(/\s+/gu, ' ')
       .trim()

@@ -61,7 +61,7 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

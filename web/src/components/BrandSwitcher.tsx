@@ -34,7 +34,7 @@ export function BrandSwitcher({ session }: { session: Session }) {
           switchBrand.mutate(event.target.value, {
             onSuccess: (next) => {
               toast(`Switched to ${next.brands.find((b) => b.id === next.active_brand_id)?.name ?? 'brand'}`);
-              navigate('/', { replace: true });
+              void navigate('/', { replace: true });
             },
           })
         }

@@ -22,7 +22,7 @@ export function SignInPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    signIn.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+    signIn.mutate({ email, password }, { onSuccess: () => void navigate(next, { replace: true }) });
   };
 
   const error = signIn.error;
