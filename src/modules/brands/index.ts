@@ -1,0 +1,14 @@
+/** Brands: profile and settings, and the wrapped data/index keys of each brand. */
+export { assertMasterKeyCurrent, createBrand, getBrand, type NewBrand } from './brand.service.js';
+export { autoRegisterCustomers } from './brand.settings.js';
+export {
+  claimMasterFingerprint,
+  countBrands,
+  findBrand,
+  firstBrand,
+  insertBrandKey,
+  listBrandIds,
+  listBrandKeys,
+} from './brand.repository.js';
+export type { BrandRow, BrandSettings } from './brand.table.js';
+export { brandRoutes } from './brand.routes.js';

@@ -1,0 +1,3 @@
+/** Checkout sessions. */
+export { checkoutStatus, createCheckoutSession } from './checkout-session.service.js';
+export { checkoutSessionRoutes } from './checkout-session.routes.js';

@@ -1,0 +1,2 @@
+/** `/health`. */
+export { healthRoutes } from './health.routes.js';

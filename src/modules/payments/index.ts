@@ -1,0 +1,4 @@
+/** A payment as plain steps, the public pay API and its decline guard. */
+export { payCheckout, payInvoice, payPaymentLink, type PayingClient } from './public.service.js';
+export { DECLINE_LIMITS, DeclineGuard } from './decline-guard.js';
+export { publicPayRoutes } from './public.routes.js';
