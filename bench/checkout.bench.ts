@@ -10,7 +10,7 @@ import { createPaydesk } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { newId } from '../src/ids.js';
 import { createBrand } from '../src/modules/brands/brand.service.js';
-import { newPublicToken } from '../src/modules/payments/public-token.js';
+import { newPublicToken } from '../src/modules/public-paths/public-token.js';
 import { reconcileBrand } from '../src/modules/reconcile/reconcile.service.js';
 import { countCustomers } from '../src/modules/customers/customer.repository.js';
 

@@ -3,10 +3,8 @@ import { DomainError } from '../../errors.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId, newId } from '../../ids.js';
 import { checkCurrency } from '../../money/currency.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { claimPublicPath } from '../payments/public-path.repository.js';
-import { newPublicToken } from '../payments/public-token.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { claimPublicPath, newPublicToken } from '../public-paths/index.js';
 import { findCheckoutSession, insertCheckoutSession, listCheckoutSessionsPage } from './checkout-session.repository.js';
 import type {
   CheckoutSessionCreateBody,

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AmountMinor, CurrencyCode, ListOf, Money, Nullable, PageQuery, Timestamp } from '../../http/common.schemas.js';
-import { SLUG_PATTERN } from '../payments/public-token.js';
+import { SLUG_PATTERN } from '../public-paths/index.js';
 
 export const PaymentLink = Type.Object(
   {

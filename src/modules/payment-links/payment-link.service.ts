@@ -3,10 +3,8 @@ import { checkFields, DomainError, fieldError } from '../../errors.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId, newId } from '../../ids.js';
 import { checkCurrency } from '../../money/currency.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { claimPublicPath } from '../payments/public-path.repository.js';
-import { slugFromTitle } from '../payments/public-token.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { claimPublicPath, slugFromTitle } from '../public-paths/index.js';
 import {
   findPaymentLink,
   insertPaymentLink,

@@ -7,9 +7,3 @@ export interface PublicPathTable {
   merchant_id: string;
   target_id: string;
 }
-
-export interface BrandCounterTable {
-  merchant_id: string;
-  name: string;
-  value: number;
-}
