@@ -9,7 +9,7 @@ import { Keyring, KeyringError } from './crypto/keyring.js';
 import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
 import { claimMasterFingerprint, listBrandKeys } from './modules/brands/brand.repository.js';
 import fastifyCookie from '@fastify/cookie';
-import { installAuthentication } from './http/auth.js';
+import { installAuthentication } from './http/authentication.js';
 import { installOpenApi } from './http/openapi.js';
 import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
-import type { Role } from '../access/permissions.js';
+import type { Role } from '../access/index.js';
 
 export async function insertApiKey(
   db: Executor,

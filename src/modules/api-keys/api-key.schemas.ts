@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ROLES } from '../access/permissions.js';
+import { ROLES } from '../access/index.js';
 
 const Role = Type.Union(
   ROLES.map((role) => Type.Literal(role)),

@@ -3,10 +3,8 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
-import { mayGrantRole } from '../access/grants.js';
-import type { Principal } from '../access/principal.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { requirePermission, type Role } from '../access/permissions.js';
+import { mayGrantRole, type Principal, requirePermission, type Role } from '../access/index.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 import {
   apiKeyTokenExists,
   findApiKeyForUpdate,

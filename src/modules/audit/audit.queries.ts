@@ -1,8 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
+import { type Principal, requirePermission } from '../access/index.js';
 import { listBrandAudit, type AuditAction } from './audit.service.js';
 import type { AuditDetails, AuditEventRow } from './audit.table.js';
 

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import { newId } from '../../ids.js';
-import type { Principal } from '../access/principal.js';
+import type { Principal } from '../access/index.js';
 import { insertAuditEvents, listAuditEvents } from './audit.repository.js';
 import type { AuditActorType, AuditDetails, AuditEventRow, NewAuditEventRow } from './audit.table.js';
 

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../context.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 import { findBrand, updateBrandSettings } from './brand.repository.js';
 import type { BrandRow } from './brand.table.js';
 import type { BrandSettingsBody, BrandView } from './brand.schemas.js';

@@ -2,10 +2,9 @@ import type { AppContext } from '../../context.js';
 import { DomainError, validationError, type FieldError } from '../../errors.js';
 import { isCurrency } from '../../money/currency.js';
 import { canonicalRate, isRate } from '../../money/exchange.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { getBrand } from '../brands/brand.service.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { actorOf, recordAudit } from '../audit/index.js';
+import { getBrand } from '../brands/index.js';
 import { listExchangeRates, upsertExchangeRates } from './exchange-rate.repository.js';
 import type { ExchangeRates, ExchangeRatesBody } from './exchange-rate.schemas.js';
 

@@ -1,8 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
-import type { Principal } from '../access/principal.js';
-import { actorOf } from '../audit/audit.service.js';
-import { requirePermission } from '../access/permissions.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { actorOf } from '../audit/index.js';
 import type { RotationJob, RotationJobs } from './key-rotation.jobs.js';
 import type { KeyStatusView, RotationJobView, RotationStartBodyType } from './key.schemas.js';
 import { brandKeyStatus } from './key-status.service.js';

@@ -1,9 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
 import { KEY_CACHE_TTL_MS, type KeyPurpose } from '../../crypto/keyring.js';
-import { recordAudit, type AuditActor } from '../audit/audit.service.js';
-import { insertBrandKey } from '../brands/brand.repository.js';
-import { assertMasterKeyCurrent } from '../brands/brand.service.js';
+import { type AuditActor, recordAudit } from '../audit/index.js';
+import { assertMasterKeyCurrent, insertBrandKey } from '../brands/index.js';
 import {
   countRowsOffKey,
   demoteActiveKey,

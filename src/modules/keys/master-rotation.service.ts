@@ -8,8 +8,8 @@ import {
   stageKeyFile,
   type MasterKeySource,
 } from '../../crypto/master-key.js';
-import { recordAudit, SYSTEM_MERCHANT_ID, type AuditEvent } from '../audit/audit.service.js';
-import { listBrandKeys } from '../brands/brand.repository.js';
+import { type AuditEvent, recordAudit, SYSTEM_MERCHANT_ID } from '../audit/index.js';
+import { listBrandKeys } from '../brands/index.js';
 import { lockKeyringState, lockLiveBrandKeys, setMasterFingerprint, setWrappedKey } from './key-rotation.repository.js';
 import type { Initiator } from './key-rotation.service.js';
 

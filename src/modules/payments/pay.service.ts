@@ -6,12 +6,12 @@ import type { ChargeOutcome } from '../../gateways/gateway.js';
 import { newId } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, type Money } from '../../money/currency.js';
 import { convertMinorExact } from '../../money/exchange.js';
-import { autoRegisterCustomers } from '../brands/brand.settings.js';
+import { autoRegisterCustomers } from '../brands/index.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../customers/customer.normalize.js';
 import { findCustomerIdByEmailIndex } from '../customers/customer.repository.js';
 import { sealContact } from '../customers/customer.seal.js';
 import { fillMissingPhone } from '../customers/customer.service.js';
-import type { TransactionSource } from '../transactions/transaction.table.js';
+import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
 import {
   beginPayment,

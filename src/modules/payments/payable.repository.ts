@@ -1,7 +1,7 @@
 import { PREPARED } from '../../db/prepared-client.js';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { BrandSettings } from '../brands/brand.table.js';
+import type { BrandSettings } from '../brands/index.js';
 
 const prepared = sql.raw(PREPARED);
 

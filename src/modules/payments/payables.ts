@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { DomainError, fieldError } from '../../errors.js';
-import { checkoutStatus } from '../checkout/checkout-session.service.js';
-import { invoiceNumber } from '../invoices/invoice.service.js';
-import { paymentLinkNotFound } from '../payment-links/payment-link.service.js';
+import { checkoutStatus } from '../checkout/index.js';
+import { invoiceNumber } from '../invoices/index.js';
+import { paymentLinkNotFound } from '../payment-links/index.js';
 import {
   findCheckoutPayable,
   findInvoicePayable,

@@ -2,7 +2,7 @@ import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewCustomerRow } from '../customers/customer.table.js';
-import type { TransactionSource } from '../transactions/transaction.table.js';
+import type { TransactionSource } from '../transactions/index.js';
 
 const prepared = sql.raw(PREPARED);
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Money, Nullable, Timestamp } from '../../http/common.schemas.js';
-import { InvoiceLineItem } from '../invoices/invoice.schemas.js';
+import { InvoiceLineItem } from '../invoices/index.js';
 
 export const PublicSlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 export const PublicTokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });

@@ -1,8 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { AppContext } from '../../context.js';
-import { checkoutStatus } from '../checkout/checkout-session.service.js';
-import { invoiceLines, invoiceNumber } from '../invoices/invoice.service.js';
-import { linkPricing } from '../payment-links/payment-link.service.js';
+import { checkoutStatus } from '../checkout/index.js';
+import { invoiceLines, invoiceNumber } from '../invoices/index.js';
+import { linkPricing } from '../payment-links/index.js';
 import { checkoutPayable, invoicePayable, linkPayable, openLink, readCheckout, readInvoice } from './payables.js';
 import { takePayment, type PayInput, type PayResult } from './pay.service.js';
 import type { DeclineGuard } from './decline-guard.js';

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../context.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { actorOf, recordAudit, type AuditActor } from '../audit/audit.service.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { actorOf, type AuditActor, recordAudit } from '../audit/index.js';
 import { countCustomers } from '../customers/customer.repository.js';
 import {
   findAggregateDrift,

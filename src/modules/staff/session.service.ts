@@ -2,9 +2,8 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Role } from '../access/permissions.js';
-import type { Principal } from '../access/principal.js';
-import { SYSTEM_MERCHANT_ID } from '../audit/audit.service.js';
+import type { Principal, Role } from '../access/index.js';
+import { SYSTEM_MERCHANT_ID } from '../audit/index.js';
 import { burnPasswordCheck, checkNewPassword, hashPassword, normalizeStaffEmail, verifyPassword } from './password.js';
 import {
   deleteExpiredSessionsOfStaff,

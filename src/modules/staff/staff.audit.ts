@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
-import { recordAudit, type AuditAction, type AuditEvent } from '../audit/audit.service.js';
+import { type AuditAction, type AuditEvent, recordAudit } from '../audit/index.js';
 
 /** What this module records (all listed in AUDIT_ACTIONS). */
 export type StaffAuditAction = Extract<AuditAction, `staff.${string}`>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ROLES, type Role } from '../access/permissions.js';
+import { type Role, ROLES } from '../access/index.js';
 
 const RoleSchema = Type.Unsafe<Role>(Type.String({ enum: [...ROLES], description: 'Role in the brand' }));
 

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Role } from '../access/permissions.js';
+import type { Role } from '../access/index.js';
 
 export interface StaffTable {
   id: string;

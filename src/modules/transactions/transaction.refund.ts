@@ -2,9 +2,8 @@ import type { AppContext } from '../../context.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { proportionalMinor } from '../../money/exchange.js';
-import type { Principal } from '../access/principal.js';
-import { requirePermission } from '../access/permissions.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
+import { type Principal, requirePermission } from '../access/index.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 import {
   findTransaction,
   insertTransaction,
