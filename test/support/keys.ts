@@ -1,7 +1,7 @@
 import { createPaydesk, type Paydesk, type PaydeskOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import type { Initiator } from '../../src/modules/keys/key-rotation.service.js';
+import type { Initiator } from '../../src/modules/keys/key-rotation.types.js';
 import { customerBody, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from './harness.js';
 
 /* Helpers for key rotation tests (src/modules/keys, src/cli). */

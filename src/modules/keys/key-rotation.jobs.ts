@@ -2,14 +2,8 @@ import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { KeyPurpose } from '../../crypto/keyring.js';
-import {
-  beginRotation,
-  finishRotation,
-  type Initiator,
-  type RotationOutcome,
-  type RotationPhase,
-  type RowProblem,
-} from './key-rotation.service.js';
+import { beginRotation, finishRotation } from './key-rotation.service.js';
+import type { Initiator, RotationOutcome, RotationPhase, RowProblem } from './key-rotation.types.js';
 
 export interface RotationJob {
   id: string;

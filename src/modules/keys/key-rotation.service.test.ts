@@ -19,7 +19,8 @@ import type { AppContext } from '../../context.js';
 import { Keyring } from '../../crypto/keyring.js';
 import { listBrandKeys } from '../brands/brand.repository.js';
 import { createCustomer } from '../customers/customer.service.js';
-import { beginRotation, finishRotation, rotateBrandKey, type RotationProgress } from './key-rotation.service.js';
+import { beginRotation, finishRotation, rotateBrandKey } from './key-rotation.service.js';
+import type { RotationProgress } from './key-rotation.types.js';
 
 const contact = () => customerBody() as { name: string; email: string };
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
 import { KEY_CACHE_TTL_MS, type KeyPurpose } from '../../crypto/keyring.js';
-import { type AuditActor, recordAudit } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { assertMasterKeyCurrent, insertBrandKey } from '../brands/index.js';
 import {
   countRowsOffKey,
@@ -13,6 +13,7 @@ import {
   retireBrandKey,
 } from './key-rotation.repository.js';
 import { settle, sweep } from './key-sweep.js';
+import type { Initiator, RotationOutcome, RotationPhase, RotationPlan, SweepOptions } from './key-rotation.types.js';
 
 export type { KeyPurpose };
 
@@ -21,61 +22,6 @@ export type { KeyPurpose };
  * Keyring caches them, plus slack for a request that fetched its keys just before the switch.
  */
 export const DEFAULT_SETTLE_MS = KEY_CACHE_TTL_MS + 5_000;
-
-/** Who asked, for the audit log. */
-export interface Initiator {
-  actor: AuditActor;
-  ip?: string | undefined;
-}
-
-export interface RotationPlan {
-  merchantId: string;
-  purpose: KeyPurpose;
-  activeKeyId: number;
-  /** Keys rows are being moved off (state decrypt_only). */
-  oldKeyIds: number[];
-  /** True when this call made the new key; false when it picks up an unfinished rotation. */
-  started: boolean;
-}
-
-export type RotationPhase = 'sweeping' | 'settling' | 'retiring';
-
-export interface RotationProgress {
-  merchantId: string;
-  purpose: KeyPurpose;
-  phase: RotationPhase;
-  done: number;
-  total: number;
-}
-
-/** A row the sweep could not move; it keeps its old key, which therefore is not retired. */
-export interface RowProblem {
-  customerId: string;
-  /** duplicate_email: another customer of the brand has the same email (merge them). */
-  reason: 'duplicate_email' | 'undecryptable';
-  otherCustomerId?: string | undefined;
-}
-
-export interface RotationOutcome {
-  merchantId: string;
-  purpose: KeyPurpose;
-  activeKeyId: number;
-  status: 'completed' | 'stopped' | 'needs_attention';
-  done: number;
-  total: number;
-  retiredKeyIds: number[];
-  /** Old keys still decrypt_only, because rows use them. */
-  pendingKeyIds: number[];
-  problems: RowProblem[];
-}
-
-export interface SweepOptions {
-  batchSize?: number | undefined;
-  /** Stops after the current batch; everything done so far stays done. */
-  signal?: AbortSignal | undefined;
-  settleMs?: number | undefined;
-  onProgress?: ((progress: RotationProgress) => void | Promise<void>) | undefined;
-}
 
 /**
  * Makes a new key of the purpose active for new writes and the previous one decrypt_only, in one

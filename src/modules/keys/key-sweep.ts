@@ -17,7 +17,7 @@ import {
   type ResealedRow,
   type SweepRow,
 } from './key-rotation.repository.js';
-import type { RotationOutcome, RotationPhase, RowProblem, SweepOptions } from './key-rotation.service.js';
+import type { RotationOutcome, RotationPhase, RowProblem, SweepOptions } from './key-rotation.types.js';
 
 // Passes over the brand's rows before giving up on rows that keep being locked by writers.
 const MAX_PASSES = 5;

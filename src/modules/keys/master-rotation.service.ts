@@ -11,7 +11,7 @@ import {
 import { type AuditEvent, recordAudit, SYSTEM_MERCHANT_ID } from '../audit/index.js';
 import { listBrandKeys } from '../brands/index.js';
 import { lockKeyringState, lockLiveBrandKeys, setMasterFingerprint, setWrappedKey } from './key-rotation.repository.js';
-import type { Initiator } from './key-rotation.service.js';
+import type { Initiator } from './key-rotation.types.js';
 
 export class MasterRotationError extends Error {}
 
