@@ -1,5 +1,10 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { PageCursor } from '../http/page-cursor.js';
+
+/** Where a newest-first page ended: the last row's creation time and id (keyset pagination). */
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
 
 /**
  * A newest-first keyset page of a brand-owned table (every list endpoint): rows after the cursor,

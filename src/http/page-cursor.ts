@@ -1,11 +1,9 @@
 import { fieldError } from '../errors.js';
 import { isId, type IdPrefix } from '../ids.js';
+import type { PageCursor } from '../db/keyset.js';
 
-/** Where a newest-first page ended: the last row's creation time and id (keyset pagination). */
-export interface PageCursor {
-  createdAt: Date;
-  id: string;
-}
+// The cursor is the database's keyset position; this file is its wire form.
+export type { PageCursor };
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

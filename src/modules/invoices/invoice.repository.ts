@@ -1,6 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import type { PageCursor } from '../../http/page-cursor.js';
-import { newestFirstPage } from '../../db/keyset.js';
+import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import type { InvoiceRow, InvoiceStatus, NewInvoiceRow } from './invoice.table.js';
 import { sql } from 'kysely';
 

@@ -1,6 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import type { PageCursor } from '../../http/page-cursor.js';
-import { newestFirstPage } from '../../db/keyset.js';
+import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import type { NewPaymentLinkRow, PaymentLinkChanges, PaymentLinkRow } from './payment-link.table.js';
 
 const COLUMNS = [
