@@ -11,14 +11,17 @@ export const Money = Type.Object(
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const Timestamp = Type.String({ format: 'date-time' });
 
-/** A newest-first page of `item`, as every list endpoint answers. */
+/** A newest-first page of `item`, as every list endpoint answers; titled `<Item>List` in the OpenAPI document. */
 export function ListOf<T extends TSchema>(item: T) {
-  return Type.Object({
-    object: Type.Literal('list'),
-    data: Type.Array(item),
-    has_more: Type.Boolean(),
-    next_cursor: Nullable(Type.String({ description: 'Pass as cursor for the next page' })),
-  });
+  return Type.Object(
+    {
+      object: Type.Literal('list'),
+      data: Type.Array(item),
+      has_more: Type.Boolean(),
+      next_cursor: Nullable(Type.String({ description: 'Pass as cursor for the next page' })),
+    },
+    item.title ? { title: `${item.title}List` } : {},
+  );
 }
 
 export const PageQuery = {

@@ -91,18 +91,35 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     code: Type.String(),
     detail: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { field: Type.String({ examples: ['email'] }), reason: Type.String({ examples: ['is required'] }) },
+          { title: 'FieldError' },
+        ),
+      ),
+    ),
   },
   { title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
-/** Route response entries for error statuses, documented with their real media type. */
+/**
+ * Route response entries for error statuses, documented with their real media type and, as examples,
+ * every code that status can carry (the route's own rules decide which of them it answers).
+ */
 export function problemResponses<S extends number>(...statuses: S[]) {
-  const response = {
-    description: 'Problem details (RFC 9457)',
-    content: { 'application/problem+json': { schema: Problem } },
+  const response = (status: number) => {
+    const codes = (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] === status);
+    const examples = Object.fromEntries(codes.map((code) => [code, { value: problemBody(code, `${TITLES[code]}.`) }]));
+    return {
+      description: `Problem details (RFC 9457): ${codes.map((code) => `\`${code}\``).join(', ') || 'invalid_request'}`,
+      content: { 'application/problem+json': { schema: Problem, examples } },
+    };
   };
-  return Object.fromEntries(statuses.map((status) => [status, response])) as Record<S, typeof response>;
+  return Object.fromEntries(statuses.map((status) => [status, response(status)])) as Record<
+    S,
+    ReturnType<typeof response>
+  >;
 }
 
 export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {

@@ -17,6 +17,7 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listApiKeys',
           summary: "The brand's API keys, newest first (no secrets)",
           response: { 200: ApiKeyList, ...errors },
         },
@@ -29,6 +30,7 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'createApiKey',
           summary: 'Create an API key',
           description:
             'The token is in this response only. The role may not grant more than your own; only owners create owner keys.',
@@ -45,6 +47,7 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'revokeApiKey',
           summary: 'Revoke an API key',
           description: 'The next request with it is refused (401). Revoking a revoked key answers 204 again.',
           params: ApiKeyIdParams,

@@ -28,7 +28,10 @@ export const NewApiKey = Type.Intersect(
   { title: 'NewApiKey' },
 );
 
-export const ApiKeyList = Type.Object({ object: Type.Literal('list'), data: Type.Array(ApiKey) });
+export const ApiKeyList = Type.Object(
+  { object: Type.Literal('list'), data: Type.Array(ApiKey) },
+  { title: 'ApiKeyList' },
+);
 
 export const ApiKeyCreateBody = Type.Object(
   {

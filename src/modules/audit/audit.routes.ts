@@ -14,7 +14,9 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/audit',
       {
         schema: {
-          tags: ['Audit'],
+          tags: ['Audit log'],
+
+          operationId: 'listAuditEvents',
           summary: "The brand's audit log, newest first",
           description: 'Reveals, deletions, API key creation and revocation, key rotations. No personal data.',
           querystring: AuditListQuery,

@@ -21,12 +21,15 @@ export const AuditEvent = Type.Object(
   { title: 'AuditEvent' },
 );
 
-export const AuditList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(AuditEvent),
-  has_more: Type.Boolean(),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next (older) page' }),
-});
+export const AuditList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(AuditEvent),
+    has_more: Type.Boolean(),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next (older) page' }),
+  },
+  { title: 'AuditEventList' },
+);
 
 export const AuditListQuery = Type.Object(
   {

@@ -12,7 +12,14 @@ export function brandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/brand',
-      { schema: { tags, summary: 'The brand the caller acts for', response: { 200: BrandView, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getBrand',
+          summary: 'The brand the caller acts for',
+          response: { 200: BrandView, ...errors },
+        },
+      },
       async (request) => getBrandView(ctx, principalOf(request)),
     );
     app.patch(
@@ -20,6 +27,7 @@ export function brandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'updateBrandSettings',
           summary: "Change the brand's settings (owner, admin)",
           body: BrandSettingsBody,
           response: { 200: BrandView, ...errors },

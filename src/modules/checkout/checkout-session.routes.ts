@@ -21,6 +21,7 @@ export function checkoutSessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebo
       {
         schema: {
           tags,
+          operationId: 'createCheckoutSession',
           summary: 'Create a checkout session (/checkout/{token})',
           description: 'The client pays it once on its public page before it expires (default 60 minutes).',
           body: CheckoutSessionCreateBody,
@@ -35,6 +36,7 @@ export function checkoutSessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebo
       {
         schema: {
           tags,
+          operationId: 'listCheckoutSessions',
           summary: 'List checkout sessions, newest first',
           querystring: CheckoutSessionListQuery,
           response: { 200: CheckoutSessionList, ...errors },
@@ -47,6 +49,7 @@ export function checkoutSessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebo
       {
         schema: {
           tags,
+          operationId: 'getCheckoutSession',
           summary: 'A checkout session',
           params: IdParams,
           response: { 200: CheckoutSession, ...errors },

@@ -29,7 +29,10 @@ export const CheckoutSessionCreateBody = Type.Object(
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     expires_in_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10080, default: 60 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ amount: 349900, currency: 'BDT', description: 'Order #1002', expires_in_minutes: 30 }],
+  },
 );
 export type CheckoutSessionCreateBody = Static<typeof CheckoutSessionCreateBody>;
 

@@ -30,6 +30,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'createCustomer',
           summary: 'Create a customer',
           description:
             'Answers 409 with `customer_id` when the brand already has a customer with this email (any case).',
@@ -54,6 +55,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'createOrEditCustomer',
           summary: 'Create or edit the customer with this email',
           description:
             'Idempotent CreateOrEdit: 201 when created, 200 when the brand already had the email and it was updated. ' +
@@ -75,6 +77,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listCustomers',
           summary: 'List customers, newest first',
           querystring: CustomerListQuery,
           response: { 200: CustomerList, ...errors },
@@ -85,7 +88,14 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/customers/stats',
-      { schema: { tags, summary: 'Customer KPIs of the brand', response: { 200: CustomerStats, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getCustomerStats',
+          summary: 'Customer KPIs of the brand',
+          response: { 200: CustomerStats, ...errors },
+        },
+      },
       async (request) => customerStats(ctx, principalOf(request)),
     );
 
@@ -94,6 +104,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'getCustomer',
           summary: 'Retrieve a customer',
           params: CustomerIdParams,
           response: { 200: Customer, ...errors },
@@ -107,6 +118,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'updateCustomer',
           summary: 'Update a customer',
           params: CustomerIdParams,
           body: CustomerUpdateBody,
@@ -121,6 +133,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'revealCustomer',
           summary: "Reveal a customer's email and phone",
           description:
             'For roles that see contact data masked (support; owners and admins may too). The reason is required and ' +
@@ -142,6 +155,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'deleteCustomer',
           summary: 'Delete a customer',
           description:
             'Refused with 409 `has_transactions` (with counts) while payments or invoices point at the customer.',

@@ -38,7 +38,12 @@ export const CustomerCreateBody = Type.Object(
     phone: Type.Optional(Type.Union([Phone, Type.Null()])),
     metadata: Type.Optional(Metadata),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { name: 'Rahim Uddin', email: 'Rahim.Uddin@example.com', phone: '01712345678', metadata: { crm_id: 'C-1001' } },
+    ],
+  },
 );
 export type CustomerCreateBody = Static<typeof CustomerCreateBody>;
 
@@ -51,7 +56,10 @@ export const CustomerUpsertBody = Type.Object(
     ),
     metadata: Type.Optional(MetadataPatch),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Karim Ahmed Khan', email: 'Karim@Example.com', metadata: { shop_user: 'u-77' } }],
+  },
 );
 export type CustomerUpsertBody = Static<typeof CustomerUpsertBody>;
 
@@ -62,7 +70,7 @@ export const CustomerUpdateBody = Type.Object(
     phone: Type.Optional(Type.Union([Phone, Type.Null()], { description: 'null removes the phone' })),
     metadata: Type.Optional(MetadataPatch),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ phone: '+880 1812-000111', metadata: { crm_id: null, tier: 'gold' } }] },
 );
 export type CustomerUpdateBody = Static<typeof CustomerUpdateBody>;
 
@@ -91,15 +99,37 @@ export const Customer = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
-  { title: 'Customer' },
+  {
+    title: 'Customer',
+    examples: [
+      {
+        id: 'cus_01m87g4yz3f0v95rz6525bpqa0',
+        object: 'customer',
+        name: 'Rahim Uddin',
+        email: 'rahim.uddin@example.com',
+        phone: '+8801712345678',
+        contact_masked: false,
+        metadata: { crm_id: 'C-1001' },
+        source: 'api',
+        transactions_count: 0,
+        total_spent: { amount: 0, currency: 'BDT' },
+        last_payment_at: null,
+        created_at: '2026-11-24T19:22:30.755Z',
+        updated_at: '2026-11-24T19:22:30.755Z',
+      },
+    ],
+  },
 );
 
-export const CustomerList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(Customer),
-  has_more: Type.Boolean(),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page' }),
-});
+export const CustomerList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    data: Type.Array(Customer),
+    has_more: Type.Boolean(),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page' }),
+  },
+  { title: 'CustomerList' },
+);
 
 export const CustomerListQuery = Type.Object(
   {
@@ -118,7 +148,7 @@ export const CustomerListQuery = Type.Object(
 );
 export type CustomerListQuery = Static<typeof CustomerListQuery>;
 
-export const CustomerStats = Type.Object({ total_customers: Type.Integer() });
+export const CustomerStats = Type.Object({ total_customers: Type.Integer() }, { title: 'CustomerStats' });
 
 export const CustomerIdParams = Type.Object({ id: Type.String() });
 

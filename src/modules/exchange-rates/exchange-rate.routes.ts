@@ -15,6 +15,7 @@ export function exchangeRateRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'getExchangeRates',
           summary: "The brand's exchange rates to its base currency",
           response: { 200: ExchangeRates, ...errors },
         },
@@ -26,6 +27,7 @@ export function exchangeRateRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'setExchangeRates',
           summary: 'Set exchange rates (owner, admin)',
           description:
             'Used when a payment in that currency succeeds. A payment in a currency without a rate is refused (422 exchange_rate_missing).',

@@ -29,6 +29,7 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'createInvoice',
           summary: 'Create a draft invoice',
           body: InvoiceCreateBody,
           response: { 201: Invoice, ...errors },
@@ -41,6 +42,7 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listInvoices',
           summary: 'List invoices, newest first',
           querystring: InvoiceListQuery,
           response: { 200: InvoiceList, ...errors },
@@ -50,7 +52,15 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/invoices/:id',
-      { schema: { tags, summary: 'An invoice', params: IdParams, response: { 200: Invoice, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getInvoice',
+          summary: 'An invoice',
+          params: IdParams,
+          response: { 200: Invoice, ...errors },
+        },
+      },
       async (request) => getInvoice(ctx, principalOf(request), request.params.id),
     );
     app.post(
@@ -58,6 +68,7 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'finalizeInvoice',
           summary: 'Open a draft invoice: it gets its public pay page',
           params: IdParams,
           response: { 200: Invoice, ...errors },
@@ -70,6 +81,7 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'voidInvoice',
           summary: 'Void a draft or open invoice',
           params: IdParams,
           response: { 200: Invoice, ...errors },
@@ -82,6 +94,7 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listCustomerInvoices',
           summary: "A customer's invoices, newest first",
           params: IdParams,
           querystring: CustomerInvoiceListQuery,

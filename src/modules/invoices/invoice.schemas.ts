@@ -8,12 +8,15 @@ const InvoiceStatus = Type.Union([
   Type.Literal('void'),
 ]);
 
-export const InvoiceLineItem = Type.Object({
-  description: Type.String(),
-  quantity: Type.Integer(),
-  unit_amount: Money,
-  amount: Money,
-});
+export const InvoiceLineItem = Type.Object(
+  {
+    description: Type.String(),
+    quantity: Type.Integer(),
+    unit_amount: Money,
+    amount: Money,
+  },
+  { title: 'InvoiceLineItem' },
+);
 
 export const Invoice = Type.Object(
   {
@@ -61,7 +64,10 @@ export const InvoiceCreateBody = Type.Object(
     memo: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
     due_date: Type.Optional(Nullable(Type.String({ format: 'date' }))),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ currency: 'BDT', line_items: [{ description: 'Consulting', quantity: 3, unit_amount: 500000 }] }],
+  },
 );
 export type InvoiceCreateBody = Static<typeof InvoiceCreateBody>;
 

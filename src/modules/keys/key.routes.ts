@@ -7,7 +7,7 @@ import { currentKeyRotation, getKeyStatus, startKeyRotation, stopKeyRotation } f
 import { KeyStatus, RotationJob, RotationStartBody } from './key.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422, 503);
-const tags = ['Keys'];
+const tags = ['Key management'];
 
 /**
  * Key status and rotations of the caller's brand, for owners and admins. With the embedded
@@ -24,6 +24,7 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
       {
         schema: {
           tags,
+          operationId: 'getKeyStatus',
           summary: "The brand's keys, rows per key and the latest rotation",
           response: { 200: KeyStatus, ...errors },
         },
@@ -36,6 +37,7 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
       {
         schema: {
           tags,
+          operationId: 'startKeyRotation',
           summary: 'Start or resume a key rotation',
           description:
             '`data`: a new data key encrypts new writes and rows are re-encrypted in batches; `index`: the search index is ' +
@@ -51,7 +53,14 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
 
     app.get(
       '/keys/rotations/current',
-      { schema: { tags, summary: 'Progress of the latest rotation', response: { 200: RotationJob, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getCurrentKeyRotation',
+          summary: 'Progress of the latest rotation',
+          response: { 200: RotationJob, ...errors },
+        },
+      },
       async (request) => currentKeyRotation(jobs, principalOf(request)),
     );
 
@@ -60,6 +69,7 @@ export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefi
       {
         schema: {
           tags,
+          operationId: 'stopKeyRotation',
           summary: 'Stop the running rotation after its current batch',
           description: 'Nothing done is lost; POST /keys/rotations resumes it.',
           response: { 202: RotationJob, ...errors },

@@ -27,6 +27,7 @@ export function paymentLinkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'createPaymentLink',
           summary: 'Create a payment link (/pay/{slug})',
           description:
             'With `amount`, a fixed price; without, the client chooses (within min_amount/max_amount when given).',
@@ -41,6 +42,7 @@ export function paymentLinkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listPaymentLinks',
           summary: 'List payment links, newest first',
           querystring: PaymentLinkListQuery,
           response: { 200: PaymentLinkList, ...errors },
@@ -50,7 +52,15 @@ export function paymentLinkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/payment-links/:id',
-      { schema: { tags, summary: 'A payment link', params: IdParams, response: { 200: PaymentLink, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getPaymentLink',
+          summary: 'A payment link',
+          params: IdParams,
+          response: { 200: PaymentLink, ...errors },
+        },
+      },
       async (request) => getPaymentLink(ctx, principalOf(request), request.params.id),
     );
     app.patch(
@@ -58,6 +68,7 @@ export function paymentLinkRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'updatePaymentLink',
           summary: 'Change title, description or active',
           params: IdParams,
           body: PaymentLinkUpdateBody,

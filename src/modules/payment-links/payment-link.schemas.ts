@@ -44,7 +44,7 @@ export const PaymentLinkCreateBody = Type.Object(
     ),
     active: Type.Optional(Type.Boolean({ default: true })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ title: 'Cooking class', currency: 'BDT', amount: 250000 }] },
 );
 export type PaymentLinkCreateBody = Static<typeof PaymentLinkCreateBody>;
 

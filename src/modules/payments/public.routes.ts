@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { DeclineGuard } from './decline-guard.js';
+import { NO_AUTH } from '../../http/openapi-security.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   PayBody,
@@ -38,6 +39,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'getPublicPaymentLink',
           summary: 'A payment link, as its page shows it',
           params: PublicSlugParams,
           response: { 200: PublicPaymentLink, ...errors },
@@ -50,6 +53,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'payPaymentLink',
           summary: 'Pay a payment link',
           description: payDescription,
           params: PublicSlugParams,
@@ -64,6 +69,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'getPublicCheckout',
           summary: 'A checkout session, as its page shows it',
           params: PublicTokenParams,
           response: { 200: PublicCheckout, ...errors },
@@ -76,6 +83,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'payCheckout',
           summary: 'Pay a checkout session (once)',
           description: payDescription,
           params: PublicTokenParams,
@@ -90,6 +99,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'getPublicInvoice',
           summary: 'An open invoice, as its page shows it',
           params: PublicTokenParams,
           response: { 200: PublicInvoice, ...errors },
@@ -102,6 +113,8 @@ export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          security: NO_AUTH,
+          operationId: 'payInvoice',
           summary: 'Pay an invoice',
           description: payDescription,
           params: PublicTokenParams,

@@ -11,12 +11,15 @@ const Aggregates = Type.Object({
   total_spent_minor: Type.Integer(),
   last_payment_at: Nullable(Timestamp),
 });
-const ReconcileReport = Type.Object({
-  merchant_id: Type.String(),
-  customers_checked: Type.Integer(),
-  drift: Type.Array(Type.Object({ customer_id: Type.String(), stored: Aggregates, ledger: Aggregates })),
-  fixed: Type.Integer(),
-});
+const ReconcileReport = Type.Object(
+  {
+    merchant_id: Type.String(),
+    customers_checked: Type.Integer(),
+    drift: Type.Array(Type.Object({ customer_id: Type.String(), stored: Aggregates, ledger: Aggregates })),
+    fixed: Type.Integer(),
+  },
+  { title: 'ReconcileReport' },
+);
 
 /** What `npm run paydesk -- reconcile` asks a server that holds the embedded database. */
 export function reconcileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -25,7 +28,9 @@ export function reconcileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/reconcile',
       {
         schema: {
-          tags: ['Customers'],
+          tags: ['Reconcile'],
+
+          operationId: 'reconcileCustomers',
           summary: "Check customers' aggregates against the ledger (owner, admin)",
           description:
             'Reports every customer whose transactions count, total spent or last payment differs from the transactions; with fix, rewrites them from the ledger.',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { sessionOf } from '../../http/auth.js';
+import { NO_AUTH, SESSION_READ, SESSION_WRITE } from '../../http/openapi-security.js';
 import { problemResponses } from '../../http/problem.js';
 import { changePassword, describeSession, signIn, signOut, switchActiveBrand } from './session.service.js';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './session.tokens.js';
@@ -9,7 +10,7 @@ import { SignInThrottle } from './sign-in-throttle.js';
 import { ActiveBrandBody, PasswordChangeBody, SessionView, SignInBody } from './staff.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 422, 429);
-const tags = ['Session'];
+const tags = ['Staff and sign-in'];
 
 /** Staff sign-in with an HTTP-only session cookie; the session's active brand makes the principal. */
 export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -22,12 +23,13 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { public: true },
         schema: {
           tags,
+          operationId: 'signIn',
           summary: 'Sign in',
           description:
             'Sets the HTTP-only `paydesk_session` cookie and answers the session, with the `csrf_token` to send as ' +
             '`X-CSRF-Token` on every state-changing request made with the cookie. Five failures per email (twenty per ' +
             'address) within 15 minutes answer 429 `rate_limited` with Retry-After.',
-          security: [],
+          security: NO_AUTH,
           body: SignInBody,
           response: { 200: SessionView, ...errors },
         },
@@ -47,6 +49,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'getSession',
+          security: SESSION_READ,
           summary: 'The signed-in staff member, their brands and the CSRF token',
           response: { 200: SessionView, ...errors },
         },
@@ -59,6 +63,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'signOut',
+          security: SESSION_WRITE,
           summary: 'Sign out',
           response: { 204: { type: 'null', description: 'Signed out' }, ...errors },
         },
@@ -74,6 +80,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'switchActiveBrand',
+          security: SESSION_WRITE,
           summary: 'Switch the active brand',
           description:
             'Every later call of this session acts on that brand, with the role held there. A brand you are not in answers 404.',
@@ -89,6 +97,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'changePassword',
+          security: SESSION_WRITE,
           summary: 'Change your password',
           description:
             'Needs the current password; the new one has at least 12 characters. Every other session of yours is signed out.',

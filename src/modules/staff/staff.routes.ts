@@ -13,14 +13,21 @@ import {
 } from './staff.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
-const tags = ['Staff'];
+const tags = ['Staff and sign-in'];
 
 /** The people of the active brand and their roles: owners and admins manage them. */
 export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/staff',
-      { schema: { tags, summary: "The brand's staff", response: { 200: StaffList, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'listStaff',
+          summary: "The brand's staff",
+          response: { 200: StaffList, ...errors },
+        },
+      },
       async (request) => listStaff(ctx, principalOf(request)),
     );
 
@@ -29,6 +36,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'addStaff',
           summary: 'Add a staff member',
           description:
             'Only an owner may add owners. An email that already has an account (in another brand) is added as it is.',
@@ -45,6 +53,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'updateStaffRole',
           summary: "Change a staff member's role",
           description:
             "Only an owner may make owners or change an owner's role; the last owner cannot be demoted (409 owner_required).",
@@ -61,6 +70,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'removeStaff',
           summary: 'Remove a staff member from the brand',
           description: 'Only an owner may remove an owner; the last owner cannot be removed (409 owner_required).',
           params: StaffIdParams,

@@ -14,7 +14,7 @@ import { getTransaction, listCustomerTransactions, listTransactions } from './tr
 import { refundPayment } from './transaction.refund.js';
 
 const errors = problemResponses(400, 401, 402, 403, 404, 409, 422);
-const tags = ['Transactions'];
+const tags = ['Transactions and refunds'];
 
 export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -23,6 +23,7 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listTransactions',
           summary: 'List payments and refunds, newest first',
           querystring: TransactionListQuery,
           response: { 200: TransactionList, ...errors },
@@ -32,7 +33,15 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
     app.get(
       '/transactions/:id',
-      { schema: { tags, summary: 'A transaction', params: IdParams, response: { 200: Transaction, ...errors } } },
+      {
+        schema: {
+          tags,
+          operationId: 'getTransaction',
+          summary: 'A transaction',
+          params: IdParams,
+          response: { 200: Transaction, ...errors },
+        },
+      },
       async (request) => getTransaction(ctx, principalOf(request), request.params.id),
     );
     app.post(
@@ -40,6 +49,7 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'refundPayment',
           summary: 'Refund a payment, in full or in part',
           description:
             "Answers the refund transaction. The customer's total spent drops by the refund's base-currency share of the payment.",
@@ -63,6 +73,7 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'listCustomerTransactions',
           summary: "A customer's payments and refunds, newest first",
           params: IdParams,
           querystring: CustomerTransactionListQuery,

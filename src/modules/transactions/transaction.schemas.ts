@@ -59,6 +59,6 @@ export const RefundBody = Type.Object(
       Type.Integer({ minimum: 1, maximum: 100_000_000_000_000, description: 'Minor units; default: all that is left' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ amount: 50000 }] },
 );
 export type RefundBody = Static<typeof RefundBody>;
