@@ -7,34 +7,46 @@ import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Keyring, KeyringError } from './crypto/keyring.js';
 import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
-import { claimMasterFingerprint, listBrandKeys } from './modules/brands/brand.repository.js';
 import fastifyCookie from '@fastify/cookie';
 import { installAuthentication } from './http/authentication.js';
 import { installOpenApi } from './http/openapi.js';
 import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';
 import { TestGateway } from './gateways/test-gateway.js';
-import { customerRoutes } from './modules/customers/customer.routes.js';
-import { apiKeyRoutes } from './modules/api-keys/api-key.routes.js';
-import { auditRoutes } from './modules/audit/audit.routes.js';
-import { healthRoutes } from './modules/health/health.routes.js';
-import { keyRoutes } from './modules/keys/key.routes.js';
-import { sessionRoutes } from './modules/staff/session.routes.js';
-import { staffRoutes } from './modules/staff/staff.routes.js';
-import { webRoutes } from './modules/web/web.routes.js';
-import { brandRoutes } from './modules/brands/brand.routes.js';
-import { exchangeRateRoutes } from './modules/exchange-rates/exchange-rate.routes.js';
-import { paymentLinkRoutes } from './modules/payment-links/payment-link.routes.js';
-import { checkoutSessionRoutes } from './modules/checkout/checkout-session.routes.js';
-import { invoiceRoutes } from './modules/invoices/invoice.routes.js';
-import { transactionRoutes } from './modules/transactions/transaction.routes.js';
-import { publicPayRoutes } from './modules/payments/public.routes.js';
-import { reconcileRoutes } from './modules/reconcile/reconcile.routes.js';
+import { customerRoutes } from './modules/customers/index.js';
+import { apiKeyRoutes } from './modules/api-keys/index.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { brandRoutes, claimMasterFingerprint, listBrandKeys } from './modules/brands/index.js';
+import { checkoutSessionRoutes } from './modules/checkout/index.js';
+import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
+import { healthRoutes } from './modules/health/index.js';
+import { invoiceRoutes } from './modules/invoices/index.js';
+import { keyRoutes, RotationJobs } from './modules/keys/index.js';
+import { paymentLinkRoutes } from './modules/payment-links/index.js';
+import { DeclineGuard, publicPayRoutes } from './modules/payments/index.js';
+import { reconcileRoutes } from './modules/reconcile/index.js';
+import { sessionRoutes, SignInThrottle, staffRoutes } from './modules/staff/index.js';
+import { transactionRoutes } from './modules/transactions/index.js';
+import { webRoutes } from './modules/web/index.js';
 
 export interface Paydesk {
   app: FastifyInstance;
   ctx: AppContext;
+  services: ServerServices;
   close(): Promise<void>;
+}
+
+/**
+ * What the server keeps in memory between requests: built once here, with the context, and handed
+ * to the route plugins that use it, so the state belongs to the server rather than to a plugin.
+ */
+export interface ServerServices {
+  /** Failed sign-ins per email and address (session routes). */
+  readonly signInThrottle: SignInThrottle;
+  /** Declined card payments per address on the public pay pages. */
+  readonly declineGuard: DeclineGuard;
+  /** Key rotations running in the background; stopped after their batch when the server closes. */
+  readonly rotationJobs: RotationJobs;
 }
 
 export interface PaydeskOptions {
@@ -85,7 +97,14 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { ctx, close } = await createContext(config, { database: options.database, logger: app.log });
+  const services: ServerServices = Object.freeze({
+    signInThrottle: new SignInThrottle(ctx.clock),
+    declineGuard: new DeclineGuard(ctx.clock),
+    rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
+  });
   try {
+    // On close, a rotation in flight stops after its batch, before the database closes; starting it again resumes it.
+    app.addHook('onClose', async () => services.rotationJobs.close());
     installValidators(app);
     installProblemHandlers(app);
     await installOpenApi(app);
@@ -94,8 +113,8 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     installAuthentication(app, ctx);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
-    await app.register(keyRoutes(ctx, { settleMs: options.rotationSettleMs }), { prefix: '/api/v1' });
-    await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
+    await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
     await app.register(apiKeyRoutes(ctx), { prefix: '/api/v1' });
     await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
@@ -106,13 +125,14 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(invoiceRoutes(ctx), { prefix: '/api/v1' });
     await app.register(transactionRoutes(ctx), { prefix: '/api/v1' });
     await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
-    await app.register(publicPayRoutes(ctx), { prefix: '/api/public' });
+    await app.register(publicPayRoutes(ctx, { declines: services.declineGuard }), { prefix: '/api/public' });
     // Last: the dashboard answers every path the API does not.
     await app.register(webRoutes(ctx));
 
     return {
       app,
       ctx,
+      services,
       close: async () => {
         await app.close();
         await close();

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/problem.js';
-import { RotationJobs } from './key-rotation.jobs.js';
+import type { RotationJobs } from './key-rotation.jobs.js';
 import { currentKeyRotation, getKeyStatus, startKeyRotation, stopKeyRotation } from './key-admin.service.js';
 import { KeyStatus, RotationJob, RotationStartBody } from './key.schemas.js';
 
@@ -12,13 +12,10 @@ const tags = ['Key management'];
 /**
  * Key status and rotations of the caller's brand, for owners and admins. With the embedded
  * database `npm run paydesk -- keys …` goes through these, because the server holds PGlite.
+ * The jobs are the server's (built in app.ts, which stops them on close).
  */
-export function keyRoutes(ctx: AppContext, options: { settleMs?: number | undefined } = {}): FastifyPluginAsyncTypebox {
+export function keyRoutes(ctx: AppContext, { jobs }: { jobs: RotationJobs }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const jobs = new RotationJobs(ctx, options);
-    // A rotation in flight stops after its batch on shutdown; starting it again resumes it.
-    app.addHook('onClose', async () => jobs.close());
-
     app.get(
       '/keys',
       {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { DeclineGuard } from './decline-guard.js';
+import type { DeclineGuard } from './decline-guard.js';
 import { NO_AUTH } from '../../http/openapi-security.js';
 import { problemResponses } from '../../http/problem.js';
 import {
@@ -29,10 +29,12 @@ const payDescription =
   'After 20 declined or failed payments from one address in 15 minutes, 429 rate_limited with Retry-After (card testing). ' +
   'Test-mode cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0000 0000 0119 fails after a delay.';
 
-/** The client side of payment links, checkout sessions and invoices (served under /api/public). */
-export function publicPayRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+/**
+ * The client side of payment links, checkout sessions and invoices (served under /api/public).
+ * The decline guard is the server's (built in app.ts).
+ */
+export function publicPayRoutes(ctx: AppContext, { declines }: { declines: DeclineGuard }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const declines = new DeclineGuard(ctx.clock);
     const client = (request: FastifyRequest) => ({ address: request.ip, declines });
     app.get(
       '/pay/:slug',

@@ -6,17 +6,18 @@ import { NO_AUTH, SESSION_READ, SESSION_WRITE } from '../../http/openapi-securit
 import { problemResponses } from '../../http/problem.js';
 import { changePassword, describeSession, signIn, signOut, switchActiveBrand } from './session.service.js';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './session.tokens.js';
-import { SignInThrottle } from './sign-in-throttle.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 import { ActiveBrandBody, PasswordChangeBody, SessionView, SignInBody } from './staff.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 422, 429);
 const tags = ['Staff and sign-in'];
 
-/** Staff sign-in with an HTTP-only session cookie; the session's active brand makes the principal. */
-export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+/**
+ * Staff sign-in with an HTTP-only session cookie; the session's active brand makes the principal.
+ * The throttle is the server's (built in app.ts): its failure counts outlive this plugin.
+ */
+export function sessionRoutes(ctx: AppContext, { throttle }: { throttle: SignInThrottle }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const throttle = new SignInThrottle(ctx.clock);
-
     app.post(
       '/session',
       {
