@@ -1,13 +1,13 @@
 import type { AppContext } from '../context.js';
 import { TEST_CARDS } from '../gateways/test-gateway.js';
-import type { Principal } from '../modules/access/principal.js';
-import { createCheckoutSession } from '../modules/checkout/checkout-session.service.js';
-import { setExchangeRates } from '../modules/exchange-rates/exchange-rate.service.js';
-import { createInvoice, finalizeInvoice } from '../modules/invoices/invoice.service.js';
-import { createPaymentLink } from '../modules/payment-links/payment-link.service.js';
-import { payPaymentLink } from '../modules/payments/public.service.js';
 import { DomainError } from '../errors.js';
-import { getBrand } from '../modules/brands/brand.service.js';
+import type { Principal } from '../modules/access/index.js';
+import { getBrand } from '../modules/brands/index.js';
+import { createCheckoutSession } from '../modules/checkout/index.js';
+import { setExchangeRates } from '../modules/exchange-rates/index.js';
+import { createInvoice, finalizeInvoice } from '../modules/invoices/index.js';
+import { createPaymentLink } from '../modules/payment-links/index.js';
+import { payPaymentLink } from '../modules/payments/index.js';
 
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2099, cvc: '123' });
 

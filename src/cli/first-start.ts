@@ -1,10 +1,9 @@
 import type { AppContext } from '../context.js';
-import type { Principal } from '../modules/access/principal.js';
-import { countBrands, firstBrand } from '../modules/brands/brand.repository.js';
-import { createBrand } from '../modules/brands/brand.service.js';
-import { createApiKey, ensureApiKey } from '../modules/api-keys/api-key.service.js';
-import { createCustomer } from '../modules/customers/customer.service.js';
-import { ensureOwnerAccount } from '../modules/staff/staff.service.js';
+import type { Principal } from '../modules/access/index.js';
+import { createApiKey, ensureApiKey } from '../modules/api-keys/index.js';
+import { countBrands, createBrand, firstBrand } from '../modules/brands/index.js';
+import { createCustomer } from '../modules/customers/index.js';
+import { ensureOwnerAccount } from '../modules/staff/index.js';
 import { seedDemoPayments } from './demo-payments.js';
 
 const DEMO_CUSTOMERS = [

@@ -12,7 +12,7 @@ import type { Principal } from '../modules/access/principal.js';
 import { createBrand } from '../modules/brands/brand.service.js';
 import { createCustomer } from '../modules/customers/customer.service.js';
 import { prepareFirstStart } from './first-start.js';
-import { runCli, type CliIo } from './keys.cli.js';
+import { runCli, type CliIo } from './cli.js';
 import { writeServerAddress } from './server-address.js';
 
 interface Run {

@@ -1,8 +1,8 @@
-import { runCli } from './keys.cli.js';
-import { runReconcileCli } from './reconcile.cli.js';
+import { runCli } from './cli.js';
 
-// `npm run paydesk -- …`: the first Ctrl-C stops cleanly after the current batch (and says how to
-// resume); a second one quits at once, which loses nothing either (each batch is a transaction).
+// `npm run paydesk -- …` (or `node dist/src/cli/paydesk.js …`): the first Ctrl-C stops cleanly after
+// the current batch (and says how to resume); a second one quits at once, which loses nothing either
+// (each batch is a transaction).
 const controller = new AbortController();
 let interrupts = 0;
 const onSignal = () => {
@@ -13,9 +13,8 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const argv = process.argv.slice(2);
 const io = { env: process.env, out: process.stdout, err: process.stderr, signal: controller.signal };
-(argv[0] === 'reconcile' ? runReconcileCli(argv.slice(1), io) : runCli(argv, io))
+runCli(process.argv.slice(2), io)
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

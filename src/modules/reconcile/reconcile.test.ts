@@ -7,7 +7,7 @@ import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } f
 import { createPaymentLink, pay, payer } from '../../../test/support/payments.js';
 import { createPaydesk } from '../../app.js';
 import { parseConfig } from '../../config.js';
-import { runReconcileCli } from '../../cli/reconcile.cli.js';
+import { runCli } from '../../cli/cli.js';
 import { createBrand } from '../brands/brand.service.js';
 import { createApiKey } from '../api-keys/api-key.service.js';
 
@@ -107,7 +107,7 @@ describe('npm run paydesk -- reconcile (embedded database, no server running)', 
   async function run(args: string[]) {
     let out = '';
     let err = '';
-    const code = await runReconcileCli(args, {
+    const code = await runCli(['reconcile', ...args], {
       env,
       out: { write: (t: string) => (out += t) },
       err: { write: (t: string) => (err += t) },

@@ -1,10 +1,5 @@
-import type { KeyPurpose } from '../crypto/keyring.js';
-
-/** Where the CLI writes: process.stdout/stderr, or buffers in tests. */
-export interface Output {
-  write(text: string): unknown;
-  isTTY?: boolean | undefined;
-}
+import type { KeyPurpose } from '../../crypto/keyring.js';
+import { EXIT, formatCount } from '../output.js';
 
 /** One brand's rotation as the CLI reports it, whether it ran here or in the server. */
 export interface RotationSummary {
@@ -21,12 +16,6 @@ export interface RotationSummary {
   error?: string | null | undefined;
 }
 
-export const EXIT = { ok: 0, error: 1, usage: 2, needsAttention: 3, stopped: 130 } as const;
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 const VERB: Record<KeyPurpose, string> = { data: 're-encrypted', index: 're-indexed' };
 
 export function progressText(p: {
@@ -40,41 +29,6 @@ export function progressText(p: {
   if (p.phase === 'settling') return `${rows}; waiting for every server to pick up the new ${p.purpose} key`;
   if (p.phase === 'retiring') return `${rows}; retiring the old key`;
   return rows;
-}
-
-/**
- * Progress on stderr: one line rewritten in place on a terminal, otherwise a line when the phase
- * changes and at most one every two seconds, so a log file stays readable.
- */
-export class ProgressPrinter {
-  private lastText = '';
-  private lastPhase: string | null = null;
-  private lastAt = 0;
-
-  constructor(
-    private readonly err: Output,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  update(p: Parameters<typeof progressText>[0]): void {
-    const text = progressText(p);
-    if (text === this.lastText) return;
-    if (this.err.isTTY) {
-      this.err.write(`\r\x1b[2K${text}`);
-    } else if (p.phase !== this.lastPhase || this.now() - this.lastAt >= 2_000) {
-      this.err.write(`${text}\n`);
-      this.lastAt = this.now();
-    }
-    this.lastText = text;
-    this.lastPhase = p.phase;
-  }
-
-  /** Ends the in-place line before other output. */
-  done(): void {
-    if (this.err.isTTY && this.lastText) this.err.write('\n');
-    this.lastText = '';
-    this.lastPhase = null;
-  }
 }
 
 export function summaryText(s: RotationSummary, resumeCommand: string): string {
@@ -125,42 +79,4 @@ function plural(noun: string, ids: number[]): string {
 
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export interface StatusShape {
-  merchantId: string;
-  keys: Array<{
-    keyId: number;
-    purpose: KeyPurpose;
-    state: string;
-    createdAt: string;
-    retiredAt: string | null;
-    rows: number;
-  }>;
-  unfinished: KeyPurpose[];
-}
-
-export function statusText(s: StatusShape): string {
-  const header = ['key', 'purpose', 'state', 'rows', 'created', 'retired'];
-  const rows = s.keys.map((k) => [
-    String(k.keyId),
-    k.purpose,
-    k.state,
-    formatCount(k.rows),
-    k.createdAt.slice(0, 19).replace('T', ' '),
-    k.retiredAt ? k.retiredAt.slice(0, 19).replace('T', ' ') : '',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const out = [s.merchantId, line(header), ...rows.map(line)];
-  for (const purpose of s.unfinished) {
-    const command = purpose === 'data' ? 'rotate' : 'rotate-index';
-    out.push(`  unfinished ${purpose} key rotation: npm run paydesk -- keys ${command} --brand ${s.merchantId}`);
-  }
-  return out.join('\n') + '\n';
 }

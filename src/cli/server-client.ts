@@ -1,0 +1,37 @@
+import { CliError } from './command.js';
+
+/** The running server, asked over its API (authenticated with an API key) when it holds the embedded database. */
+export class ServerClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
+
+  /** The answer's status and body; 409 is an answer (the caller decides), any other 4xx/5xx a CliError. */
+  async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${this.apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new CliError(
+        `Another process holds the embedded database, and no Paydesk server answers at ${this.baseUrl} ` +
+          `(${(error as Error).message}). If another paydesk command is running, wait for it; if a server crashed, ` +
+          'its lock expires within 30 seconds; then run this again (or pass --server URL).',
+      );
+    }
+    const parsed = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
+    if (response.status >= 400 && response.status !== 409) {
+      throw new CliError(
+        `The server refused: ${parsed.detail ?? response.statusText} (${parsed.code ?? response.status})`,
+      );
+    }
+    return { status: response.status, body: parsed };
+  }
+}
