@@ -1,5 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/modules/access/permissions.js';
+import type { SessionViewType } from '../../src/modules/staff/staff.schemas.js';
+
 import type { TestBrand, TestPaydesk } from './harness.js';
 import { auditEvents } from './keys.js';
 
@@ -17,13 +19,7 @@ export interface TestSession {
   body: SessionJson;
 }
 
-export interface SessionJson {
-  object: 'session';
-  staff: { id: string; email: string; name: string };
-  brands: { id: string; name: string; role: Role }[];
-  active_brand_id: string | null;
-  csrf_token: string;
-}
+export type SessionJson = SessionViewType;
 
 let counter = 0;
 

@@ -12,6 +12,7 @@ import {
   staffAudit,
   type TestStaff,
 } from '../../../test/support/staff.js';
+import { ROLE_PERMISSIONS } from '../access/permissions.js';
 import { SYSTEM_MERCHANT_ID } from '../audit/audit.service.js';
 
 describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
@@ -39,7 +40,7 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     expect(body).toEqual({
       object: 'session',
       staff: { id: owner.id, email: 'owner.a@example.com', name: expect.any(String) },
-      brands: [{ id: brand.id, name: 'Brand A', role: 'owner' }],
+      brands: [{ id: brand.id, name: 'Brand A', role: 'owner', permissions: [...ROLE_PERMISSIONS.owner] }],
       active_brand_id: brand.id,
       csrf_token: expect.stringMatching(/^[\w-]{43}$/),
     });
@@ -56,6 +57,7 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     expect(stored[0]!.password_hash).toMatch(/^\$argon2id\$/);
 
     const session = { cookie: cookie.value, csrf: body.csrf_token };
+
     const me = await asStaff(paydesk, session)('GET', '/session');
     expect(me.statusCode).toBe(200);
     expect(me.json().csrf_token).toBe(body.csrf_token);
@@ -70,6 +72,15 @@ describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
     const signedIn = events.filter((e) => e.action === 'staff.sign_in').at(-1);
     expect(signedIn).toMatchObject({ actor_type: 'staff', actor_id: owner.id, target_id: owner.id, ip: '127.0.0.1' });
     expect(events.at(-1)).toMatchObject({ action: 'staff.sign_out', actor_id: owner.id });
+  });
+
+  it("carries the permissions of the caller's role in each brand, from the one role table", async () => {
+    const support = await newStaff(paydesk, brand, 'support');
+    const { body } = await signIn(paydesk, support);
+    expect(body.brands).toEqual([
+      { id: brand.id, name: 'Brand A', role: 'support', permissions: [...ROLE_PERMISSIONS.support] },
+    ]);
+    expect(body.brands[0]!.permissions).not.toContain('customers.edit');
   });
 
   it('marks the cookie Secure when the request came over https', async () => {

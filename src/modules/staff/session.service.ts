@@ -2,7 +2,8 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Principal, Role } from '../access/index.js';
+import { ROLE_PERMISSIONS, type Principal, type Role } from '../access/index.js';
+
 import { SYSTEM_MERCHANT_ID } from '../audit/index.js';
 import { burnPasswordCheck, checkNewPassword, hashPassword, normalizeStaffEmail, verifyPassword } from './password.js';
 import {
@@ -142,7 +143,13 @@ export async function describeSession(ctx: AppContext, session: StaffSession): P
   return {
     object: 'session',
     staff: { id: staff.id, email: staff.email, name: staff.name },
-    brands: memberships.map((m) => ({ id: m.merchant_id, name: m.brand_name, role: m.role })),
+    brands: memberships.map((m) => ({
+      id: m.merchant_id,
+      name: m.brand_name,
+      role: m.role,
+      permissions: [...ROLE_PERMISSIONS[m.role]],
+    })),
+
     active_brand_id: active,
     csrf_token: csrfTokenFor(session.token),
   };

@@ -1,21 +1,34 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { type Role, ROLES } from '../access/index.js';
+import { type Permission, type Role, ROLE_PERMISSIONS, ROLES } from '../access/index.js';
 
 const RoleSchema = Type.Unsafe<Role>(Type.String({ enum: [...ROLES], description: 'Role in the brand' }));
+const PermissionSchema = Type.Unsafe<Permission>(
+  Type.String({ enum: [...new Set(Object.values(ROLE_PERMISSIONS).flat())].sort() }),
+);
 
 export const SignInBody = Type.Object(
   {
     email: Type.String({ maxLength: 320 }),
     password: Type.String({ maxLength: 4096 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ email: 'owner@paydesk.example', password: 'W1-rAGGS47ucpBs5bFiB' }] },
 );
 
 export const SessionView = Type.Object(
   {
     object: Type.Literal('session'),
     staff: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
-    brands: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: RoleSchema })),
+    brands: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        role: RoleSchema,
+        permissions: Type.Array(PermissionSchema, {
+          description: 'What the role may do in this brand (README "Roles"); the server checks every call itself',
+        }),
+      }),
+    ),
+
     active_brand_id: Type.Union([Type.String(), Type.Null()], { description: 'The brand every /api/v1 call acts on' }),
     csrf_token: Type.String({
       description: 'Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie',
