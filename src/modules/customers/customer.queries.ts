@@ -6,11 +6,12 @@ import type { BrandRow } from '../brands/brand.table.js';
 import { requirePermission } from '../access/permissions.js';
 import { customerNotFound } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
-import { countCustomers, findCustomer, listCustomersPage } from './customer.repository.js';
+import { countCustomers, findCustomer, findCustomerNames, listCustomersPage } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
 import {
   contactAccessOf,
   decryptContact,
+  decryptName,
   toCustomerView,
   type CustomerList,
   type CustomerView,
@@ -79,4 +80,18 @@ export async function loadCustomerView(
   const brand = knownBrand ?? (await getBrand(ctx, merchantId));
   const keys = await ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]);
   return toCustomerView(row, decryptContact(keys, row), brand.base_currency, contactAccessOf(principal));
+}
+
+/** Customer names by id, for lists of payments and invoices (who paid, nothing more); ids not found are absent. */
+export async function customerNames(ctx: AppContext, merchantId: string, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const rows = await findCustomerNames(ctx.db, merchantId, [...new Set(ids)]);
+  if (rows.length === 0) return names;
+  const keys = await ctx.keyring.forBrand(
+    ctx.db,
+    merchantId,
+    rows.map((r) => r.data_key_id),
+  );
+  for (const row of rows) names.set(row.id, decryptName(keys, row));
+  return names;
 }

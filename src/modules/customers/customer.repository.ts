@@ -41,6 +41,17 @@ export async function findCustomer(
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** Whether the brand has this customer (an invoice billed to it, say); reads the key only. */
+export async function customerExists(db: Executor, merchantId: string, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Names for lists of payments and invoices: id, key id and the name ciphertext only. */
 export async function findCustomerNames(db: Executor, merchantId: string, ids: string[]) {
   if (ids.length === 0) return [];

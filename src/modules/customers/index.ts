@@ -1,0 +1,40 @@
+/**
+ * Customers: the brand's payers, their contact data encrypted at rest. The public face: other
+ * modules, app.ts and the CLI import only this file. Every statement that reads or writes the
+ * `customers` table lives in this module; other modules call the statements and fragments below.
+ */
+export { customerRoutes } from './customer.routes.js';
+
+export {
+  createCustomer,
+  createOrEditCustomer,
+  deleteCustomer,
+  fillMissingPhone,
+  sourceOf,
+  updateCustomer,
+  type CustomerInput,
+  type CustomerPatch,
+  type CustomerUpsertInput,
+} from './customer.service.js';
+export {
+  customerNames,
+  customerStats,
+  getCustomer,
+  listCustomers,
+  loadCustomerView,
+  requireReadableCustomer,
+} from './customer.queries.js';
+export { customerNotFound } from './customer.access.js';
+
+export { normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
+export { sealContact, type SealedContact } from './customer.seal.js';
+export { decryptContact, decryptName, type CustomerView, type PlainContact } from './customer.view.js';
+
+export {
+  countCustomers,
+  customerExists,
+  findCustomerIdByEmailIndex,
+  type CustomerRecord,
+} from './customer.repository.js';
+export type { CustomerRow, CustomerSource, CustomerTable, NewCustomerRow } from './customer.table.js';
+export { Customer, CustomerList } from './customer.schemas.js';
