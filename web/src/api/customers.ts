@@ -7,7 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api, withQuery } from './client';
-import type { Customer, CustomerContact, Invoice, List, Transaction } from './types';
+import type { Customer, CustomerContact, CustomerStats, Invoice, List, RequestBody, Transaction } from './types';
 
 export const PAGE_SIZE = 20;
 
@@ -22,7 +22,7 @@ export function useCustomerList(q: string, cursor: string | undefined) {
 export function useCustomerStats() {
   return useQuery({
     queryKey: ['customers', 'stats'],
-    queryFn: () => api.get<{ total_customers: number }>('/customers/stats'),
+    queryFn: () => api.get<CustomerStats>('/customers/stats'),
   });
 }
 
@@ -68,11 +68,7 @@ function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices') {
 export const useCustomerTransactions = (id: string) => useCustomerPages<Transaction>(id, 'transactions');
 export const useCustomerInvoices = (id: string) => useCustomerPages<Invoice>(id, 'invoices');
 
-export interface CustomerInput {
-  name: string;
-  email: string;
-  phone: string | null;
-}
+export type CustomerInput = RequestBody<'createCustomer'>;
 
 export function useCreateCustomer() {
   const queryClient = useQueryClient();

@@ -8,6 +8,7 @@ import type {
   List,
   Money,
   PaymentLink,
+  RequestBody,
   Transaction,
   TransactionStatus,
 } from './types';
@@ -49,13 +50,7 @@ export function useInvoices(filter: { status?: InvoiceStatus | ''; cursor?: stri
   });
 }
 
-export interface InvoiceInput {
-  customer_id?: string;
-  currency: string;
-  line_items: { description: string; quantity: number; unit_amount: number }[];
-  memo?: string;
-  due_date?: string;
-}
+export type InvoiceInput = RequestBody<'createInvoice'>;
 
 export function useCreateInvoice() {
   const queryClient = useQueryClient();
@@ -85,15 +80,7 @@ export function usePaymentLinks(cursor: string | undefined) {
   });
 }
 
-export interface PaymentLinkInput {
-  title: string;
-  description?: string;
-  currency: string;
-  amount?: number;
-  min_amount?: number;
-  max_amount?: number;
-  slug?: string;
-}
+export type PaymentLinkInput = RequestBody<'createPaymentLink'>;
 
 export function useCreatePaymentLink() {
   const queryClient = useQueryClient();

@@ -1,195 +1,57 @@
-/* The shapes the Paydesk API answers (README "API" and docs/payments-api.md). */
+/*
+ * The shapes the Paydesk API answers, generated from its OpenAPI document (npm run generate:api-types
+ * writes ./generated/openapi.ts from the server's schemas; typecheck and the web build run it first).
+ * Nothing here is copied by hand: a field added to a server schema appears in these types.
+ */
+import type { components, operations } from './generated/openapi';
 
-export type Role = 'owner' | 'admin' | 'manager' | 'support' | 'viewer' | 'developer';
+type Schemas = components['schemas'];
 
-export interface Money {
-  amount: number;
-  currency: string;
+/** The JSON body an operation takes, by its operationId. */
+export type RequestBody<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { 'application/json': infer Body } };
 }
+  ? Body
+  : never;
 
-export interface List<T> {
-  object: 'list';
-  data: T[];
-  has_more?: boolean;
-  next_cursor?: string | null;
-}
-
-export interface Session {
-  object: 'session';
-  staff: { id: string; email: string; name: string };
-  brands: { id: string; name: string; role: Role }[];
-  active_brand_id: string | null;
-  csrf_token: string;
-}
-
-export interface Customer {
-  id: string;
-  object: 'customer';
-  name: string;
-  email: string;
-  phone: string | null;
-  contact_masked: boolean;
-  metadata: Record<string, string>;
-  source: string;
-  transactions_count: number;
-  total_spent: Money;
-  last_payment_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CustomerContact {
-  email: string;
-  phone: string | null;
-}
-
-export interface StaffMember {
-  object: 'staff';
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  added_at: string;
-}
-
-export type TransactionStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'partially_refunded';
-
-export interface Transaction {
-  id: string;
-  object: 'transaction';
-  type: 'payment' | 'refund';
-  status: TransactionStatus;
-  amount: Money;
-  base_amount: Money | null;
-  exchange_rate: string | null;
-  amount_refunded: Money;
-  customer_id: string | null;
-  customer_name: string | null;
-  invoice_id: string | null;
-  payment_link_id: string | null;
-  checkout_session_id: string | null;
-  refunded_transaction_id: string | null;
-  source: 'checkout' | 'payment_link' | 'invoice';
-  gateway: string;
-  gateway_reference: string | null;
-  card: { brand: string; last4: string } | null;
-  failure_code: string | null;
-  failure_message: string | null;
-  created_at: string;
-  succeeded_at: string | null;
-}
-
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
-
-export interface LineItem {
-  description: string;
-  quantity: number;
-  unit_amount: Money;
-  amount: Money;
-}
-
-export interface Invoice {
-  id: string;
-  object: 'invoice';
-  number: string;
-  status: InvoiceStatus;
-  customer_id: string | null;
-  currency: string;
-  line_items: LineItem[];
-  total: Money;
-  memo: string | null;
-  due_date: string | null;
-  public_url: string | null;
-  transaction_id: string | null;
-  created_at: string;
-  finalized_at: string | null;
-  paid_at: string | null;
-  voided_at: string | null;
-}
-
-export interface PaymentLink {
-  id: string;
-  object: 'payment_link';
-  slug: string;
-  url: string;
-  title: string;
-  description: string | null;
-  currency: string;
-  amount_type: 'fixed' | 'customer_chosen';
-  amount: Money | null;
-  min_amount: Money | null;
-  max_amount: Money | null;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Brand {
-  id: string;
-  object: 'brand';
-  name: string;
-  country: string;
-  base_currency: string;
-  settings: { auto_register_customers: boolean };
-}
-
-export interface ExchangeRates {
-  object: 'exchange_rates';
-  base_currency: string;
-  rates: { currency: string; rate: string; updated_at: string }[];
-}
+export type Money = Schemas['Money'];
+export type Session = Schemas['Session'];
+export type Membership = Session['brands'][number];
+export type Role = Membership['role'];
+/** What a role may do in a brand, as the session lists it. */
+export type Permission = Membership['permissions'][number];
+export type Customer = Schemas['Customer'];
+export type CustomerContact = Schemas['CustomerContact'];
+export type CustomerStats = Schemas['CustomerStats'];
+export type StaffMember = Schemas['StaffMember'];
+export type Transaction = Schemas['Transaction'];
+export type TransactionStatus = Transaction['status'];
+export type Invoice = Schemas['Invoice'];
+export type InvoiceStatus = Invoice['status'];
+export type LineItem = Schemas['InvoiceLineItem'];
+export type PaymentLink = Schemas['PaymentLink'];
+export type Brand = Schemas['Brand'];
+export type ExchangeRates = Schemas['ExchangeRates'];
 
 /* Public client pages (/api/public/...). */
+export type PublicPaymentLink = Schemas['PublicPaymentLink'];
+export type PublicCheckout = Schemas['PublicCheckout'];
+export type PublicInvoice = Schemas['PublicInvoice'];
+export type PaymentResult = Schemas['PayResult'];
 
-export interface PublicPaymentLink {
-  brand_name: string;
-  title: string;
-  description: string | null;
-  currency: string;
-  amount_type: 'fixed' | 'customer_chosen';
-  amount: Money | null;
-  min_amount: Money | null;
-  max_amount: Money | null;
-}
+/**
+ * A list envelope with its item type (CustomerList, TransactionList, … share it; the staff list has no
+ * cursor, so has_more and next_cursor are optional here).
+ */
+type Envelope = Schemas['CustomerList'];
+export type List<T> = Pick<Envelope, 'object'> & Partial<Pick<Envelope, 'has_more' | 'next_cursor'>> & { data: T[] };
 
-export interface PublicCheckout {
-  brand_name: string;
-  description: string | null;
-  amount: Money;
-  status: 'open' | 'complete' | 'expired';
-  expires_at: string;
-}
+export type FieldError = Schemas['FieldError'];
 
-export interface PublicInvoice {
-  brand_name: string;
-  number: string;
-  status: InvoiceStatus;
-  line_items: LineItem[];
-  total: Money;
-  memo: string | null;
-  due_date: string | null;
-  customer_known: boolean;
-}
-
-export interface PaymentResult {
-  status: 'succeeded';
-  transaction_id: string;
-  amount: Money;
-  customer_id: string | null;
-}
-
-export interface FieldError {
-  field: string;
-  reason: string;
-}
-
-/** RFC 9457 problem details; `code` is the stable part, the rest of the keys depend on it. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  code: string;
-  detail: string;
-  errors?: FieldError[];
-  [key: string]: unknown;
-}
+/**
+ * RFC 9457 problem details; `code` is the stable part, the rest of the keys depend on it. `type` and
+ * `title` are optional here only because the client makes its own problem when the server cannot be reached.
+ */
+type ProblemSchema = Schemas['Problem'];
+export type Problem = Pick<ProblemSchema, 'status' | 'code' | 'detail' | 'errors'> &
+  Partial<Pick<ProblemSchema, 'type' | 'title'>> & { [key: string]: unknown };

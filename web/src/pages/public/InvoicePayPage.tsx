@@ -55,7 +55,7 @@ export default function InvoicePayPage() {
             <EmptyState title="This invoice is paid" icon={<CheckCircle2 size={22} />}>
               Thank you. There is nothing more to do.
             </EmptyState>
-          ) : inv.status === 'void' || inv.status === 'draft' ? (
+          ) : inv.status === 'void' ? (
             <EmptyState title="This invoice cannot be paid">
               It was cancelled. Ask {inv.brand_name} for a new one.
             </EmptyState>
