@@ -64,9 +64,9 @@ function RequireSession() {
 /** The first page the role may use. */
 function Home() {
   const { data } = useSession();
-  const role = activeMembership(data)?.role;
-  if (can(role, 'customers.read')) return <Navigate to="/customers" replace />;
-  if (can(role, 'payments.read')) return <Navigate to="/transactions" replace />;
+  const membership = activeMembership(data);
+  if (can(membership, 'customers.read')) return <Navigate to="/customers" replace />;
+  if (can(membership, 'payments.read')) return <Navigate to="/transactions" replace />;
   return <Navigate to="/settings" replace />;
 }
 
@@ -76,7 +76,7 @@ function Allowed({ when, page }: { when: Parameters<typeof can>[1]; page: ReactN
   if (!membership) {
     return <EmptyState title="No brand selected">Choose a brand in the sidebar to continue.</EmptyState>;
   }
-  if (!can(membership.role, when)) {
+  if (!can(membership, when)) {
     return (
       <EmptyState title="Not available for your role">
         Your role in {membership.name} does not include this page. Ask an owner or admin if you need it.

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, setCsrfToken } from './client';
-import type { Role, Session } from './types';
+import type { Membership, Session } from './types';
 
 export const SESSION_KEY = ['session'] as const;
 
@@ -31,7 +31,7 @@ export function forget(): null {
 }
 
 /** The active brand and the role held there; null without one. */
-export function activeMembership(session: Session | null | undefined): { id: string; name: string; role: Role } | null {
+export function activeMembership(session: Session | null | undefined): Membership | null {
   if (!session?.active_brand_id) return null;
   return session.brands.find((brand) => brand.id === session.active_brand_id) ?? null;
 }

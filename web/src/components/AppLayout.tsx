@@ -3,7 +3,8 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { CreditCard, FileText, Link2, LogOut, Menu, Settings, UserCog, Users, X } from 'lucide-react';
 import type { Session } from '../api/types';
 import { activeMembership, useSignOut } from '../api/session';
-import { can, ROLE_LABELS, type UiPermission } from '../lib/permissions';
+import type { Permission } from '../api/types';
+import { can, ROLE_LABELS } from '../lib/permissions';
 import { initials } from '../lib/format';
 import { BrandSwitcher } from './BrandSwitcher';
 import { Logo } from './Logo';
@@ -12,7 +13,7 @@ interface NavItem {
   to: string;
   label: string;
   icon: typeof Users;
-  when?: UiPermission;
+  when?: Permission;
 }
 
 const SECTIONS: { title: string; items: NavItem[] }[] = [
@@ -60,7 +61,7 @@ export function AppLayout({ session }: { session: Session }) {
 
   const sections = SECTIONS.map((section) => ({
     ...section,
-    items: section.items.filter((item) => !item.when || can(role, item.when)),
+    items: section.items.filter((item) => !item.when || can(membership, item.when)),
   })).filter((section) => section.items.length > 0);
 
   return (

@@ -1,41 +1,12 @@
-import type { Role } from '../api/types';
+import type { Membership, Permission, Role } from '../api/types';
 
 /**
- * What the UI shows each role: a mirror of src/modules/access/permissions.ts, used only to hide what a
- * role cannot use. The server checks every call itself.
+ * Whether the caller's role in the active brand includes the permission, as the session lists it (the
+ * server sends its one role table's answer). Used only to hide what a role cannot use: the server checks
+ * every call itself.
  */
-export type UiPermission =
-  | 'customers.read'
-  | 'customers.reveal'
-  | 'customers.create'
-  | 'customers.edit'
-  | 'customers.delete'
-  | 'payments.read'
-  | 'payments.create'
-  | 'payments.refund'
-  | 'brand.manage'
-  | 'staff.manage';
-
-const CUSTOMERS: UiPermission[] = [
-  'customers.read',
-  'customers.reveal',
-  'customers.create',
-  'customers.edit',
-  'customers.delete',
-];
-const PAYMENTS: UiPermission[] = ['payments.read', 'payments.create', 'payments.refund'];
-
-const ROLE_PERMISSIONS: Record<Role, UiPermission[]> = {
-  owner: [...CUSTOMERS, ...PAYMENTS, 'brand.manage', 'staff.manage'],
-  admin: [...CUSTOMERS, ...PAYMENTS, 'brand.manage', 'staff.manage'],
-  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS],
-  support: ['customers.read', 'customers.reveal', 'customers.create', 'payments.read'],
-  viewer: ['customers.read', 'payments.read'],
-  developer: ['payments.read', 'payments.create'],
-};
-
-export function can(role: Role | undefined, permission: UiPermission): boolean {
-  return role !== undefined && ROLE_PERMISSIONS[role].includes(permission);
+export function can(membership: Pick<Membership, 'permissions'> | null | undefined, permission: Permission): boolean {
+  return membership?.permissions.includes(permission) ?? false;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -15,8 +15,8 @@ export default function SettingsPage() {
   useDocumentTitle('Settings');
   const session = useSession().data;
   const membership = activeMembership(session);
-  const manage = can(membership?.role, 'brand.manage');
-  const ratesVisible = can(membership?.role, 'payments.read');
+  const manage = can(membership, 'brand.manage');
+  const ratesVisible = can(membership, 'payments.read');
 
   return (
     <>

@@ -33,7 +33,7 @@ const PaymentsChart = lazy(() => import('./PaymentsChart'));
 
 export default function CustomerProfilePage() {
   const { id = '' } = useParams();
-  const role = activeMembership(useSession().data)?.role;
+  const membership = activeMembership(useSession().data);
   const customer = useCustomer(id);
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -72,12 +72,12 @@ export default function CustomerProfilePage() {
           </p>
         </div>
         <div className="page-actions">
-          {can(role, 'customers.edit') && (
+          {can(membership, 'customers.edit') && (
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
               <Pencil size={16} aria-hidden="true" /> Edit
             </button>
           )}
-          {can(role, 'customers.delete') && (
+          {can(membership, 'customers.delete') && (
             <button type="button" className="btn btn-secondary btn-danger-text" onClick={() => setDeleting(true)}>
               <Trash2 size={16} aria-hidden="true" /> Delete
             </button>
@@ -104,12 +104,12 @@ export default function CustomerProfilePage() {
           <PaymentsSection
             customerId={c.id}
             baseCurrency={c.total_spent.currency}
-            canRefund={can(role, 'payments.refund')}
+            canRefund={can(membership, 'payments.refund')}
           />
           <InvoicesSection customerId={c.id} />
         </div>
         <div className="profile-side">
-          <ContactCard customer={c} canReveal={can(role, 'customers.reveal')} />
+          <ContactCard customer={c} canReveal={can(membership, 'customers.reveal')} />
           <PlaceholderCard title="Notes">
             Private notes about this customer, shared with your team, will live here.
           </PlaceholderCard>

@@ -17,7 +17,7 @@ const COLUMNS = 7;
 
 export default function CustomersPage() {
   useDocumentTitle('Customers');
-  const role = activeMembership(useSession().data)?.role;
+  const membership = activeMembership(useSession().data);
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search.trim(), 250);
   const pages = useCursorStack();
@@ -40,7 +40,7 @@ export default function CustomersPage() {
         title="Customers"
         subtitle="Everyone who has paid or been registered with this brand."
         actions={
-          can(role, 'customers.create') && (
+          can(membership, 'customers.create') && (
             <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
               <Plus size={18} aria-hidden="true" /> Add customer
             </button>
@@ -95,7 +95,7 @@ export default function CustomersPage() {
           q ? (
             <EmptyState title="No matching customers" icon={<Search size={22} />}>
               Nobody's name, email or phone matches “{q}”.
-              {role === 'support' || role === 'viewer'
+              {!can(membership, 'customers.read_raw_contact')
                 ? ' Your role finds emails and phone numbers only by their full value.'
                 : ''}
             </EmptyState>
@@ -104,7 +104,7 @@ export default function CustomersPage() {
               title="No customers yet"
               icon={<UserRound size={22} />}
               action={
-                can(role, 'customers.create') && (
+                can(membership, 'customers.create') && (
                   <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
                     <Plus size={18} aria-hidden="true" /> Add the first customer
                   </button>
@@ -170,7 +170,7 @@ export default function CustomersPage() {
                         >
                           View
                         </Link>
-                        {can(role, 'customers.delete') && (
+                        {can(membership, 'customers.delete') && (
                           <button
                             type="button"
                             className="btn btn-ghost btn-small btn-danger-text"

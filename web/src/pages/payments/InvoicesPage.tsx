@@ -24,8 +24,8 @@ const STATUSES: { value: InvoiceStatus | ''; label: string }[] = [
 
 export default function InvoicesPage() {
   useDocumentTitle('Invoices');
-  const role = activeMembership(useSession().data)?.role;
-  const manage = can(role, 'payments.create');
+  const membership = activeMembership(useSession().data);
+  const manage = can(membership, 'payments.create');
   const [status, setStatus] = useState<InvoiceStatus | ''>('');
   const pages = useCursorStack();
   const list = useInvoices({ status, cursor: pages.cursor });
@@ -36,7 +36,7 @@ export default function InvoicesPage() {
   const rows = list.data?.data ?? [];
   const names = useCustomerNames(
     rows.flatMap((invoice) => (invoice.customer_id ? [invoice.customer_id] : [])),
-    can(role, 'customers.read'),
+    can(membership, 'customers.read'),
   );
 
   const createButton = manage && (

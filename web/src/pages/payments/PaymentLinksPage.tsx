@@ -25,8 +25,8 @@ export function describeAmount(
 
 export default function PaymentLinksPage() {
   useDocumentTitle('Payment links');
-  const role = activeMembership(useSession().data)?.role;
-  const manage = can(role, 'payments.create');
+  const membership = activeMembership(useSession().data);
+  const manage = can(membership, 'payments.create');
   const pages = useCursorStack();
   const list = usePaymentLinks(pages.cursor);
   const update = useUpdatePaymentLink();

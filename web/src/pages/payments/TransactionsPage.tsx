@@ -21,7 +21,7 @@ const STATUSES: { value: TransactionStatus | ''; label: string }[] = [
 
 export default function TransactionsPage() {
   useDocumentTitle('Transactions');
-  const role = activeMembership(useSession().data)?.role;
+  const membership = activeMembership(useSession().data);
   const [status, setStatus] = useState<TransactionStatus | ''>('');
   const pages = useCursorStack();
   const list = useTransactions({ status, cursor: pages.cursor });
@@ -62,7 +62,7 @@ export default function TransactionsPage() {
           <TransactionsTable
             rows={rows}
             loading={list.isPending}
-            onRefund={can(role, 'payments.refund') ? setRefunding : undefined}
+            onRefund={can(membership, 'payments.refund') ? setRefunding : undefined}
           />
         )}
         <Pager pages={pages} list={list} />
