@@ -7,6 +7,14 @@ import { asStaff, signIn, signInRequest } from '../test/support/staff.js';
 import { DEFAULT_ADMIN_EMAIL, ensureConfiguredAdmin, prepareFirstStart } from '../src/cli/first-start.js';
 import type { Paydesk } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
+import { ROLE_PERMISSIONS } from '../src/modules/access/permissions.js';
+
+const OWNER_OF_DEMO_BRAND = (id: string) => ({
+  id,
+  name: 'Demo Brand',
+  role: 'owner',
+  permissions: [...ROLE_PERMISSIONS.owner],
+});
 
 describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
   const opened: Array<TestPaydesk | Paydesk> = [];
@@ -21,7 +29,7 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
     expect(report.admin.email).toBe(DEFAULT_ADMIN_EMAIL);
     expect(report.admin.newPassword).toMatch(/^[\w-]{20}$/);
     const session = await signIn(paydesk, { email: DEFAULT_ADMIN_EMAIL, password: report.admin.newPassword! });
-    expect(session.body.brands).toEqual([{ id: report.brandId, name: 'Demo Brand', role: 'owner' }]);
+    expect(session.body.brands).toEqual([OWNER_OF_DEMO_BRAND(report.brandId)]);
     expect((await asStaff(paydesk, session)('GET', '/staff')).statusCode).toBe(200);
     // Only its hash is kept.
     expect(JSON.stringify(await paydesk.rawQuery('SELECT * FROM staff'))).not.toContain(report.admin.newPassword);
@@ -36,7 +44,7 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
     const report = (await prepareFirstStart(paydesk.ctx))!;
     expect(report.admin).toEqual({ email: 'boss@shop.example', passwordReset: false });
     const first = await signIn(paydesk, { email: 'boss@shop.example', password: 'first password 1' });
-    expect(first.body.brands).toEqual([{ id: report.brandId, name: 'Demo Brand', role: 'owner' }]);
+    expect(first.body.brands).toEqual([OWNER_OF_DEMO_BRAND(report.brandId)]);
     const second = await paydesk.newBrand({ name: 'Second' });
 
     // The same settings again: nothing changes, the session lives on.
@@ -64,7 +72,7 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
     await paydesk.rawQuery(`UPDATE staff_memberships SET role = 'viewer'`);
     await ensureConfiguredAdmin(reset.ctx);
     const after = await signIn(paydesk, { email: 'boss@shop.example', password: 'second password 2' });
-    expect(after.body.brands).toEqual([{ id: report.brandId, name: 'Demo Brand', role: 'owner' }]);
+    expect(after.body.brands).toEqual([OWNER_OF_DEMO_BRAND(report.brandId)]);
     expect(after.body.brands.map((b) => b.id)).not.toContain(second.id);
 
     // Another email on a later start: a new owner of the first brand, its chosen password shown once.
@@ -73,7 +81,7 @@ describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
     const created = (await ensureConfiguredAdmin(another.ctx))!;
     expect(created).toMatchObject({ email: 'second.owner@shop.example', newPassword: expect.any(String) });
     const session = await signIn(paydesk, { email: created.email, password: created.newPassword! });
-    expect(session.body.brands).toEqual([{ id: report.brandId, name: 'Demo Brand', role: 'owner' }]);
+    expect(session.body.brands).toEqual([OWNER_OF_DEMO_BRAND(report.brandId)]);
     // Nothing configured: nothing done.
     const plain = await startAnotherPaydesk(paydesk);
     opened.push(plain);
