@@ -1,9 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { isId } from '../../ids.js';
-import type { Principal } from '../access/principal.js';
-import { getBrand } from '../brands/brand.service.js';
-import type { BrandRow } from '../brands/brand.table.js';
-import { requirePermission } from '../access/permissions.js';
+import { getBrand, type BrandRow } from '../brands/index.js';
+import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
 import { decodeCursor, encodeCursor } from './customer.cursor.js';
 import { countCustomers, findCustomer, findCustomerNames, listCustomersPage } from './customer.repository.js';

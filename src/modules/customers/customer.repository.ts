@@ -138,6 +138,35 @@ export async function lockCustomerForDelete(db: Transaction<DB>, merchantId: str
     .executeTakeFirst();
 }
 
+/**
+ * What still points at the customer: its payments and invoices. Counted here, not by those modules,
+ * because they are the customer's FK children and customers must not depend on them (the composite
+ * FK ON DELETE RESTRICT is the net). One statement; call it under the row lock.
+ */
+export async function countCustomerReferences(
+  db: Executor,
+  merchantId: string,
+  id: string,
+): Promise<{ transactions: number; invoices: number }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('transactions')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .where('merchant_id', '=', merchantId)
+        .where('customer_id', '=', id)
+        .as('transactions'),
+      eb
+        .selectFrom('invoices')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .where('merchant_id', '=', merchantId)
+        .where('customer_id', '=', id)
+        .as('invoices'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { transactions: Number(row.transactions ?? 0), invoices: Number(row.invoices ?? 0) };
+}
+
 export async function deleteCustomer(db: Executor, merchantId: string, id: string): Promise<boolean> {
   const result = await db
     .deleteFrom('customers')

@@ -1,9 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
-import type { Principal } from '../access/principal.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { requirePermission } from '../access/permissions.js';
+import { actorOf, recordAudit } from '../audit/index.js';
+import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
 import { findCustomer } from './customer.repository.js';
 import { redactReason } from './customer.reveal-reason.js';

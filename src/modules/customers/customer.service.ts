@@ -5,11 +5,10 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { checkFields, DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { emailBlindIndexes } from '../../crypto/blind-index.js';
-import type { Principal } from '../access/principal.js';
-import { actorOf, recordAudit } from '../audit/audit.service.js';
-import { getBrand } from '../brands/brand.service.js';
-import { beginIdempotent, finishIdempotent } from '../idempotency/idempotency.service.js';
-import { requirePermission } from '../access/permissions.js';
+import { actorOf, recordAudit } from '../audit/index.js';
+import { getBrand } from '../brands/index.js';
+import { beginIdempotent, finishIdempotent } from '../idempotency/index.js';
+import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
@@ -17,6 +16,7 @@ import {
   findCustomer,
   findCustomerIdByEmailIndex,
   insertCustomerIfEmailFree,
+  countCustomerReferences,
   lockCustomerForDelete,
   updateCustomer as updateCustomerRow,
   type CustomerRecord,
@@ -32,8 +32,6 @@ import {
   type PlainContact,
 } from './customer.view.js';
 import { loadCustomerView } from './customer.queries.js';
-import { countCustomerTransactions } from '../transactions/transaction.repository.js';
-import { countCustomerInvoices } from '../invoices/invoice.repository.js';
 
 export interface CustomerInput {
   name: string;
@@ -196,8 +194,7 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
     const row = await lockCustomerForDelete(trx, merchantId, id);
     if (!row) throw customerNotFound(id);
     // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
-    const transactions = await countCustomerTransactions(trx, merchantId, id);
-    const invoices = await countCustomerInvoices(trx, merchantId, id);
+    const { transactions, invoices } = await countCustomerReferences(trx, merchantId, id);
     if (transactions > 0 || invoices > 0) {
       throw new DomainError(
         'has_transactions',

@@ -1,8 +1,7 @@
 import { decryptField } from '../../crypto/field-cipher.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
 import { maskE164, maskEmail } from '../../crypto/masking.js';
-import { roleAllows } from '../access/permissions.js';
-import type { Principal } from '../access/principal.js';
+import { roleAllows, type Principal } from '../access/index.js';
 import type { CustomerRecord } from './customer.repository.js';
 import type { CustomerSource } from './customer.table.js';
 

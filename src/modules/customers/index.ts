@@ -36,5 +36,25 @@ export {
   findCustomerIdByEmailIndex,
   type CustomerRecord,
 } from './customer.repository.js';
+export {
+  customerPaymentUpsert,
+  findCustomerAggregateDrift,
+  lockCustomerAggregates,
+  takeBackTotalSpent,
+  writeCustomerAggregates,
+  type AggregateDrift,
+  type CustomerAggregates,
+  type PaymentCustomer,
+} from './customer-aggregates.repository.js';
+export { payerCustomer } from './customer.payer.js';
+export {
+  countCustomersOffKey,
+  countCustomersPerKey,
+  customerUnderKey,
+  lockCustomersOffKey,
+  updateResealedCustomers,
+  type ResealedRow,
+  type SweepRow,
+} from './customer-reseal.repository.js';
 export type { CustomerRow, CustomerSource, CustomerTable, NewCustomerRow } from './customer.table.js';
 export { Customer, CustomerList } from './customer.schemas.js';

@@ -6,8 +6,7 @@ import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId, newId } from '../../ids.js';
 import { checkCurrency, MAX_AMOUNT_MINOR } from '../../money/currency.js';
 import { type Principal, requirePermission } from '../access/index.js';
-import { requireReadableCustomer } from '../customers/customer.queries.js';
-import { findCustomer } from '../customers/customer.repository.js';
+import { customerExists, requireReadableCustomer } from '../customers/index.js';
 import { claimPublicPath, newPublicToken, nextCounterValue } from '../public-paths/index.js';
 import { findInvoice, insertInvoice, listInvoicesPage, setInvoiceStatus } from './invoice.repository.js';
 import type { InvoiceCreateBody, InvoiceListQuery, InvoiceListView, InvoiceView } from './invoice.schemas.js';
@@ -79,7 +78,7 @@ export async function createInvoice(
     },
   );
   const customerId = body.customer_id ?? null;
-  if (customerId !== null && !(isId('cus', customerId) && (await findCustomer(ctx.db, merchantId, customerId)))) {
+  if (customerId !== null && !(isId('cus', customerId) && (await customerExists(ctx.db, merchantId, customerId)))) {
     throw new DomainError('customer_not_found', `No customer ${customerId}`, {
       errors: [{ field: 'customer_id', reason: 'no such customer' }],
     });

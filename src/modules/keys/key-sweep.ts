@@ -5,18 +5,17 @@ import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { FieldDecryptError } from '../../crypto/field-cipher.js';
 import type { BrandKeys, KeyPurpose } from '../../crypto/keyring.js';
-import { findCustomerIdByEmailIndex } from '../customers/customer.repository.js';
-import { sealContact } from '../customers/customer.seal.js';
-import { decryptContact } from '../customers/customer.view.js';
 import {
-  activeKeyAgeMs,
-  countRowsOffKey,
-  lockRowsOffKey,
-  updateResealedRows,
-  withSavepoint,
+  countCustomersOffKey,
+  decryptContact,
+  findCustomerIdByEmailIndex,
+  lockCustomersOffKey,
+  sealContact,
+  updateResealedCustomers,
   type ResealedRow,
   type SweepRow,
-} from './key-rotation.repository.js';
+} from '../customers/index.js';
+import { activeKeyAgeMs, withSavepoint } from './key-rotation.repository.js';
 import type { RotationOutcome, RotationPhase, RowProblem, SweepOptions } from './key-rotation.types.js';
 
 // Passes over the brand's rows before giving up on rows that keep being locked by writers.
@@ -54,7 +53,7 @@ export async function sweep(
       if (options.signal?.aborted) return false;
       const excludeIds = outcome.problems.map((p) => p.customerId);
       const batch = await ctx.db.transaction().execute(async (trx) => {
-        const rows = await lockRowsOffKey(trx, merchantId, purpose, activeKeyId, {
+        const rows = await lockCustomersOffKey(trx, merchantId, purpose, activeKeyId, {
           afterId,
           limit: batchSize,
           excludeIds,
@@ -86,7 +85,7 @@ export async function sweep(
       await yieldToEventLoop();
     }
     const excludeIds = outcome.problems.map((p) => p.customerId);
-    const remaining = await countRowsOffKey(ctx.db, merchantId, purpose, activeKeyId, excludeIds);
+    const remaining = await countCustomersOffKey(ctx.db, merchantId, purpose, activeKeyId, excludeIds);
     if (remaining === 0 || moved === 0) return true;
     outcome.total = Math.max(outcome.total, outcome.done + remaining);
   }
@@ -127,14 +126,14 @@ async function writeResealed(
   problems: RowProblem[],
 ): Promise<number> {
   try {
-    return await withSavepoint(trx, 'reseal_batch', () => updateResealedRows(trx, merchantId, rows));
+    return await withSavepoint(trx, 'reseal_batch', () => updateResealedCustomers(trx, merchantId, rows));
   } catch (error) {
     if (!isUniqueViolation(error, 'customers_email_bidx')) throw error;
   }
   let updated = 0;
   for (const row of rows) {
     try {
-      updated += await withSavepoint(trx, 'reseal_row', () => updateResealedRows(trx, merchantId, [row]));
+      updated += await withSavepoint(trx, 'reseal_row', () => updateResealedCustomers(trx, merchantId, [row]));
     } catch (error) {
       if (!isUniqueViolation(error, 'customers_email_bidx')) throw error;
       const otherCustomerId = await findCustomerIdByEmailIndex(trx, merchantId, [row.sealed.email_bidx]);

@@ -1,5 +1,4 @@
 import type { AppContext } from '../../context.js';
-import { emailBlindIndexes } from '../../crypto/blind-index.js';
 import { checkFields, DomainError, fieldError } from '../../errors.js';
 import { checkCard, summarizeCard, type CardInput } from '../../gateways/card.js';
 import type { ChargeOutcome } from '../../gateways/gateway.js';
@@ -7,10 +6,7 @@ import { newId } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, type Money } from '../../money/currency.js';
 import { convertMinorExact } from '../../money/exchange.js';
 import { autoRegisterCustomers } from '../brands/index.js';
-import { normalizeEmail, normalizeName, normalizePhone } from '../customers/customer.normalize.js';
-import { findCustomerIdByEmailIndex } from '../customers/customer.repository.js';
-import { sealContact } from '../customers/customer.seal.js';
-import { fillMissingPhone } from '../customers/customer.service.js';
+import { fillMissingPhone, normalizeEmail, normalizeName, normalizePhone, payerCustomer } from '../customers/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
 import {
@@ -262,29 +258,11 @@ async function undoCharge(
 /** Automatic registration (or matching) of the payer, decided by the brand's setting. */
 async function paymentCustomer(ctx: AppContext, payable: Payable, payer: CheckedPayer): Promise<PaymentCustomer> {
   if (payable.billedCustomerId) return { kind: 'known', id: payable.billedCustomerId };
-  const { merchant_id: merchantId } = payable.brand;
   if (payer.name === undefined || payer.email === undefined) return { kind: 'none' };
-  const keys = await ctx.keyring.forBrand(ctx.db, merchantId);
-  const emailBidx = emailBlindIndexes(keys, payer.email);
-  if (!autoRegisterCustomers({ settings: payable.brand.brand_settings })) return { kind: 'match_email', emailBidx };
-  if (keys.retiringIndex) {
-    // During an index rebuild an existing customer may still sit under the retiring key, which
-    // the unique index (and so the upsert) cannot see.
-    const existing = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBidx);
-    if (existing) return { kind: 'known', id: existing };
-  }
-  const id = newId('cus');
-  const now = ctx.clock();
-  return {
-    kind: 'register',
-    row: {
-      merchant_id: merchantId,
-      id,
-      ...sealContact(keys, merchantId, id, { name: payer.name, email: payer.email, phone: payer.phone }),
-      metadata: '{}',
-      source: payable.source,
-      created_at: now,
-      updated_at: now,
-    },
-  };
+  return payerCustomer(ctx, {
+    merchantId: payable.brand.merchant_id,
+    autoRegister: autoRegisterCustomers({ settings: payable.brand.brand_settings }),
+    source: payable.source,
+    payer: { name: payer.name, email: payer.email, phone: payer.phone },
+  });
 }

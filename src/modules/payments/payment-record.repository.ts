@@ -1,7 +1,7 @@
 import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { NewCustomerRow } from '../customers/customer.table.js';
+import { customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 
 const prepared = sql.raw(PREPARED);
@@ -61,15 +61,8 @@ export async function beginPayment(db: Executor, payment: PendingPayment, claim:
   return rows.length > 0;
 }
 
-/** Whose aggregates the payment moves. */
-export type PaymentCustomer =
-  /** Automatic registration: this new row, or (same email) the brand's existing customer. */
-  | { kind: 'register'; row: NewCustomerRow }
-  /** Registration off: the existing customer with this email, if any. */
-  | { kind: 'match_email'; emailBidx: Buffer[] }
-  /** Known already (an invoice billed to a customer). */
-  | { kind: 'known'; id: string }
-  | { kind: 'none' };
+/** Whose aggregates the payment moves (the customers module writes that part of the statement). */
+export type { PaymentCustomer };
 
 export interface PaymentSuccess {
   merchantId: string;
@@ -89,10 +82,12 @@ export interface RecordedSuccess {
 }
 
 export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Promise<RecordedSuccess> {
-  const aggregates = sql`transactions_count = customers.transactions_count + 1,
-    total_spent_minor = customers.total_spent_minor + ${s.baseAmountMinor}::bigint,
-    last_payment_at = GREATEST(customers.last_payment_at, ${s.now}::timestamptz)`;
-  const customer = customerStatement(s, aggregates);
+  const customer = customerPaymentUpsert({
+    merchantId: s.merchantId,
+    customer: s.customer,
+    baseAmountMinor: s.baseAmountMinor,
+    now: s.now,
+  });
   const target: RawBuilder<unknown> | null =
     s.claim === null
       ? null
@@ -114,32 +109,6 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
     SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing`.execute(db);
   const row = rows[0];
   return { customerId: row?.customer_id ?? null, phoneMissing: row?.phone_missing ?? false };
-}
-
-function customerStatement(s: PaymentSuccess, aggregates: RawBuilder<unknown>): RawBuilder<unknown> {
-  const returning = sql`RETURNING id, phone_enc IS NULL AS phone_missing`;
-  const c = s.customer;
-  switch (c.kind) {
-    case 'register': {
-      const r = c.row;
-      // On a known email the new row is discarded and the existing customer's aggregates move:
-      // its name, email and phone stay what staff (or an earlier payment) entered.
-      return sql`INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, search_tokens,
-          data_key_id, index_key_id, metadata, source, transactions_count, total_spent_minor, last_payment_at, created_at, updated_at)
-        VALUES (${r.merchant_id}, ${r.id}, ${r.name_enc}, ${r.email_enc}, ${r.phone_enc}, ${r.email_bidx}, ${r.phone_bidx},
-          ${r.search_tokens ?? []}, ${r.data_key_id}, ${r.index_key_id}, ${r.metadata}, ${r.source}, 1, ${s.baseAmountMinor},
-          ${s.now}, ${s.now}, ${s.now})
-        ON CONFLICT (merchant_id, email_bidx) DO UPDATE SET ${aggregates}
-        ${returning}`;
-    }
-    case 'match_email':
-      return sql`UPDATE customers SET ${aggregates} WHERE merchant_id = ${s.merchantId}
-        AND email_bidx IN (${sql.join(c.emailBidx)}) ${returning}`;
-    case 'known':
-      return sql`UPDATE customers SET ${aggregates} WHERE merchant_id = ${s.merchantId} AND id = ${c.id} ${returning}`;
-    case 'none':
-      return sql`SELECT NULL::text AS id, false AS phone_missing WHERE false`;
-  }
 }
 
 export async function recordPaymentFailure(

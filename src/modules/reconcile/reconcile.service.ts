@@ -1,14 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { type Principal, requirePermission } from '../access/index.js';
 import { actorOf, type AuditActor, recordAudit } from '../audit/index.js';
-import { countCustomers } from '../customers/customer.repository.js';
-import {
-  findAggregateDrift,
-  ledgerAggregates,
-  lockCustomerAggregates,
-  writeAggregates,
-  type AggregateDrift,
-} from './reconcile.repository.js';
+import { countCustomers, lockCustomerAggregates, writeCustomerAggregates } from '../customers/index.js';
+import { findAggregateDrift, ledgerAggregates, type AggregateDrift } from './reconcile.repository.js';
 
 export interface ReconcileReport {
   merchant_id: string;
@@ -34,7 +28,7 @@ export async function reconcileBrand(
     for (const item of drift) {
       await ctx.db.transaction().execute(async (trx) => {
         if (!(await lockCustomerAggregates(trx, merchantId, item.customer_id))) return;
-        await writeAggregates(
+        await writeCustomerAggregates(
           trx,
           merchantId,
           item.customer_id,

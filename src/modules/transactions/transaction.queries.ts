@@ -3,9 +3,7 @@ import { DomainError } from '../../errors.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId } from '../../ids.js';
 import { type Principal, requirePermission, roleAllows } from '../access/index.js';
-import { requireReadableCustomer } from '../customers/customer.queries.js';
-import { findCustomerNames } from '../customers/customer.repository.js';
-import { decryptName } from '../customers/customer.view.js';
+import { customerNames, requireReadableCustomer } from '../customers/index.js';
 import { findTransaction, listTransactionsPage } from './transaction.repository.js';
 import type { TransactionListQuery, TransactionListView, TransactionView } from './transaction.schemas.js';
 import type { TransactionRow } from './transaction.table.js';
@@ -49,17 +47,10 @@ export async function viewTransactions(
   principal: Principal,
   rows: TransactionRow[],
 ): Promise<TransactionView[]> {
-  const names = new Map<string, string>();
-  if (roleAllows(principal.role, 'customers.read')) {
-    const ids = [...new Set(rows.flatMap((r) => (r.customer_id ? [r.customer_id] : [])))];
-    const customers = await findCustomerNames(ctx.db, principal.merchantId, ids);
-    const keys = await ctx.keyring.forBrand(
-      ctx.db,
-      principal.merchantId,
-      customers.map((c) => c.data_key_id),
-    );
-    for (const customer of customers) names.set(customer.id, decryptName(keys, customer));
-  }
+  const ids = rows.flatMap((r) => (r.customer_id ? [r.customer_id] : []));
+  const names = roleAllows(principal.role, 'customers.read')
+    ? await customerNames(ctx, principal.merchantId, ids)
+    : new Map<string, string>();
   return rows.map((row) => toTransactionView(row, row.customer_id ? (names.get(row.customer_id) ?? null) : null));
 }
 

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { sql } from 'kysely';
+import { takeBackTotalSpent } from '../customers/index.js';
 import type { NewTransactionRow, TransactionRow, TransactionStatus, TransactionType } from './transaction.table.js';
 
 const COLUMNS = [
@@ -168,12 +169,5 @@ export async function settleRefund(
     .where('id', '=', s.refundId)
     .execute();
   await setRefundStatus(db, s.merchantId, s.paymentId, s.now);
-  if (s.customerId) {
-    await db
-      .updateTable('customers')
-      .set((eb) => ({ total_spent_minor: eb('total_spent_minor', '-', s.baseMinor) }))
-      .where('merchant_id', '=', s.merchantId)
-      .where('id', '=', s.customerId)
-      .execute();
-  }
+  if (s.customerId) await takeBackTotalSpent(db, s.merchantId, s.customerId, s.baseMinor);
 }
