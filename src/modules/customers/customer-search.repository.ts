@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { CUSTOMER_COLUMNS, type CustomerCursor, type CustomerRecord } from './customer.repository.js';
+import type { PageCursor } from '../../db/keyset.js';
+import { CUSTOMER_COLUMNS, type CustomerRecord } from './customer.repository.js';
 
 /** Token sets under one index key: a row is a candidate when it holds every token of one set. */
 export interface TokenFilter {
@@ -10,7 +11,7 @@ export interface TokenFilter {
 
 export interface CandidatePage {
   limit: number;
-  after?: CustomerCursor | undefined;
+  after?: PageCursor | undefined;
   excludeIds: string[];
 }
 
@@ -64,7 +65,7 @@ export async function listTokenMatchesInWindow(
   merchantId: string,
   filters: TokenFilter[],
   page: CandidatePage & { window: number },
-): Promise<{ rows: CustomerRecord[]; windowEnd: CustomerCursor | null }> {
+): Promise<{ rows: CustomerRecord[]; windowEnd: PageCursor | null }> {
   const newest = () => {
     let query = db.selectFrom('customers').where('merchant_id', '=', merchantId);
     if (page.after) {

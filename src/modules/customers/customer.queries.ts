@@ -3,17 +3,11 @@ import { isId } from '../../ids.js';
 import { getBrand, type BrandRow } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
-import { decodeCursor, encodeCursor } from './customer.cursor.js';
+import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { countCustomers, findCustomer, findCustomerNames, listCustomersPage } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
-import {
-  contactAccessOf,
-  decryptContact,
-  decryptName,
-  toCustomerView,
-  type CustomerList,
-  type CustomerView,
-} from './customer.view.js';
+import { contactAccessOf, decryptContact, decryptName, toCustomerView } from './customer.view.js';
+import type { CustomerListQuery, CustomerListView, CustomerStatsView, CustomerView } from './customer.schemas.js';
 
 /** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
 export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
@@ -32,32 +26,25 @@ export async function requireReadableCustomer(ctx: AppContext, principal: Princi
 export async function listCustomers(
   ctx: AppContext,
   principal: Principal,
-  page: { limit: number; cursor?: string | undefined; q?: string | undefined },
-): Promise<CustomerList> {
+  page: CustomerListQuery,
+): Promise<CustomerListView> {
   if (page.q !== undefined) return searchCustomers(ctx, principal, { ...page, q: page.q });
   requirePermission(principal, 'customers.read');
   const { merchantId } = principal;
-  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const after = page.cursor ? decodePageCursor(page.cursor, 'cus') : undefined;
   const brand = await getBrand(ctx, merchantId);
   const rows = await listCustomersPage(ctx.db, merchantId, { limit: page.limit + 1, after });
-  const pageRows = rows.slice(0, page.limit);
   const keys = await ctx.keyring.forBrand(
     ctx.db,
     merchantId,
-    pageRows.map((r) => r.data_key_id),
+    rows.slice(0, page.limit).map((r) => r.data_key_id),
   );
-  const last = pageRows.at(-1);
   const access = contactAccessOf(principal);
-  return {
-    object: 'list',
-    data: pageRows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access)),
-    has_more: rows.length > page.limit,
-    next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-  };
+  return toPage(rows, page.limit, (row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
 }
 
 /** GET /customers/stats: the KPI card. */
-export async function customerStats(ctx: AppContext, principal: Principal): Promise<{ total_customers: number }> {
+export async function customerStats(ctx: AppContext, principal: Principal): Promise<CustomerStatsView> {
   requirePermission(principal, 'customers.read');
   return { total_customers: await countCustomers(ctx.db, principal.merchantId) };
 }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
+import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
@@ -21,11 +22,6 @@ export const CUSTOMER_COLUMNS = [
 ] as const;
 
 export type CustomerRecord = Pick<CustomerRow, (typeof CUSTOMER_COLUMNS)[number]>;
-
-export interface CustomerCursor {
-  createdAt: Date;
-  id: string;
-}
 
 export async function findCustomer(
   db: Executor,
@@ -180,14 +176,10 @@ export async function deleteCustomer(db: Executor, merchantId: string, id: strin
 export async function listCustomersPage(
   db: Executor,
   merchantId: string,
-  page: { limit: number; after?: CustomerCursor | undefined },
+  page: { limit: number; after?: PageCursor | undefined },
 ): Promise<CustomerRecord[]> {
-  let query = db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('merchant_id', '=', merchantId);
-  if (page.after) {
-    const { createdAt, id } = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  const query = db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('merchant_id', '=', merchantId);
+  return newestFirstPage(query, page).execute();
 }
 
 export async function countCustomers(db: Executor, merchantId: string): Promise<number> {

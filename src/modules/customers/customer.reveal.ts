@@ -7,11 +7,10 @@ import { customerNotFound } from './customer.access.js';
 import { findCustomer } from './customer.repository.js';
 import { redactReason } from './customer.reveal-reason.js';
 import { decryptContact } from './customer.view.js';
+import type { CustomerContactView } from './customer.schemas.js';
 
-export interface RevealedContact {
-  email: string;
-  phone: string | null;
-}
+/** The raw contact as POST /customers/{id}/reveal answers it. */
+export type RevealedContact = CustomerContactView;
 
 /**
  * POST /customers/{id}/reveal: one customer's raw email and phone for a role that sees them masked,

@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
+import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   Customer,
   CustomerContact,
   CustomerCreateBody,
-  CustomerIdParams,
   CustomerList,
   CustomerListQuery,
   CustomerRevealBody,
@@ -16,7 +16,8 @@ import {
   CustomerUpsertBody,
   IdempotencyHeaders,
 } from './customer.schemas.js';
-import { createCustomer, createOrEditCustomer, deleteCustomer, sourceOf, updateCustomer } from './customer.service.js';
+import { createCustomer, createOrEditCustomer, sourceOf, updateCustomer } from './customer.service.js';
+import { deleteCustomer } from './customer.delete.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
 import { revealCustomerContact } from './customer.reveal.js';
 
@@ -106,7 +107,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'getCustomer',
           summary: 'Retrieve a customer',
-          params: CustomerIdParams,
+          params: IdParams,
           response: { 200: Customer, ...errors },
         },
       },
@@ -120,7 +121,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'updateCustomer',
           summary: 'Update a customer',
-          params: CustomerIdParams,
+          params: IdParams,
           body: CustomerUpdateBody,
           response: { 200: Customer, ...errors },
         },
@@ -138,7 +139,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           description:
             'For roles that see contact data masked (support; owners and admins may too). The reason is required and ' +
             'recorded in the audit log with who, when and from which address.',
-          params: CustomerIdParams,
+          params: IdParams,
           body: CustomerRevealBody,
           response: { 200: CustomerContact, ...errors },
         },
@@ -159,7 +160,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Delete a customer',
           description:
             'Refused with 409 `has_transactions` (with counts) while payments or invoices point at the customer.',
-          params: CustomerIdParams,
+          params: IdParams,
           response: { 204: Type.Null(), ...errors },
         },
       },

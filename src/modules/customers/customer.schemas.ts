@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ListOf, Money, Nullable, PageQuery, Timestamp } from '../../http/common.schemas.js';
 
 // One source for validation, TypeScript types and the OpenAPI document.
 
@@ -74,9 +75,6 @@ export const CustomerUpdateBody = Type.Object(
 );
 export type CustomerUpdateBody = Static<typeof CustomerUpdateBody>;
 
-import { Money } from '../../http/common.schemas.js';
-export { Money };
-
 export const Customer = Type.Object(
   {
     id: Type.String({ examples: ['cus_06f9h2k1m3n4p5q6r7s8t9v0wx'] }),
@@ -95,9 +93,9 @@ export const Customer = Type.Object(
     }),
     transactions_count: Type.Integer(),
     total_spent: Money,
-    last_payment_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
+    last_payment_at: Nullable(Timestamp),
+    created_at: Timestamp,
+    updated_at: Timestamp,
   },
   {
     title: 'Customer',
@@ -121,20 +119,14 @@ export const Customer = Type.Object(
   },
 );
 
-export const CustomerList = Type.Object(
-  {
-    object: Type.Literal('list'),
-    data: Type.Array(Customer),
-    has_more: Type.Boolean(),
-    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page' }),
-  },
-  { title: 'CustomerList' },
-);
+export type CustomerView = Static<typeof Customer>;
+
+export const CustomerList = ListOf(Customer);
+export type CustomerListView = Static<typeof CustomerList>;
 
 export const CustomerListQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    ...PageQuery,
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -149,8 +141,7 @@ export const CustomerListQuery = Type.Object(
 export type CustomerListQuery = Static<typeof CustomerListQuery>;
 
 export const CustomerStats = Type.Object({ total_customers: Type.Integer() }, { title: 'CustomerStats' });
-
-export const CustomerIdParams = Type.Object({ id: Type.String() });
+export type CustomerStatsView = Static<typeof CustomerStats>;
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -184,3 +175,4 @@ export const CustomerContact = Type.Object(
   },
   { title: 'CustomerContact' },
 );
+export type CustomerContactView = Static<typeof CustomerContact>;

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
-import type { CustomerCursor, CustomerRecord } from './customer.repository.js';
+import type { PageCursor } from '../../db/keyset.js';
+import type { CustomerRecord } from './customer.repository.js';
 import { listTokenMatches, listTokenMatchesInWindow, type TokenFilter } from './customer-search.repository.js';
 
 const FIRST_WINDOW = 1000;
@@ -29,7 +30,7 @@ export class CandidateScanner {
     private readonly filters: TokenFilter[],
     private readonly excludeIds: string[],
     /** Where the scan stands: candidates older than this are still to come. */
-    public cursor: CustomerCursor | undefined,
+    public cursor: PageCursor | undefined,
     startWith: 'window' | 'index' = 'window',
   ) {
     this.plan = startWith;
@@ -65,7 +66,7 @@ export class CandidateScanner {
   }
 
   /** Moves the cursor past `rows`, or to `end` when given (null: nothing older is left). */
-  private advance(rows: CustomerRecord[], end: CustomerCursor | null | undefined): void {
+  private advance(rows: CustomerRecord[], end: PageCursor | null | undefined): void {
     if (end === null) {
       this.exhausted = true;
       return;

@@ -4,7 +4,7 @@ import type { BrandKeys, IndexKeys } from '../../crypto/keyring.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
 import { getBrand } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
-import { decodeCursor, encodeCursor } from './customer.cursor.js';
+import { decodePageCursor, encodePageCursor } from '../../http/page-cursor.js';
 import { normalizeEmail, normalizePhone } from './customer.normalize.js';
 import { findCustomersByIndex, type CustomerRecord } from './customer.repository.js';
 import type { TokenFilter } from './customer-search.repository.js';
@@ -21,10 +21,9 @@ import {
   decryptContact,
   toCustomerView,
   type ContactAccess,
-  type CustomerList,
-  type CustomerView,
   type PlainContact,
 } from './customer.view.js';
+import type { CustomerListView, CustomerView } from './customer.schemas.js';
 
 /** Candidates examined per request at most; past it the page ends early with a cursor to go on. */
 const SCAN_BUDGET = 2000;
@@ -46,10 +45,10 @@ export async function searchCustomers(
   ctx: AppContext,
   principal: Principal,
   request: { q: string; limit: number; cursor?: string | undefined },
-): Promise<CustomerList> {
+): Promise<CustomerListView> {
   requirePermission(principal, 'customers.read');
   const { merchantId } = principal;
-  const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+  const after = request.cursor ? decodePageCursor(request.cursor, 'cus') : undefined;
   const query = parseSearchQuery(request.q);
   if (!query) return { object: 'list', data: [], has_more: false, next_cursor: null };
 
@@ -104,7 +103,12 @@ export async function searchCustomers(
     const lastScanned = page.findLast((view) => !exactIds.has(view.id));
     next = lastScanned ? { createdAt: new Date(lastScanned.created_at), id: lastScanned.id } : SCAN_START;
   }
-  return { object: 'list', data: page, has_more: hasMore, next_cursor: hasMore && next ? encodeCursor(next) : null };
+  return {
+    object: 'list',
+    data: page,
+    has_more: hasMore,
+    next_cursor: hasMore && next ? encodePageCursor(next) : null,
+  };
 }
 
 /** The customers whose email or phone is exactly the query, found through the blind indexes. */

@@ -2,22 +2,18 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { checkFields, DomainError } from '../../errors.js';
+import { checkFields } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { emailBlindIndexes } from '../../crypto/blind-index.js';
-import { actorOf, recordAudit } from '../audit/index.js';
 import { getBrand } from '../brands/index.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
-  deleteCustomer as deleteCustomerRow,
   findCustomer,
   findCustomerIdByEmailIndex,
   insertCustomerIfEmailFree,
-  countCustomerReferences,
-  lockCustomerForDelete,
   updateCustomer as updateCustomerRow,
   type CustomerRecord,
 } from './customer.repository.js';
@@ -28,9 +24,9 @@ import {
   decryptContact,
   toCustomerView,
   type CustomerFacts,
-  type CustomerView,
   type PlainContact,
 } from './customer.view.js';
+import type { CustomerView } from './customer.schemas.js';
 import { loadCustomerView } from './customer.queries.js';
 
 export interface CustomerInput {
@@ -180,41 +176,6 @@ export async function updateCustomer(
   const updated = await applyPatch(ctx, merchantId, id, patch, brand.country);
   if (!updated) throw customerNotFound(id);
   return loadCustomerView(ctx, principal, id, brand);
-}
-
-/**
- * DELETE /customers/{id}: refused while any payment or invoice points at the customer. Audited in
- * the same transaction, so there is no deletion without its trail.
- */
-export async function deleteCustomer(ctx: AppContext, principal: Principal, id: string, ip?: string): Promise<void> {
-  requirePermission(principal, 'customers.delete');
-  const { merchantId } = principal;
-  if (!isId('cus', id)) throw customerNotFound(id);
-  await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockCustomerForDelete(trx, merchantId, id);
-    if (!row) throw customerNotFound(id);
-    // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
-    const { transactions, invoices } = await countCustomerReferences(trx, merchantId, id);
-    if (transactions > 0 || invoices > 0) {
-      throw new DomainError(
-        'has_transactions',
-        `Customer ${id} has ${count(transactions, 'transaction')} and ${count(invoices, 'invoice')}; a customer with payment history cannot be deleted`,
-        { transactions_count: transactions, invoices_count: invoices },
-      );
-    }
-    await deleteCustomerRow(trx, merchantId, id);
-    await recordAudit(trx, {
-      merchantId,
-      actor: actorOf(principal),
-      action: 'customer.delete',
-      target: { type: 'customer', id },
-      ip,
-    });
-  });
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function normalizeContact(input: CustomerInput | CustomerUpsertInput, country: string): PlainContact {

@@ -3,32 +3,7 @@ import type { BrandKeys } from '../../crypto/keyring.js';
 import { maskE164, maskEmail } from '../../crypto/masking.js';
 import { roleAllows, type Principal } from '../access/index.js';
 import type { CustomerRecord } from './customer.repository.js';
-import type { CustomerSource } from './customer.table.js';
-
-/** A customer as the API shows it (schemas: CustomerSchema). */
-export interface CustomerView {
-  id: string;
-  object: 'customer';
-  name: string;
-  email: string;
-  phone: string | null;
-  /** True when email and phone are masked for the caller's role (reveal shows them). */
-  contact_masked: boolean;
-  metadata: Record<string, string>;
-  source: CustomerSource;
-  transactions_count: number;
-  total_spent: { amount: number; currency: string };
-  last_payment_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CustomerList {
-  object: 'list';
-  data: CustomerView[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+import type { CustomerView } from './customer.schemas.js';
 
 export interface PlainContact {
   name: string;

@@ -8,7 +8,6 @@ export { customerRoutes } from './customer.routes.js';
 export {
   createCustomer,
   createOrEditCustomer,
-  deleteCustomer,
   fillMissingPhone,
   sourceOf,
   updateCustomer,
@@ -16,6 +15,7 @@ export {
   type CustomerPatch,
   type CustomerUpsertInput,
 } from './customer.service.js';
+export { deleteCustomer } from './customer.delete.js';
 export {
   customerNames,
   customerStats,
@@ -28,7 +28,7 @@ export { customerNotFound } from './customer.access.js';
 
 export { normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 export { sealContact, type SealedContact } from './customer.seal.js';
-export { decryptContact, decryptName, type CustomerView, type PlainContact } from './customer.view.js';
+export { decryptContact, decryptName, type PlainContact } from './customer.view.js';
 
 export {
   countCustomers,
@@ -57,4 +57,4 @@ export {
   type SweepRow,
 } from './customer-reseal.repository.js';
 export type { CustomerRow, CustomerSource, CustomerTable, NewCustomerRow } from './customer.table.js';
-export { Customer, CustomerList } from './customer.schemas.js';
+export { Customer, CustomerList, type CustomerListView, type CustomerView } from './customer.schemas.js';
