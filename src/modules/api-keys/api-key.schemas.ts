@@ -19,6 +19,8 @@ export const ApiKey = Type.Object(
   },
   { title: 'ApiKey' },
 );
+/** A key as GET /api-keys shows it: never the token or its hash. */
+export type ApiKeyView = Static<typeof ApiKey>;
 
 export const NewApiKey = Type.Intersect(
   [
@@ -27,11 +29,13 @@ export const NewApiKey = Type.Intersect(
   ],
   { title: 'NewApiKey' },
 );
+export type NewApiKeyView = Static<typeof NewApiKey>;
 
 export const ApiKeyList = Type.Object(
   { object: Type.Literal('list'), data: Type.Array(ApiKey) },
   { title: 'ApiKeyList' },
 );
+export type ApiKeyListView = Static<typeof ApiKeyList>;
 
 export const ApiKeyCreateBody = Type.Object(
   {

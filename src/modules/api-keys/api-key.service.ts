@@ -5,6 +5,7 @@ import { DomainError, fieldError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { mayGrantRole, type Principal, requirePermission, type Role } from '../access/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
+import type { ApiKeyListView, ApiKeyView, NewApiKeyView } from './api-key.schemas.js';
 import {
   apiKeyTokenExists,
   findApiKeyForUpdate,
@@ -74,23 +75,9 @@ export async function authenticateApiKey(ctx: AppContext, authorization: string 
   return { merchantId: key.merchant_id, role: key.role, actor: { type: 'api_key', id: key.id } };
 }
 
-/** A key as GET /api-keys shows it: never the token or its hash. */
-export interface ApiKeyView {
-  id: string;
-  object: 'api_key';
-  name: string;
-  role: Role;
-  /** The token's last four characters, to tell keys apart. */
-  hint: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+export type { ApiKeyView };
 
-export async function listApiKeys(
-  ctx: AppContext,
-  principal: Principal,
-): Promise<{ object: 'list'; data: ApiKeyView[] }> {
+export async function listApiKeys(ctx: AppContext, principal: Principal): Promise<ApiKeyListView> {
   requirePermission(principal, 'api_keys.manage');
   const rows = await listApiKeyRows(ctx.db, principal.merchantId);
   return { object: 'list', data: rows.map(toApiKeyView) };
@@ -105,7 +92,7 @@ export async function issueApiKey(
   principal: Principal,
   input: { name: string; role: Role },
   ip: string | undefined,
-): Promise<ApiKeyView & { token: string }> {
+): Promise<NewApiKeyView> {
   requirePermission(principal, 'api_keys.manage');
   const name = checkKeyName(input.name);
   requireGrantable(principal, input.role);

@@ -3,18 +3,10 @@ import { fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
 import { type Principal, requirePermission } from '../access/index.js';
 import { listBrandAudit, type AuditAction } from './audit.service.js';
-import type { AuditDetails, AuditEventRow } from './audit.table.js';
+import type { AuditEventRow } from './audit.table.js';
+import type { AuditEventView, AuditListView } from './audit.schemas.js';
 
-export interface AuditEventView {
-  id: string;
-  object: 'audit_event';
-  occurred_at: string;
-  actor: { type: string; id: string };
-  action: string;
-  target: { type: string; id: string } | null;
-  ip: string | null;
-  details: AuditDetails;
-}
+export type { AuditEventView };
 
 /**
  * GET /audit: the caller's brand's trail, newest first. The cursor is the last event id shown:
@@ -24,7 +16,7 @@ export async function listAuditLog(
   ctx: AppContext,
   principal: Principal,
   page: { limit: number; cursor?: string | undefined; action?: AuditAction | undefined },
-): Promise<{ object: 'list'; data: AuditEventView[]; has_more: boolean; next_cursor: string | null }> {
+): Promise<AuditListView> {
   requirePermission(principal, 'audit.read');
   if (page.cursor !== undefined && !isId('aud', page.cursor))
     throw fieldError('cursor', 'is not a cursor from this list');

@@ -20,6 +20,7 @@ export const AuditEvent = Type.Object(
   },
   { title: 'AuditEvent' },
 );
+export type AuditEventView = Static<typeof AuditEvent>;
 
 export const AuditList = Type.Object(
   {
@@ -30,6 +31,7 @@ export const AuditList = Type.Object(
   },
   { title: 'AuditEventList' },
 );
+export type AuditListView = Static<typeof AuditList>;
 
 export const AuditListQuery = Type.Object(
   {
