@@ -1,41 +1,15 @@
 import { expect } from 'vitest';
+import type { Static } from '@sinclair/typebox';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Problem } from '../../src/http/problem.js';
+import type { CustomerListView, CustomerView } from '../../src/modules/customers/customer.schemas.js';
 import { customerBody, type TestBrand, type TestPaydesk } from './harness.js';
 
-/** A customer as the API returns it. */
-export interface CustomerJson {
-  id: string;
-  object: 'customer';
-  name: string;
-  email: string;
-  phone: string | null;
-  /** True when email and phone are masked for the caller's role. */
-  contact_masked: boolean;
-  metadata: Record<string, string>;
-  source: string;
-  transactions_count: number;
-  total_spent: { amount: number; currency: string };
-  last_payment_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CustomerListJson {
-  object: 'list';
-  data: CustomerJson[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
-export interface ProblemJson {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { field: string; reason: string }[];
-  [extra: string]: unknown;
-}
+/** A customer as the API returns it (the response schema's type). */
+export type CustomerJson = CustomerView;
+export type CustomerListJson = CustomerListView;
+/** Problem allows extra members (customer_id, counts, …), which tests read. */
+export type ProblemJson = Static<typeof Problem> & { [extra: string]: unknown };
 
 type Body = Record<string, unknown>;
 

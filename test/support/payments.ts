@@ -1,5 +1,11 @@
 import { expect } from 'vitest';
+import type { Static } from '@sinclair/typebox';
 import type { LightMyRequestResponse } from 'fastify';
+import type { ListOf, Money } from '../../src/http/common.schemas.js';
+import type { CheckoutSessionView } from '../../src/modules/checkout/checkout-session.schemas.js';
+import type { InvoiceView } from '../../src/modules/invoices/invoice.schemas.js';
+import type { PayResult } from '../../src/modules/payments/public.schemas.js';
+import type { TransactionView } from '../../src/modules/transactions/transaction.schemas.js';
 import type { TestBrand, TestPaydesk } from './harness.js';
 
 /** Test-mode gateway cards (src/gateways/test-gateway.ts). */
@@ -46,82 +52,13 @@ export function pay(pd: TestPaydesk, pagePath: string, body: Record<string, unkn
 
 /* ---------- Issue 5 test helpers: typed views, the authenticated API, small factories. ---------- */
 
-export interface MoneyJson {
-  amount: number;
-  currency: string;
-}
-
-export interface ListJson<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
-export interface PayResultJson {
-  status: 'succeeded';
-  transaction_id: string;
-  amount: MoneyJson;
-  customer_id: string | null;
-}
-
-export interface TransactionJson {
-  id: string;
-  object: 'transaction';
-  type: 'payment' | 'refund';
-  status: 'pending' | 'succeeded' | 'failed' | 'refunded' | 'partially_refunded';
-  amount: MoneyJson;
-  base_amount: MoneyJson | null;
-  exchange_rate: string | null;
-  amount_refunded: MoneyJson;
-  customer_id: string | null;
-  customer_name: string | null;
-  invoice_id: string | null;
-  payment_link_id: string | null;
-  checkout_session_id: string | null;
-  refunded_transaction_id: string | null;
-  source: 'checkout' | 'payment_link' | 'invoice';
-  gateway: string;
-  gateway_reference: string | null;
-  card: { brand: string; last4: string } | null;
-  failure_code: string | null;
-  failure_message: string | null;
-  created_at: string;
-  succeeded_at: string | null;
-}
-
-export interface InvoiceJson {
-  id: string;
-  object: 'invoice';
-  number: string;
-  status: 'draft' | 'open' | 'paid' | 'void';
-  customer_id: string | null;
-  currency: string;
-  line_items: { description: string; quantity: number; unit_amount: MoneyJson; amount: MoneyJson }[];
-  total: MoneyJson;
-  memo: string | null;
-  due_date: string | null;
-  public_url: string | null;
-  transaction_id: string | null;
-  created_at: string;
-  finalized_at: string | null;
-  paid_at: string | null;
-  voided_at: string | null;
-}
-
-export interface CheckoutSessionJson {
-  id: string;
-  object: 'checkout_session';
-  url: string;
-  status: 'open' | 'complete' | 'expired';
-  amount: MoneyJson;
-  description: string | null;
-  expires_at: string;
-  transaction_id: string | null;
-  customer_id: string | null;
-  created_at: string;
-  completed_at: string | null;
-}
+// The response schemas' types: one source for the server and these tests.
+export type MoneyJson = Static<typeof Money>;
+export type ListJson<T> = Omit<Static<ReturnType<typeof ListOf>>, 'data'> & { data: T[] };
+export type PayResultJson = Static<typeof PayResult>;
+export type TransactionJson = TransactionView;
+export type InvoiceJson = InvoiceView;
+export type CheckoutSessionJson = CheckoutSessionView;
 
 type Json = Record<string, unknown>;
 
