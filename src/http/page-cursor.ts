@@ -3,7 +3,6 @@ import { isId, type IdPrefix } from '../ids.js';
 import type { PageCursor } from '../db/keyset.js';
 
 // The cursor is the database's keyset position; this file is its wire form.
-export type { PageCursor };
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

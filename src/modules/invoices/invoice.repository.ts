@@ -70,13 +70,3 @@ export async function listInvoicesPage(
   if (page.customerId) query = query.where('customer_id', '=', page.customerId);
   return newestFirstPage(query, page).execute();
 }
-
-export async function countCustomerInvoices(db: Executor, merchantId: string, customerId: string): Promise<number> {
-  const row = await db
-    .selectFrom('invoices')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('merchant_id', '=', merchantId)
-    .where('customer_id', '=', customerId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -3,13 +3,6 @@ import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import type { KeyPurpose, StoredBrandKey } from '../../crypto/keyring.js';
 
-// The rows a rotation moves are customers': their statements live in the customers module.
-export {
-  countCustomersOffKey as countRowsOffKey,
-  countCustomersPerKey as countRowsPerKey,
-  customerUnderKey as keyInUse,
-} from '../customers/index.js';
-
 export interface BrandKeyInfo {
   key_id: number;
   purpose: KeyPurpose;

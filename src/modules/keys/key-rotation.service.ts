@@ -3,10 +3,9 @@ import { DomainError } from '../../errors.js';
 import { KEY_CACHE_TTL_MS, type KeyPurpose } from '../../crypto/keyring.js';
 import { recordAudit } from '../audit/index.js';
 import { assertMasterKeyCurrent, insertBrandKey } from '../brands/index.js';
+import { countCustomersOffKey, customerUnderKey } from '../customers/index.js';
 import {
-  countRowsOffKey,
   demoteActiveKey,
-  keyInUse,
   listBrandKeyInfo,
   lockBrandKey,
   lockBrandKeys,
@@ -113,7 +112,7 @@ export async function finishRotation(
     return { ...outcome, status: 'stopped' as const };
   };
 
-  outcome.total = await countRowsOffKey(ctx.db, merchantId, purpose, active.key_id);
+  outcome.total = await countCustomersOffKey(ctx.db, merchantId, purpose, active.key_id);
   // A row moved to the new index key is found only by servers that know that key; moving none
   // until every server's cache has expired keeps exact lookups (and so email uniqueness) whole.
   if (purpose === 'index') {
@@ -167,7 +166,7 @@ export async function retireKey(
   const retired = await ctx.db.transaction().execute(async (trx) => {
     const key = await lockBrandKey(trx, merchantId, keyId);
     if (!key || key.purpose !== purpose || key.state !== 'decrypt_only') return false;
-    if (await keyInUse(trx, merchantId, purpose, keyId)) return false;
+    if (await customerUnderKey(trx, merchantId, purpose, keyId)) return false;
     await retireBrandKey(trx, merchantId, keyId);
     await recordAudit(trx, {
       merchantId,

@@ -1,7 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
 import type { KeyPurpose } from '../../crypto/keyring.js';
-import { countRowsPerKey, listBrandKeyInfo } from './key-rotation.repository.js';
+import { countCustomersPerKey } from '../customers/index.js';
+import { listBrandKeyInfo } from './key-rotation.repository.js';
 
 export interface KeyStatusEntry {
   keyId: number;
@@ -23,7 +24,7 @@ export interface BrandKeyStatus {
 export async function brandKeyStatus(ctx: AppContext, merchantId: string): Promise<BrandKeyStatus> {
   const keys = await listBrandKeyInfo(ctx.db, merchantId);
   if (keys.length === 0) throw new DomainError('not_found', `No brand ${merchantId}`);
-  const counts = await countRowsPerKey(ctx.db, merchantId);
+  const counts = await countCustomersPerKey(ctx.db, merchantId);
   const rowsOf = (purpose: KeyPurpose, keyId: number) =>
     counts.find((c) => c.purpose === purpose && c.key_id === keyId)?.rows ?? 0;
   return {

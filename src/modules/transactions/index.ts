@@ -1,4 +1,3 @@
 /** The ledger: transactions, their lists and refunds. */
-export { countCustomerTransactions } from './transaction.repository.js';
 export type { TransactionRow, TransactionSource, TransactionStatus, TransactionType } from './transaction.table.js';
 export { transactionRoutes } from './transaction.routes.js';

@@ -72,17 +72,6 @@ export async function listTransactionsPage(
   return newestFirstPage(query, page).execute();
 }
 
-/** Any transaction at all (pending and failed included) keeps a customer from being deleted. */
-export async function countCustomerTransactions(db: Executor, merchantId: string, customerId: string): Promise<number> {
-  const row = await db
-    .selectFrom('transactions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('merchant_id', '=', merchantId)
-    .where('customer_id', '=', customerId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** Reserves a refund's amount on its payment (so concurrent refunds never exceed it). */
 export async function reserveRefund(
   db: Executor,
