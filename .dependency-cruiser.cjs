@@ -41,7 +41,11 @@ module.exports = {
       comment: "db/schema.ts assembles the modules' table types into Kysely's DB; nothing else of a module.",
       severity: 'error',
       from: { path: '^src/db/' },
-      to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/[^/]+\\.table\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^src/modules/',
+        pathNot: '^src/modules/[^/]+/[^/]+\\.table\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'crypto-is-a-leaf',
