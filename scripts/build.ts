@@ -2,24 +2,30 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateApiTypes } from './generate-api-types.js';
 import { buildWeb } from './web-build.js';
 
 // `npm run build`, the production build: the server compiled from src/ to dist/ (tests left out),
-// which `npm run start:prod` runs with plain node, and the dashboard built into web/dist.
+// which `npm run start:prod` runs with plain node, and the dashboard built into web/dist after it is
+// type-checked against API types generated from the server's OpenAPI document.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+function tsc(project: string): void {
+  const result = spawnSync(process.execPath, [TSC, '-p', path.join(ROOT, project)], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`tsc -p ${project} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(1);
+  }
+}
 
 // A fresh dist/: tsc never removes the output of a source file that is gone.
 fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 process.stdout.write('Compiling the server into dist/…\n');
-const tsc = spawnSync(
-  process.execPath,
-  [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')],
-  { cwd: ROOT, stdio: 'inherit' },
-);
-if (tsc.status !== 0) {
-  process.stderr.write(`tsc failed (exit ${tsc.status ?? tsc.signal})\n`);
-  process.exit(1);
-}
+tsc('tsconfig.build.json');
+process.stdout.write('Checking the dashboard against the API types of the OpenAPI document…\n');
+await generateApiTypes();
+tsc('web');
 process.stdout.write('Building the dashboard into web/dist/…\n');
 buildWeb();
 process.stdout.write('Built. Run it with: npm run start:prod (node dist/main.js)\n');

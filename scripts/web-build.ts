@@ -15,36 +15,23 @@ const SOURCES = [
   path.join(WEB, 'index.html'),
   path.join(WEB, 'vite.config.ts'),
 ];
-// The server files the OpenAPI document is made from: the web app's API types are generated from it.
-const API_SOURCE =
-  /^src\/(http\/(?!.*\.test\.ts$).*|modules\/.*\.(schemas|routes)\.ts|modules\/access\/permissions\.ts)$/;
-const apiSources = () =>
-  filesUnder(path.join(ROOT, 'src')).filter((file) =>
-    API_SOURCE.test(path.relative(ROOT, file).split(path.sep).join('/')),
-  );
 
 /** Why web/dist needs building, or null when it is newer than every source file. */
 export function webBuildStaleReason(): string | null {
   if (!fs.existsSync(WEB_INDEX)) return 'web/dist/index.html is missing';
   const built = fs.statSync(WEB_INDEX).mtimeMs;
-  const newer = [...SOURCES.flatMap(filesUnder), ...apiSources()].find((file) => fs.statSync(file).mtimeMs > built);
+  const newer = SOURCES.flatMap(filesUnder).find((file) => fs.statSync(file).mtimeMs > built);
   return newer ? `${path.relative(ROOT, newer)} changed since the last build` : null;
 }
 
 /**
- * Writes the web app's API types from the server's OpenAPI document (scripts/generate-api-types.ts), then
- * runs `vite build`, each in a child process (never inside a process that already runs Vite, like Vitest).
+ * Runs `vite build` in a child process (never inside a process that already runs Vite, like Vitest). The
+ * bundle needs no API types (they are erased); `npm run typecheck` and `npm run build` generate and check them.
  */
 export function buildWeb(): void {
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!fs.existsSync(vite))
     throw new Error('Vite is not installed: run npm install (the dashboard is built with dev dependencies)');
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const types = spawnSync(process.execPath, [tsx, path.join(ROOT, 'scripts', 'generate-api-types.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (types.status !== 0) throw new Error(`generating the API types failed (exit ${types.status ?? types.signal})`);
   const result = spawnSync(
     process.execPath,
     [vite, 'build', '--config', path.join(WEB, 'vite.config.ts'), '--logLevel', 'warn'],

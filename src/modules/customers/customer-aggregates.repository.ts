@@ -128,18 +128,6 @@ export async function findCustomerAggregateDrift(
   }));
 }
 
-/** Locks the customer row, so no payment moves its aggregates while they are rewritten. */
-export async function lockCustomerAggregates(db: Executor, merchantId: string, customerId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('merchant_id', '=', merchantId)
-    .where('id', '=', customerId)
-    .forUpdate()
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function writeCustomerAggregates(
   db: Executor,
   merchantId: string,

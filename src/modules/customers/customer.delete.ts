@@ -7,7 +7,7 @@ import { customerNotFound } from './customer.access.js';
 import {
   countCustomerReferences,
   deleteCustomer as deleteCustomerRow,
-  lockCustomerForDelete,
+  lockCustomerRow,
 } from './customer.repository.js';
 
 /**
@@ -19,8 +19,7 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
   const { merchantId } = principal;
   if (!isId('cus', id)) throw customerNotFound(id);
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockCustomerForDelete(trx, merchantId, id);
-    if (!row) throw customerNotFound(id);
+    if (!(await lockCustomerRow(trx, merchantId, id))) throw customerNotFound(id);
     // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
     const { transactions, invoices } = await countCustomerReferences(trx, merchantId, id);
     if (transactions > 0 || invoices > 0) {

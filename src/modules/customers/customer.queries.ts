@@ -4,7 +4,13 @@ import { getBrand, type BrandRow } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
-import { countCustomers, findCustomer, findCustomerNames, listCustomersPage } from './customer.repository.js';
+import {
+  countCustomers,
+  customerExists,
+  findCustomer,
+  findCustomerNames,
+  listCustomersPage,
+} from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
 import { contactAccessOf, decryptContact, decryptName, toCustomerView } from './customer.view.js';
 import type { CustomerListQuery, CustomerListView, CustomerStatsView, CustomerView } from './customer.schemas.js';
@@ -19,7 +25,7 @@ export async function getCustomer(ctx: AppContext, principal: Principal, id: str
 /** For the customer's own lists (transactions, invoices): the caller may read it, and it is the brand's. */
 export async function requireReadableCustomer(ctx: AppContext, principal: Principal, id: string): Promise<void> {
   requirePermission(principal, 'customers.read');
-  if (!isId('cus', id) || !(await findCustomer(ctx.db, principal.merchantId, id))) throw customerNotFound(id);
+  if (!isId('cus', id) || !(await customerExists(ctx.db, principal.merchantId, id))) throw customerNotFound(id);
 }
 
 /** GET /customers: newest first, keyset-paginated; with q, a search (customer.search.ts). */

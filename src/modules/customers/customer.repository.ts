@@ -123,15 +123,19 @@ export async function updateCustomer(
   return result.numUpdatedRows > 0n;
 }
 
-/** Locks the row for the rest of the transaction, so a delete and a payment cannot interleave. */
-export async function lockCustomerForDelete(db: Transaction<DB>, merchantId: string, id: string) {
-  return db
+/**
+ * Locks the row for the rest of the transaction, so a payment cannot move the customer meanwhile (a
+ * delete, reconcile's rewrite of the aggregates); false when it does not exist. Reads the key only.
+ */
+export async function lockCustomerRow(db: Transaction<DB>, merchantId: string, id: string): Promise<boolean> {
+  const row = await db
     .selectFrom('customers')
-    .select(['id', 'transactions_count'])
+    .select('id')
     .where('merchant_id', '=', merchantId)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**

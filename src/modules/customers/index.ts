@@ -34,12 +34,12 @@ export {
   countCustomers,
   customerExists,
   findCustomerIdByEmailIndex,
+  lockCustomerRow,
   type CustomerRecord,
 } from './customer.repository.js';
 export {
   customerPaymentUpsert,
   findCustomerAggregateDrift,
-  lockCustomerAggregates,
   takeBackTotalSpent,
   writeCustomerAggregates,
   type AggregateDrift,

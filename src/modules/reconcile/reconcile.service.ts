@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { type Principal, requirePermission } from '../access/index.js';
 import { actorOf, type AuditActor, recordAudit } from '../audit/index.js';
-import { countCustomers, lockCustomerAggregates, writeCustomerAggregates } from '../customers/index.js';
+import { countCustomers, lockCustomerRow, writeCustomerAggregates } from '../customers/index.js';
 import { findAggregateDrift, ledgerAggregates, type AggregateDrift } from './reconcile.repository.js';
 
 export interface ReconcileReport {
@@ -27,7 +27,7 @@ export async function reconcileBrand(
   if (options.fix) {
     for (const item of drift) {
       await ctx.db.transaction().execute(async (trx) => {
-        if (!(await lockCustomerAggregates(trx, merchantId, item.customer_id))) return;
+        if (!(await lockCustomerRow(trx, merchantId, item.customer_id))) return;
         await writeCustomerAggregates(
           trx,
           merchantId,

@@ -1,6 +1,6 @@
 /*
  * The shapes the Paydesk API answers, generated from its OpenAPI document (npm run generate:api-types
- * writes ./generated/openapi.ts from the server's schemas; typecheck and the web build run it first).
+ * writes ./generated/openapi.ts from the server's schemas; npm run typecheck and npm run build run it first).
  * Nothing here is copied by hand: a field added to a server schema appears in these types.
  */
 import type { components, operations } from './generated/openapi';
