@@ -36,6 +36,11 @@ export type ErrorCode =
   | 'payment_failed'
   | 'exchange_rate_missing'
   | 'slug_taken'
+  | 'user_not_found'
+  | 'user_linked'
+  | 'order_not_found'
+  | 'order_state'
+  | 'currency_locked'
   | 'internal';
 
 export interface FieldError {

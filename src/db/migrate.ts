@@ -6,6 +6,7 @@ import * as retiredKeyGuard from './migrations/0003-retired-key-guard.js';
 import * as staff from './migrations/0004-staff.js';
 import * as payments from './migrations/0005-payments.js';
 import * as customerFillfactor from './migrations/0006-customer-fillfactor.js';
+import * as brandsUsersOrders from './migrations/0007-brands-users-orders.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-staff': staff,
   '0005-payments': payments,
   '0006-customer-fillfactor': customerFillfactor,
+  '0007-brands-users-orders': brandsUsersOrders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

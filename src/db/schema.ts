@@ -10,6 +10,9 @@ import type { PaymentLinkTable } from '../modules/payment-links/payment-link.tab
 import type { CheckoutSessionTable } from '../modules/checkout/checkout-session.table.js';
 import type { InvoiceTable } from '../modules/invoices/invoice.table.js';
 import type { TransactionTable } from '../modules/transactions/transaction.table.js';
+import type { SiteUserTable } from '../modules/site-users/user.table.js';
+import type { OrderTable } from '../modules/orders/order.table.js';
+import type { CustomerEventTable } from '../modules/timeline/customer-event.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
@@ -30,4 +33,7 @@ export interface DB {
   checkout_sessions: CheckoutSessionTable;
   invoices: InvoiceTable;
   transactions: TransactionTable;
+  site_users: SiteUserTable;
+  orders: OrderTable;
+  customer_events: CustomerEventTable;
 }

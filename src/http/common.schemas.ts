@@ -8,7 +8,8 @@ export const Money = Type.Object(
   { title: 'Money' },
 );
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
+  Type.Union([schema, Type.Null()], options);
 export const Timestamp = Type.String({ format: 'date-time' });
 
 /** A newest-first page of `item`, as every list endpoint answers; titled `<Item>List` in the OpenAPI document. */

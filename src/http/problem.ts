@@ -41,6 +41,11 @@ const STATUS: Record<ErrorCode, number> = {
   payment_failed: 402,
   exchange_rate_missing: 422,
   slug_taken: 409,
+  user_not_found: 404,
+  user_linked: 409,
+  order_not_found: 404,
+  order_state: 409,
+  currency_locked: 409,
   internal: 500,
 };
 
@@ -81,6 +86,11 @@ const TITLES: Record<ErrorCode, string> = {
   payment_failed: 'Payment failed',
   exchange_rate_missing: 'No exchange rate for this currency',
   slug_taken: 'Slug already in use',
+  user_not_found: 'Site user not found',
+  user_linked: 'Already linked to another customer',
+  order_not_found: 'Order not found',
+  order_state: 'Not possible in the current order status',
+  currency_locked: 'Base currency cannot change',
   internal: 'Internal error',
 };
 

@@ -24,7 +24,12 @@ export type Permission =
   | 'payments.read'
   | 'payments.create'
   | 'payments.refund'
-  | 'brand.manage';
+  | 'brand.manage'
+  | 'users.read'
+  | 'users.write'
+  | 'orders.read'
+  | 'orders.write'
+  | 'orders.record_payment';
 
 const CUSTOMERS: readonly Permission[] = [
   'customers.read',
@@ -44,21 +49,46 @@ const STAFF: readonly Permission[] = ['staff.read', 'staff.manage'];
 // Transactions, invoices, payment links, checkout sessions: read; create the things a client pays
 // (payment links, checkout sessions, invoices); refund. brand.manage: brand settings and exchange rates.
 const PAYMENTS: readonly Permission[] = ['payments.read', 'payments.create', 'payments.refund'];
+// Site users (the merchant's storefront accounts; their backend registers them) and orders: read;
+// register, change and delete users; create, cancel and fulfil orders; record an offline payment.
+const USERS: readonly Permission[] = ['users.read', 'users.write'];
+const ORDERS: readonly Permission[] = ['orders.read', 'orders.write', 'orders.record_payment'];
 
 // Roles without customers.read_raw_contact see email and phone masked (customer.view.ts).
 // README "Roles" documents this table; keep the two in step.
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF, ...PAYMENTS, 'brand.manage'],
-  admin: [...CUSTOMERS, ...KEYS, 'api_keys.manage', 'audit.read', ...STAFF, ...PAYMENTS, 'brand.manage'],
+  owner: [
+    ...CUSTOMERS,
+    ...KEYS,
+    'api_keys.manage',
+    'audit.read',
+    ...STAFF,
+    ...PAYMENTS,
+    'brand.manage',
+    ...USERS,
+    ...ORDERS,
+  ],
+  admin: [
+    ...CUSTOMERS,
+    ...KEYS,
+    'api_keys.manage',
+    'audit.read',
+    ...STAFF,
+    ...PAYMENTS,
+    'brand.manage',
+    ...USERS,
+    ...ORDERS,
+  ],
   // Sees contact data raw, so it has nothing to reveal.
-  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS],
+  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS, ...USERS, ...ORDERS],
   // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
-  // Sees payments (to answer a client), never refunds.
-  support: ['customers.read', 'customers.reveal', 'customers.create', 'payments.read'],
-  viewer: ['customers.read', 'payments.read'],
-  // Integrations: API keys, and creating what a client pays (checkout sessions, links, invoices) and
-  // reading its outcome; still no customer contact data.
-  developer: ['api_keys.manage', 'payments.read', 'payments.create'],
+  // Sees payments, users and orders (to answer a client), never refunds.
+  support: ['customers.read', 'customers.reveal', 'customers.create', 'payments.read', 'users.read', 'orders.read'],
+  viewer: ['customers.read', 'payments.read', 'users.read', 'orders.read'],
+  // Integrations: API keys, what a client pays (checkout sessions, links, invoices), the shop's users
+  // and orders (registration, profile changes, cash on delivery); still no raw contact data, and no
+  // customer endpoints: users and orders show their own contact data masked.
+  developer: ['api_keys.manage', 'payments.read', 'payments.create', ...USERS, ...ORDERS],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

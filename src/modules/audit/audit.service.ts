@@ -36,6 +36,13 @@ export const AUDIT_ACTIONS = [
   'exchange_rates.update',
   'transaction.refund',
   'customers.reconcile_fix',
+  'brand.create',
+  'brand.update',
+  'customer.user_link',
+  'customer.user_unlink',
+  'user.delete',
+  'order.offline_payment',
+  'order.cancel',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

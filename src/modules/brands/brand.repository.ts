@@ -4,11 +4,18 @@ import type { Executor } from '../../db/database.js';
 import type { StoredBrandKey } from '../../crypto/keyring.js';
 import type { BrandRow, BrandSettings } from './brand.table.js';
 
-const BRAND_COLUMNS = ['id', 'name', 'country', 'base_currency', 'settings', 'created_at'] as const;
+const BRAND_COLUMNS = ['id', 'name', 'country', 'base_currency', 'settings', 'logo_url', 'created_at'] as const;
 
 export async function insertBrand(
   db: Executor,
-  brand: { id: string; name: string; country: string; base_currency: string; settings: BrandSettings },
+  brand: {
+    id: string;
+    name: string;
+    country: string;
+    base_currency: string;
+    logo_url: string | null;
+    settings: BrandSettings;
+  },
 ): Promise<void> {
   await db
     .insertInto('brands')
@@ -26,6 +33,52 @@ export async function updateBrandSettings(db: Executor, id: string, settings: Br
     .set({ settings: JSON.stringify(settings) })
     .where('id', '=', id)
     .execute();
+}
+
+export async function findBrands(db: Executor, ids: string[]): Promise<BrandRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('brands')
+    .select(BRAND_COLUMNS)
+    .where('id', 'in', ids)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Locks the brand row: profile changes and the currency check see one state. */
+export async function lockBrand(db: Executor, id: string): Promise<BrandRow | undefined> {
+  return db.selectFrom('brands').select(BRAND_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateBrandProfile(
+  db: Executor,
+  id: string,
+  changes: Partial<Pick<BrandRow, 'name' | 'country' | 'base_currency' | 'logo_url'>>,
+): Promise<void> {
+  await db.updateTable('brands').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Whether the brand has any transaction: its totals are then kept in its base currency, which may
+ * no longer change. Reads the ledger's key only.
+ */
+export async function brandHasTransactions(db: Executor, merchantId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('transactions')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Exchange rates are kept against the base currency, so a new base currency makes them wrong:
+ * they go with the change (the brand has no transaction priced with them, or it could not change).
+ */
+export async function deleteBrandExchangeRates(db: Executor, merchantId: string): Promise<void> {
+  await db.deleteFrom('exchange_rates').where('merchant_id', '=', merchantId).execute();
 }
 
 export async function firstBrand(db: Executor): Promise<BrandRow | undefined> {

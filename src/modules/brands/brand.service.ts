@@ -10,11 +10,19 @@ export interface NewBrand {
   name: string;
   country: string;
   baseCurrency: string;
+  logoUrl?: string | null | undefined;
   settings?: BrandSettings;
 }
 
-/** Creates a brand with its first data key (id 1) and index key (id 2), in one transaction. */
-export async function createBrand(ctx: AppContext, input: NewBrand): Promise<BrandRow> {
+/**
+ * Creates a brand with its own first data key (id 1) and index key (id 2), in one transaction;
+ * `within` adds the caller's rows (the owner's membership) to that transaction.
+ */
+export async function createBrand(
+  ctx: AppContext,
+  input: NewBrand,
+  within?: (trx: Transaction<DB>, brandId: string) => Promise<void>,
+): Promise<BrandRow> {
   const id = newId('brd');
   await ctx.db.transaction().execute(async (trx) => {
     await assertMasterKeyCurrent(ctx, trx);
@@ -23,6 +31,7 @@ export async function createBrand(ctx: AppContext, input: NewBrand): Promise<Bra
       name: input.name,
       country: input.country.toUpperCase(),
       base_currency: input.baseCurrency.toUpperCase(),
+      logo_url: input.logoUrl ?? null,
       settings: { auto_register_customers: true, ...input.settings },
     });
     for (const [keyId, purpose] of [
@@ -37,6 +46,7 @@ export async function createBrand(ctx: AppContext, input: NewBrand): Promise<Bra
         wrapped_key: ctx.keyring.newWrappedKey(id, keyId, purpose),
       });
     }
+    await within?.(trx, id);
   });
   const brand = await findBrand(ctx.db, id);
   if (!brand) throw new Error('brand vanished after insert');

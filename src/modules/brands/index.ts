@@ -1,6 +1,6 @@
 /** Brands: profile and settings, and the wrapped data/index keys of each brand. */
 export { assertMasterKeyCurrent, createBrand, getBrand, type NewBrand } from './brand.service.js';
-export { autoRegisterCustomers } from './brand.settings.js';
+export { autoCreateCustomers, autoRegisterCustomers } from './brand.settings.js';
 export {
   claimMasterFingerprint,
   countBrands,
@@ -10,5 +10,5 @@ export {
   listBrandIds,
   listBrandKeys,
 } from './brand.repository.js';
-export type { BrandRow, BrandSettings } from './brand.table.js';
+export type { AutoCreateSource, BrandRow, BrandSettings } from './brand.table.js';
 export { brandRoutes } from './brand.routes.js';

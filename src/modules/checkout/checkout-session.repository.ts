@@ -14,6 +14,7 @@ const COLUMNS = [
   'expires_at',
   'transaction_id',
   'customer_id',
+  'order_id',
   'created_at',
   'completed_at',
 ] as const;

@@ -62,6 +62,7 @@ export async function createCheckoutSession(
     expires_at: new Date(now.getTime() + (body.expires_in_minutes ?? 60) * 60_000),
     transaction_id: null,
     customer_id: null,
+    order_id: null,
     created_at: now,
     completed_at: null,
   };

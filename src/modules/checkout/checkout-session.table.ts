@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export interface CheckoutSessionTable {
   merchant_id: string;
@@ -13,6 +13,8 @@ export interface CheckoutSessionTable {
   expires_at: Date;
   transaction_id: string | null;
   customer_id: string | null;
+  /** The order this checkout pays, if it was made for one. */
+  order_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Date;
   completed_at: Date | null;
 }

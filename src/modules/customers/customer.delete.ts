@@ -11,7 +11,7 @@ import {
 } from './customer.repository.js';
 
 /**
- * DELETE /customers/{id}: refused while any payment or invoice points at the customer. Audited in
+ * DELETE /customers/{id}: refused while any payment, invoice or order points at the customer. Audited in
  * the same transaction, so there is no deletion without its trail.
  */
 export async function deleteCustomer(ctx: AppContext, principal: Principal, id: string, ip?: string): Promise<void> {
@@ -21,12 +21,12 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await lockCustomerRow(trx, merchantId, id))) throw customerNotFound(id);
     // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
-    const { transactions, invoices } = await countCustomerReferences(trx, merchantId, id);
-    if (transactions > 0 || invoices > 0) {
+    const { transactions, invoices, orders } = await countCustomerReferences(trx, merchantId, id);
+    if (transactions > 0 || invoices > 0 || orders > 0) {
       throw new DomainError(
         'has_transactions',
-        `Customer ${id} has ${count(transactions, 'transaction')} and ${count(invoices, 'invoice')}; a customer with payment history cannot be deleted`,
-        { transactions_count: transactions, invoices_count: invoices },
+        `Customer ${id} has ${count(transactions, 'transaction')}, ${count(invoices, 'invoice')} and ${count(orders, 'order')}; a customer with payment history cannot be deleted`,
+        { transactions_count: transactions, invoices_count: invoices, orders_count: orders },
       );
     }
     await deleteCustomerRow(trx, merchantId, id);

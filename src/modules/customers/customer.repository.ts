@@ -14,6 +14,7 @@ export const CUSTOMER_COLUMNS = [
   'data_key_id',
   'metadata',
   'source',
+  'user_id',
   'transactions_count',
   'total_spent_minor',
   'last_payment_at',
@@ -103,6 +104,7 @@ export type CustomerChanges = Partial<
     | 'data_key_id'
     | 'index_key_id'
     | 'metadata'
+    | 'user_id'
     | 'updated_at'
   >
 >;
@@ -139,7 +141,7 @@ export async function lockCustomerRow(db: Transaction<DB>, merchantId: string, i
 }
 
 /**
- * What still points at the customer: its payments and invoices. Counted here, not by those modules,
+ * What still points at the customer: its payments, invoices and orders. Counted here, not by those modules,
  * because they are the customer's FK children and customers must not depend on them (the composite
  * FK ON DELETE RESTRICT is the net). One statement; call it under the row lock.
  */
@@ -147,7 +149,7 @@ export async function countCustomerReferences(
   db: Executor,
   merchantId: string,
   id: string,
-): Promise<{ transactions: number; invoices: number }> {
+): Promise<{ transactions: number; invoices: number; orders: number }> {
   const row = await db
     .selectNoFrom((eb) => [
       eb
@@ -162,9 +164,19 @@ export async function countCustomerReferences(
         .where('merchant_id', '=', merchantId)
         .where('customer_id', '=', id)
         .as('invoices'),
+      eb
+        .selectFrom('orders')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .where('merchant_id', '=', merchantId)
+        .where('customer_id', '=', id)
+        .as('orders'),
     ])
     .executeTakeFirstOrThrow();
-  return { transactions: Number(row.transactions ?? 0), invoices: Number(row.invoices ?? 0) };
+  return {
+    transactions: Number(row.transactions ?? 0),
+    invoices: Number(row.invoices ?? 0),
+    orders: Number(row.orders ?? 0),
+  };
 }
 
 export async function deleteCustomer(db: Executor, merchantId: string, id: string): Promise<boolean> {

@@ -44,6 +44,7 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
         contact_masked: false,
         metadata: { order: '1042', channel: 'facebook' },
         source: 'api',
+        user: null,
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,

@@ -26,6 +26,12 @@ const Email = Type.String({
   description: 'Stored lower-cased; unique within the brand',
   examples: ['ayesha@example.com'],
 });
+const UserRef = Type.String({
+  maxLength: 100,
+  description:
+    'A site user (usr_…) to link to this customer; null unlinks. Omitted: a user with this verified email is linked',
+  examples: ['usr_06f9h2k1m3n4p5q6r7s8t9v0wx'],
+});
 const Phone = Type.String({
   maxLength: 100,
   description: "Any common format; a number without +country code is read in the brand's country. Stored as E.164.",
@@ -38,6 +44,7 @@ export const CustomerCreateBody = Type.Object(
     email: Email,
     phone: Type.Optional(Type.Union([Phone, Type.Null()])),
     metadata: Type.Optional(Metadata),
+    user: Type.Optional(Nullable(UserRef)),
   },
   {
     additionalProperties: false,
@@ -56,6 +63,7 @@ export const CustomerUpsertBody = Type.Object(
       Type.Union([Phone, Type.Null()], { description: 'Omit to keep the current phone; null removes it' }),
     ),
     metadata: Type.Optional(MetadataPatch),
+    user: Type.Optional(Nullable(UserRef)),
   },
   {
     additionalProperties: false,
@@ -70,6 +78,9 @@ export const CustomerUpdateBody = Type.Object(
     email: Type.Optional(Email),
     phone: Type.Optional(Type.Union([Phone, Type.Null()], { description: 'null removes the phone' })),
     metadata: Type.Optional(MetadataPatch),
+    user: Type.Optional(
+      Nullable(UserRef, { description: 'Link this site user (relinks from any other); null unlinks the current one' }),
+    ),
   },
   { additionalProperties: false, examples: [{ phone: '+880 1812-000111', metadata: { crm_id: null, tier: 'gold' } }] },
 );
@@ -89,8 +100,10 @@ export const Customer = Type.Object(
     }),
     metadata: Type.Record(Type.String(), Type.String()),
     source: Type.String({
-      description: 'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import',
+      description:
+        'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import, registration, order',
     }),
+    user: Nullable(Type.String({ description: 'The site user (storefront account) linked to this customer' })),
     transactions_count: Type.Integer(),
     total_spent: Money,
     last_payment_at: Nullable(Timestamp),
@@ -109,6 +122,7 @@ export const Customer = Type.Object(
         contact_masked: false,
         metadata: { crm_id: 'C-1001' },
         source: 'api',
+        user: null,
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,

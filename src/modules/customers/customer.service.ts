@@ -8,6 +8,16 @@ import { emailBlindIndexes } from '../../crypto/blind-index.js';
 import { getBrand } from '../brands/index.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
+import { actorOf } from '../audit/index.js';
+import { recordCustomerEvent } from '../timeline/index.js';
+import type { BrandKeys } from '../../crypto/keyring.js';
+import {
+  linkByEmailMatch,
+  linkCustomerToUser,
+  unlinkCustomerUser,
+  userNotInBrand,
+  type LinkHow,
+} from './customer.link.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
@@ -34,6 +44,8 @@ export interface CustomerInput {
   email: string;
   phone?: string | null | undefined;
   metadata?: Record<string, string> | undefined;
+  /** A site user to link; null or omitted: a user with this verified email is linked, if any. */
+  user?: string | null | undefined;
 }
 
 /** PUT /customers: like a new customer, but metadata merges as in a patch. */
@@ -47,6 +59,8 @@ export interface CustomerPatch {
   phone?: string | null | undefined;
   /** A key set to null or "" is removed. */
   metadata?: Record<string, string | null> | undefined;
+  /** Link this site user (relinking the customer from any other); null unlinks. */
+  user?: string | null | undefined;
 }
 
 /** Staff add customers in the dashboard; API keys through the API. */
@@ -69,6 +83,7 @@ export async function createCustomer(
   const now = ctx.clock();
   const id = newId('cus');
   const metadata = input.metadata ?? {};
+  let linkedUser: string | null = null;
 
   const replayOf = await ctx.db.transaction().execute(async (trx) => {
     const idempotency = options.idempotencyKey
@@ -97,6 +112,15 @@ export async function createCustomer(
       const existingId = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email));
       throw emailTaken(existingId ?? 'unknown');
     }
+    linkedUser = await afterInsert(trx, keys, {
+      merchantId,
+      id,
+      email: contact.email,
+      user: input.user,
+      source: options.source,
+      principal,
+      now,
+    });
     if (idempotency) await finishIdempotent(trx, idempotency, { statusCode: 201, resourceId: id });
     return undefined;
   });
@@ -106,6 +130,7 @@ export async function createCustomer(
     id,
     metadata,
     source: options.source,
+    user_id: linkedUser,
     transactions_count: 0,
     total_spent_minor: 0,
     last_payment_at: null,
@@ -142,20 +167,35 @@ export async function createOrEditCustomer(
       const patch: CustomerPatch = { name: contact.name };
       if (input.phone !== undefined) patch.phone = contact.phone;
       if (input.metadata !== undefined) patch.metadata = input.metadata;
-      const updated = await applyPatch(ctx, merchantId, existingId, patch, brand.country);
+      if (input.user !== undefined) patch.user = input.user;
+      const updated = await applyPatch(ctx, principal, existingId, patch, brand.country);
       if (updated) return { customer: await loadCustomerView(ctx, principal, existingId, brand), created: false };
       continue; // deleted meanwhile: try to create again
     }
     const id = newId('cus');
     const now = ctx.clock();
-    const inserted = await insertCustomerIfEmailFree(ctx.db, {
-      merchant_id: merchantId,
-      id,
-      ...sealContact(keys, merchantId, id, contact),
-      metadata: JSON.stringify(mergeMetadata({}, input.metadata)),
-      source: options.source,
-      created_at: now,
-      updated_at: now,
+    const inserted = await ctx.db.transaction().execute(async (trx) => {
+      const done = await insertCustomerIfEmailFree(trx, {
+        merchant_id: merchantId,
+        id,
+        ...sealContact(keys, merchantId, id, contact),
+        metadata: JSON.stringify(mergeMetadata({}, input.metadata)),
+        source: options.source,
+        created_at: now,
+        updated_at: now,
+      });
+      if (done) {
+        await afterInsert(trx, keys, {
+          merchantId,
+          id,
+          email: contact.email,
+          user: input.user,
+          source: options.source,
+          principal,
+          now,
+        });
+      }
+      return done;
     });
     if (inserted) return { customer: await loadCustomerView(ctx, principal, id, brand), created: true };
   }
@@ -173,7 +213,7 @@ export async function updateCustomer(
   const { merchantId } = principal;
   if (!isId('cus', id)) throw customerNotFound(id);
   const brand = await getBrand(ctx, merchantId);
-  const updated = await applyPatch(ctx, merchantId, id, patch, brand.country);
+  const updated = await applyPatch(ctx, principal, id, patch, brand.country);
   if (!updated) throw customerNotFound(id);
   return loadCustomerView(ctx, principal, id, brand);
 }
@@ -194,7 +234,7 @@ function normalizeContact(input: CustomerInput | CustomerUpsertInput, country: s
  */
 async function applyPatch(
   ctx: AppContext,
-  merchantId: string,
+  principal: Principal,
   id: string,
   patch: CustomerPatch,
   country: string,
@@ -204,7 +244,11 @@ async function applyPatch(
     () => (patch.email === undefined ? undefined : normalizeEmail(patch.email)),
     () => (patch.phone == null ? patch.phone : normalizePhone(patch.phone, country)),
     () => checkMetadata(patch.metadata),
+    () => {
+      if (typeof patch.user === 'string' && !isId('usr', patch.user)) throw userNotInBrand(patch.user);
+    },
   );
+  const { merchantId } = principal;
   let wantedEmail: string | undefined;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -223,11 +267,20 @@ async function applyPatch(
         const owner = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, next.email));
         if (owner && owner !== id) throw emailTaken(owner);
       }
+      const now = ctx.clock();
       await updateCustomerRow(trx, merchantId, id, {
         ...sealContact(keys, merchantId, id, next),
         metadata: JSON.stringify(mergeMetadata(row.metadata, patch.metadata)),
-        updated_at: ctx.clock(),
+        updated_at: now,
       });
+      const fields = changedFields(current, next, patch);
+      const link = { merchantId, customerId: id, actor: actorOf(principal), at: now };
+      if (fields.length > 0) {
+        await recordCustomerEvent(trx, { ...link, type: 'customer.updated', refs: { fields } });
+      }
+      if (patch.user === null) await unlinkCustomerUser(trx, link);
+      else if (patch.user !== undefined)
+        await linkCustomerToUser(trx, { ...link, userId: patch.user, how: howOf(principal) });
       return true;
     });
   } catch (error) {
@@ -237,6 +290,45 @@ async function applyPatch(
     const existingId = await findCustomerIdByEmailIndex(ctx.db, merchantId, emailBlindIndexes(keys, wantedEmail));
     throw emailTaken(existingId ?? 'unknown');
   }
+}
+
+/** Which fields an edit changed, by name only: the timeline never holds the values. */
+function changedFields(current: PlainContact, next: PlainContact, patch: CustomerPatch): string[] {
+  const fields: string[] = [];
+  if (next.name !== current.name) fields.push('name');
+  if (next.email !== current.email) fields.push('email');
+  if (next.phone !== current.phone) fields.push('phone');
+  if (patch.metadata !== undefined && Object.keys(patch.metadata).length > 0) fields.push('metadata');
+  return fields;
+}
+
+function howOf(principal: Principal): LinkHow {
+  return principal.actor.type === 'staff' ? 'staff' : 'api';
+}
+
+/**
+ * In the insert's transaction: the creation on the timeline, and the link to the named site user,
+ * or else to a site user with the same verified email (an unverified one gets a suggestion). Returns
+ * the linked user.
+ */
+async function afterInsert(
+  trx: Transaction<DB>,
+  keys: BrandKeys,
+  p: {
+    merchantId: string;
+    id: string;
+    email: string;
+    user: string | null | undefined;
+    source: CustomerSource;
+    principal: Principal;
+    now: Date;
+  },
+): Promise<string | null> {
+  const link = { merchantId: p.merchantId, customerId: p.id, actor: actorOf(p.principal), at: p.now };
+  await recordCustomerEvent(trx, { ...link, type: 'customer.created', refs: { source: p.source } });
+  if (!p.user) return linkByEmailMatch(trx, keys, { ...link, email: p.email });
+  await linkCustomerToUser(trx, { ...link, userId: p.user, how: howOf(p.principal) });
+  return p.user;
 }
 
 async function lockCustomer(trx: Transaction<DB>, merchantId: string, id: string): Promise<CustomerRecord | undefined> {

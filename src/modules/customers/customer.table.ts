@@ -1,6 +1,17 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 
-export type CustomerSource = 'api' | 'dashboard' | 'demo' | 'checkout' | 'payment_link' | 'invoice' | 'import';
+export const CUSTOMER_SOURCES = [
+  'api',
+  'dashboard',
+  'demo',
+  'checkout',
+  'payment_link',
+  'invoice',
+  'import',
+  'registration',
+  'order',
+] as const;
+export type CustomerSource = (typeof CUSTOMER_SOURCES)[number];
 
 export interface CustomerTable {
   merchant_id: string;
@@ -17,6 +28,8 @@ export interface CustomerTable {
   index_key_id: number;
   metadata: ColumnType<Record<string, string>, string, string>;
   source: CustomerSource;
+  /** The site user (storefront account) linked to this customer: one each way per brand. */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
   transactions_count: ColumnType<number, number | undefined, number>;
   total_spent_minor: ColumnType<number, number | undefined, number>;
   last_payment_at: Date | null;

@@ -58,6 +58,7 @@ export function toCustomerView(
     contact_masked: masked,
     metadata: row.metadata,
     source: row.source,
+    user: row.user_id,
     transactions_count: row.transactions_count,
     total_spent: { amount: Number(row.total_spent_minor), currency: baseCurrency },
     last_payment_at: row.last_payment_at?.toISOString() ?? null,

@@ -16,6 +16,26 @@ export {
   type CustomerUpsertInput,
 } from './customer.service.js';
 export { deleteCustomer } from './customer.delete.js';
+export { findOrCreateCustomer, type FindOrCreateRequest } from './customer.find-or-create.js';
+export {
+  linkByEmailMatch,
+  linkCustomerToUser,
+  linkIfFree,
+  suggestLink,
+  unlinkCustomerUser,
+  userNotInBrand,
+  type LinkHow,
+} from './customer.link.js';
+export { findCustomerIdOfUser } from './customer-link.repository.js';
+export { syncCustomerNameFromUser } from './customer.name-sync.js';
+export {
+  matchesQuery,
+  parseSearchQuery,
+  queryTokenInputs,
+  rowTokenInputs,
+  searchForms,
+  type SearchQuery,
+} from './customer.search-text.js';
 export {
   customerNames,
   customerStats,
@@ -56,5 +76,11 @@ export {
   type ResealedRow,
   type SweepRow,
 } from './customer-reseal.repository.js';
-export type { CustomerRow, CustomerSource, CustomerTable, NewCustomerRow } from './customer.table.js';
+export {
+  CUSTOMER_SOURCES,
+  type CustomerRow,
+  type CustomerSource,
+  type CustomerTable,
+  type NewCustomerRow,
+} from './customer.table.js';
 export { Customer, CustomerList, type CustomerListView, type CustomerView } from './customer.schemas.js';

@@ -92,6 +92,7 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
     await setAutoRegister(pd, quiet, false);
     expect((await fetchJson<{ settings: unknown }>(pd, quiet, '/brand')).settings).toEqual({
       auto_register_customers: false,
+      auto_create_customers: { registrations: true, orders: true, payments: false },
     });
     const quietLink = await createPaymentLink(pd, quiet, { amount: 30000 });
 
@@ -163,6 +164,7 @@ describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
     });
     expect((await fetchJson<{ settings: unknown }>(pd, brand, '/brand')).settings).toEqual({
       auto_register_customers: true,
+      auto_create_customers: { registrations: true, orders: true, payments: true },
     });
   });
 });

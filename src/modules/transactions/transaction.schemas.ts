@@ -16,7 +16,17 @@ export const Transaction = Type.Object(
     object: Type.Literal('transaction'),
     type: Kind,
     status: Status,
-    source: Type.Union([Type.Literal('checkout'), Type.Literal('payment_link'), Type.Literal('invoice')]),
+    source: Type.Union([
+      Type.Literal('checkout'),
+      Type.Literal('payment_link'),
+      Type.Literal('invoice'),
+      Type.Literal('order'),
+    ]),
+    method: Type.Union(
+      [Type.Literal('card'), Type.Literal('cash'), Type.Literal('bank_transfer'), Type.Literal('mobile_money')],
+      { description: 'A card at the gateway, or an offline payment recorded by staff (an order paid on delivery)' },
+    ),
+    reference: Nullable(Type.String({ description: "An offline payment's reference (bank or mobile-money)" })),
     amount: Money,
     base_amount: Nullable(Money),
     exchange_rate: Nullable(
@@ -30,6 +40,7 @@ export const Transaction = Type.Object(
     invoice_id: Nullable(Type.String()),
     payment_link_id: Nullable(Type.String()),
     checkout_session_id: Nullable(Type.String()),
+    order_id: Nullable(Type.String()),
     refunded_transaction_id: Nullable(Type.String({ description: "A refund's payment" })),
     gateway: Type.String(),
     gateway_reference: Nullable(Type.String()),

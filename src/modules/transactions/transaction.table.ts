@@ -2,7 +2,9 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export type TransactionType = 'payment' | 'refund';
 export type TransactionStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'partially_refunded';
-export type TransactionSource = 'checkout' | 'payment_link' | 'invoice';
+export type TransactionSource = 'checkout' | 'payment_link' | 'invoice' | 'order';
+/** A card at the gateway, or an offline payment recorded by staff (an order's cash on delivery). */
+export type PaymentMethod = 'card' | 'cash' | 'bank_transfer' | 'mobile_money';
 
 export interface TransactionTable {
   merchant_id: string;
@@ -21,6 +23,10 @@ export interface TransactionTable {
   invoice_id: string | null;
   payment_link_id: string | null;
   checkout_session_id: string | null;
+  order_id: ColumnType<string | null, string | null | undefined, string | null>;
+  method: ColumnType<PaymentMethod, PaymentMethod | undefined, PaymentMethod>;
+  /** What the payer or staff gave to find an offline payment again (a bank or mobile-money reference). */
+  reference: ColumnType<string | null, string | null | undefined, string | null>;
   refunded_transaction_id: string | null;
   gateway: string;
   gateway_reference: string | null;

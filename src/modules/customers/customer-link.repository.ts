@@ -1,0 +1,146 @@
+import type { Transaction } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+
+/*
+ * The customer ↔ site-user link lives on the customer row (customers.user_id, unique per brand).
+ * These statements read site_users too: a link is decided here, by the customers module, so the
+ * site-users module can call it without the two importing each other.
+ */
+
+/** Locks the site user for the rest of the transaction; undefined when the brand has no such user. */
+export async function lockSiteUser(
+  trx: Transaction<DB>,
+  merchantId: string,
+  userId: string,
+): Promise<{ id: string; suggested_customer_id: string | null } | undefined> {
+  return trx
+    .selectFrom('site_users')
+    .select(['id', 'suggested_customer_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The customer linked to this user, if any. */
+export async function findCustomerIdOfUser(
+  db: Executor,
+  merchantId: string,
+  userId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The customer's linked user, locking the customer row; undefined when the customer does not exist. */
+export async function lockCustomerLink(
+  trx: Transaction<DB>,
+  merchantId: string,
+  customerId: string,
+): Promise<{ user_id: string | null } | undefined> {
+  return trx
+    .selectFrom('customers')
+    .select('user_id')
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', customerId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function setCustomerUser(
+  db: Executor,
+  merchantId: string,
+  customerId: string,
+  userId: string | null,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ user_id: userId, updated_at: at })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', customerId)
+    .execute();
+}
+
+/**
+ * Links only when both sides are free: the customer has no user and the user no customer. Returns
+ * whether it linked. A concurrent link of the same customer waits on its row lock and then finds it taken.
+ */
+export async function linkIfBothFree(
+  db: Executor,
+  merchantId: string,
+  customerId: string,
+  userId: string,
+  at: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('customers')
+    .set({ user_id: userId, updated_at: at })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', customerId)
+    .where('user_id', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('customers as other')
+            .select('other.id')
+            .where('other.merchant_id', '=', merchantId)
+            .where('other.user_id', '=', userId),
+        ),
+      ),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function setUserSuggestion(
+  db: Executor,
+  merchantId: string,
+  userId: string,
+  customerId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('site_users')
+    .set({ suggested_customer_id: customerId })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * Site users with this email (blind-index values) who are linked to no customer: verified ones
+ * first, then the oldest. What a new customer may link to, or suggest.
+ */
+export async function findUnlinkedUsersByEmail(
+  db: Executor,
+  merchantId: string,
+  emailBidx: Buffer[],
+): Promise<Array<{ id: string; email_verified: boolean; suggested_customer_id: string | null }>> {
+  return db
+    .selectFrom('site_users as u')
+    .select(['u.id', 'u.email_verified', 'u.suggested_customer_id'])
+    .where('u.merchant_id', '=', merchantId)
+    .where('u.email_bidx', 'in', emailBidx)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('customers as c')
+            .select('c.id')
+            .where('c.merchant_id', '=', merchantId)
+            .whereRef('c.user_id', '=', 'u.id'),
+        ),
+      ),
+    )
+    .orderBy('u.email_verified', 'desc')
+    .orderBy('u.created_at')
+    .orderBy('u.id')
+    .limit(10)
+    .execute();
+}
