@@ -27,6 +27,7 @@ import { DeclineGuard, publicPayRoutes } from './modules/payments/index.js';
 import { reconcileRoutes } from './modules/reconcile/index.js';
 import { sessionRoutes, SignInThrottle, staffRoutes } from './modules/staff/index.js';
 import { transactionRoutes } from './modules/transactions/index.js';
+import { userRoutes } from './modules/site-users/index.js';
 import { webRoutes } from './modules/web/index.js';
 
 export interface Paydesk {
@@ -125,6 +126,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(invoiceRoutes(ctx), { prefix: '/api/v1' });
     await app.register(transactionRoutes(ctx), { prefix: '/api/v1' });
     await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(userRoutes(ctx), { prefix: '/api/v1' });
     await app.register(publicPayRoutes(ctx, { declines: services.declineGuard }), { prefix: '/api/public' });
     // Last: the dashboard answers every path the API does not.
     await app.register(webRoutes(ctx));

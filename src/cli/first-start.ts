@@ -5,6 +5,7 @@ import { countBrands, createBrand, firstBrand } from '../modules/brands/index.js
 import { createCustomer } from '../modules/customers/index.js';
 import { ensureOwnerAccount } from '../modules/staff/index.js';
 import { seedDemoPayments } from './demo-payments.js';
+import { seedDemoShop } from './demo-shop.js';
 
 const DEMO_CUSTOMERS = [
   { name: 'Ayesha Rahman', email: 'ayesha.rahman@example.com', phone: '01711000111' },
@@ -69,6 +70,7 @@ export async function prepareFirstStart(ctx: AppContext): Promise<FirstStartRepo
       demoCustomers++;
     }
     await seedDemoPayments(ctx, system, created);
+    await seedDemoShop(ctx, system, created);
   }
   const admin = await ownerAccount(ctx, brand.id);
   return {

@@ -14,6 +14,11 @@ export function phoneBlindIndex(keys: IndexKeys, e164: string): Buffer {
   return crypto.createHmac('sha256', keys.phoneBidx).update(e164).digest().subarray(0, BLIND_INDEX_BYTES);
 }
 
+/** Exact-match index of a site user's external id (the merchant's id for the account, as given). */
+export function externalIdBlindIndex(keys: IndexKeys, externalId: string): Buffer {
+  return crypto.createHmac('sha256', keys.externalIdBidx).update(externalId).digest().subarray(0, BLIND_INDEX_BYTES);
+}
+
 /** The email's index values under the active index key and, during a rebuild, the retiring one. */
 export function emailBlindIndexes(
   keys: { index: IndexKeys; retiringIndex?: IndexKeys | undefined },

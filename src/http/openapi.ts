@@ -13,7 +13,9 @@ const TAGS = [
   { name: 'Invoices', description: 'README "Invoices": numbered bills with a pay page at /invoice/{token}.' },
   { name: 'Transactions and refunds', description: 'README "Transactions and refunds": the ledger.' },
   { name: 'Exchange rates', description: 'README "Exchange rates and the base currency".' },
-  { name: 'Brand', description: 'README "Automatic registration and the brand setting".' },
+  { name: 'Brand', description: 'README "Brands": several brands, their profile and automatic creation per source.' },
+  { name: 'Site users', description: 'README "Site users": storefront accounts, registration and linking.' },
+  { name: 'Orders', description: 'README "Orders": line items, paid online or offline (cash on delivery).' },
   { name: 'Reconcile', description: 'README "Reconcile": customers\' aggregates against the ledger.' },
   {
     name: 'Public pay pages',

@@ -60,7 +60,7 @@ export async function createBrandAsStaff(
       actor: { type: 'staff', id: caller.staffId },
       action: 'brand.create',
       target: { type: 'brand', id: brandId },
-      details: { name, country, base_currency: baseCurrency },
+      details: { country, base_currency: baseCurrency },
     });
   });
   return toBrandView(brand);

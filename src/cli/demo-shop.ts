@@ -1,0 +1,43 @@
+import type { AppContext } from '../context.js';
+import type { Principal } from '../modules/access/index.js';
+import { registerUser } from '../modules/site-users/index.js';
+
+/**
+ * Demo data for the shop side, as the merchant's site would send it: accounts registering (one with
+ * a demo customer's verified email, which links to that customer; one new, which creates its
+ * customer; one unverified match, which is only suggested to staff).
+ */
+export async function seedDemoShop(
+  ctx: AppContext,
+  owner: Principal,
+  demoCustomers: { id: string; name: string; email: string }[],
+): Promise<void> {
+  const ayesha = demoCustomers[0];
+  const tanvir = demoCustomers[1];
+  if (ayesha) {
+    await registerUser(ctx, owner, {
+      external_id: 'shop-1001',
+      email: ayesha.email,
+      email_verified: true,
+      given_name: 'Ayesha',
+      family_name: 'Rahman',
+    });
+  }
+  await registerUser(ctx, owner, {
+    external_id: 'shop-1002',
+    email: 'imran.kabir@example.com',
+    email_verified: true,
+    given_name: 'Imran',
+    family_name: 'Kabir',
+    phone: '01912000333',
+  });
+  if (tanvir) {
+    await registerUser(ctx, owner, {
+      external_id: 'shop-1003',
+      email: tanvir.email,
+      email_verified: false,
+      given_name: 'Tanvir',
+      family_name: 'Hasan',
+    });
+  }
+}

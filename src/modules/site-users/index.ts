@@ -1,0 +1,5 @@
+/** Site users: the merchant's storefront accounts, mirrored by their backend, linked to customers. */
+export { userRoutes } from './user.routes.js';
+export { registerUser, updateUser } from './user.service.js';
+export { sealUser, unsealUser, type PlainUser, type SealedUser } from './user.seal.js';
+export type { SiteUserTable } from './user.table.js';
