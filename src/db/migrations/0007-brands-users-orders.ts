@@ -52,6 +52,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX site_users_index_key ON site_users (merchant_id, index_key_id)`.execute(db);
   await sql`CREATE INDEX site_users_search_tokens ON site_users USING gin (search_tokens gin__int_ops)`.execute(db);
 
+  // Written only under live keys, like customers (migration 0003's guard, same function).
+  await sql`
+    CREATE TRIGGER site_users_keys_live_insert AFTER INSERT ON site_users
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION paydesk_customer_keys_live()`.execute(db);
+  await sql`
+    CREATE TRIGGER site_users_keys_live_update AFTER UPDATE ON site_users
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION paydesk_customer_keys_live()`.execute(db);
+
   await sql`ALTER TABLE customers ADD COLUMN user_id text`.execute(db);
   await sql`
     ALTER TABLE customers ADD CONSTRAINT customers_user_fk FOREIGN KEY (merchant_id, user_id)
@@ -97,6 +105,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX orders_data_key ON orders (merchant_id, data_key_id) WHERE data_key_id IS NOT NULL`.execute(
     db,
   );
+  // An order's sealed buyer, like a customer row, only under a data key that is not retired.
+  await sql`
+    CREATE FUNCTION paydesk_order_keys_live() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      dead record;
+    BEGIN
+      PERFORM 1 FROM brand_keys k
+        WHERE (k.merchant_id, k.key_id) IN (SELECT merchant_id, data_key_id FROM written WHERE data_key_id IS NOT NULL)
+        FOR KEY SHARE;
+      SELECT w.merchant_id, w.data_key_id AS key_id INTO dead FROM written w
+        WHERE w.data_key_id IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM brand_keys k
+          WHERE k.merchant_id = w.merchant_id AND k.key_id = w.data_key_id AND k.purpose = 'data' AND k.state <> 'retired')
+        LIMIT 1;
+      IF FOUND THEN
+        RAISE EXCEPTION 'data key % of brand % is retired or unknown', dead.key_id, dead.merchant_id
+          USING ERRCODE = 'PDK01';
+      END IF;
+      RETURN NULL;
+    END
+    $$`.execute(db);
+  await sql`
+    CREATE TRIGGER orders_keys_live_insert AFTER INSERT ON orders
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION paydesk_order_keys_live()`.execute(db);
+  await sql`
+    CREATE TRIGGER orders_keys_live_update AFTER UPDATE ON orders
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION paydesk_order_keys_live()`.execute(db);
 
   // Orders are paid at the checkout made for them, or offline: a transaction knows its order, and
   // how it was paid (a card at the gateway, or cash, bank transfer, mobile money with a reference).

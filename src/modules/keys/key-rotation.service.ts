@@ -12,6 +12,7 @@ import {
   retireBrandKey,
 } from './key-rotation.repository.js';
 import { settle, sweep } from './key-sweep.js';
+import { countOthersOffKey, othersUnderKey } from './sealed-tables.js';
 import type { Initiator, RotationOutcome, RotationPhase, RotationPlan, SweepOptions } from './key-rotation.types.js';
 
 export type { KeyPurpose };
@@ -112,7 +113,9 @@ export async function finishRotation(
     return { ...outcome, status: 'stopped' as const };
   };
 
-  outcome.total = await countCustomersOffKey(ctx.db, merchantId, purpose, active.key_id);
+  outcome.total =
+    (await countCustomersOffKey(ctx.db, merchantId, purpose, active.key_id)) +
+    (await countOthersOffKey(ctx, merchantId, purpose, active.key_id));
   // A row moved to the new index key is found only by servers that know that key; moving none
   // until every server's cache has expired keeps exact lookups (and so email uniqueness) whole.
   if (purpose === 'index') {
@@ -167,6 +170,7 @@ export async function retireKey(
     const key = await lockBrandKey(trx, merchantId, keyId);
     if (!key || key.purpose !== purpose || key.state !== 'decrypt_only') return false;
     if (await customerUnderKey(trx, merchantId, purpose, keyId)) return false;
+    if (await othersUnderKey(trx, merchantId, purpose, keyId)) return false;
     await retireBrandKey(trx, merchantId, keyId);
     await recordAudit(trx, {
       merchantId,

@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import type { KeyPurpose } from '../../crypto/keyring.js';
 import { countCustomersPerKey } from '../customers/index.js';
 import { listBrandKeyInfo } from './key-rotation.repository.js';
+import { OTHER_SEALED_TABLES } from './sealed-tables.js';
 
 export interface KeyStatusEntry {
   keyId: number;
@@ -10,7 +11,7 @@ export interface KeyStatusEntry {
   state: 'active' | 'decrypt_only' | 'retired';
   createdAt: Date;
   retiredAt: Date | null;
-  /** Customer rows under this key (data: encrypted with it; index: indexed with it). */
+  /** Rows under this key, customers and every other sealed table (data: encrypted with it; index: indexed with it). */
   rows: number;
 }
 
@@ -24,9 +25,12 @@ export interface BrandKeyStatus {
 export async function brandKeyStatus(ctx: AppContext, merchantId: string): Promise<BrandKeyStatus> {
   const keys = await listBrandKeyInfo(ctx.db, merchantId);
   if (keys.length === 0) throw new DomainError('not_found', `No brand ${merchantId}`);
-  const counts = await countCustomersPerKey(ctx.db, merchantId);
+  const counts = [
+    ...(await countCustomersPerKey(ctx.db, merchantId)),
+    ...(await Promise.all(OTHER_SEALED_TABLES.map((t) => t.countPerKey(ctx, merchantId)))).flat(),
+  ];
   const rowsOf = (purpose: KeyPurpose, keyId: number) =>
-    counts.find((c) => c.purpose === purpose && c.key_id === keyId)?.rows ?? 0;
+    counts.filter((c) => c.purpose === purpose && c.key_id === keyId).reduce((sum, c) => sum + c.rows, 0);
   return {
     merchantId,
     keys: keys.map((k) => ({

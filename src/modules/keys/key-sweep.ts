@@ -16,6 +16,7 @@ import {
   type SweepRow,
 } from '../customers/index.js';
 import { activeKeyAgeMs, withSavepoint } from './key-rotation.repository.js';
+import { OTHER_SEALED_TABLES } from './sealed-tables.js';
 import type { RotationOutcome, RotationPhase, RowProblem, SweepOptions } from './key-rotation.types.js';
 
 // Passes over the brand's rows before giving up on rows that keep being locked by writers.
@@ -86,8 +87,38 @@ export async function sweep(
     }
     const excludeIds = outcome.problems.map((p) => p.customerId);
     const remaining = await countCustomersOffKey(ctx.db, merchantId, purpose, activeKeyId, excludeIds);
-    if (remaining === 0 || moved === 0) return true;
+    if (remaining === 0 || moved === 0) break;
     outcome.total = Math.max(outcome.total, outcome.done + remaining);
+  }
+  return sweepOtherTables(ctx, outcome, options, report);
+}
+
+/** The same passes over every other sealed table (site users, orders' buyers); false when stopped. */
+async function sweepOtherTables(
+  ctx: AppContext,
+  outcome: RotationOutcome,
+  options: SweepOptions,
+  report: (phase: RotationPhase) => Promise<void>,
+): Promise<boolean> {
+  const { merchantId, purpose, activeKeyId } = outcome;
+  const limit = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  for (const table of OTHER_SEALED_TABLES) {
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let afterId = '';
+      let moved = 0;
+      for (;;) {
+        if (options.signal?.aborted) return false;
+        const batch = await table.resealBatch(ctx, merchantId, purpose, activeKeyId, { afterId, limit });
+        if (!batch) break;
+        afterId = batch.lastId;
+        moved += batch.updated;
+        outcome.done += batch.updated;
+        outcome.total = Math.max(outcome.total, outcome.done);
+        await report('sweeping');
+        await yieldToEventLoop();
+      }
+      if (moved === 0 || (await table.countOffKey(ctx, merchantId, purpose, activeKeyId)) === 0) break;
+    }
   }
   return true;
 }

@@ -3,3 +3,4 @@ export { userRoutes } from './user.routes.js';
 export { registerUser, updateUser } from './user.service.js';
 export { sealUser, unsealUser, type PlainUser, type SealedUser } from './user.seal.js';
 export type { SiteUserTable } from './user.table.js';
+export { siteUserKeySweep } from './user.reseal.js';

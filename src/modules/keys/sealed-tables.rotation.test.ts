@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../../test/support/backends.js';
+import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
+import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
+import { v1 } from '../../../test/support/payments.js';
+import { newUser, type SiteUserJson, type SiteUserListJson } from '../../../test/support/users.js';
+import { brandKeyStatus } from './key-status.service.js';
+import { beginRotation, retireKey, rotateBrandKey } from './key-rotation.service.js';
+
+// Site users are sealed under the brand's keys like customers: a rotation moves them too, and an
+// old key is destroyed only when no row of any sealed table uses it.
+describe.each(BACKENDS)('key rotation of site users (%s)', (backend) => {
+  let pd: TestPaydesk;
+  let brand: TestBrand;
+  let users: SiteUserJson[];
+  beforeAll(async () => {
+    pd = await startTestPaydesk(backend);
+    brand = await pd.newBrand();
+    users = [];
+    for (let i = 0; i < 7; i++) {
+      users.push(
+        await newUser(pd, brand, { external_id: `rot-${i}`, given_name: `Rotor${i}`, phone: `0171100${1000 + i}` }),
+      );
+    }
+  });
+  afterAll(() => pd.close());
+
+  const readAll = async () =>
+    Promise.all(users.map(async (u) => (await v1(pd, brand.token).get(`/users/${u.id}`)).json<SiteUserJson>()));
+
+  it('moves every user to the new data key, keeps them readable, and retires the old key', async () => {
+    const before = await readAll();
+    const { outcome } = await rotateBrandKey(pd.ctx, CLI_TEST, brand.id, 'data', { batchSize: 3, settleMs: 0 });
+    expect(outcome).toMatchObject({ status: 'completed', retiredKeyIds: [1] });
+    expect(outcome.done).toBeGreaterThanOrEqual(users.length * 2);
+    const keys = await pd.rawQuery('SELECT DISTINCT data_key_id FROM site_users WHERE merchant_id = $1', [brand.id]);
+    expect(keys).toEqual([{ data_key_id: outcome.activeKeyId }]);
+    pd.ctx.keyring.forget(brand.id);
+    expect(await readAll()).toEqual(before);
+    expect((await keyRows(pd, brand.id)).find((k) => k.key_id === 1)).toMatchObject({ state: 'retired' });
+  });
+
+  it('rebuilds their blind indexes and search tokens under the new index key', async () => {
+    const { outcome } = await rotateBrandKey(pd.ctx, CLI_TEST, brand.id, 'index', { batchSize: 4, settleMs: 0 });
+    expect(outcome.status).toBe('completed');
+    const keys = await pd.rawQuery('SELECT DISTINCT index_key_id FROM site_users WHERE merchant_id = $1', [brand.id]);
+    expect(keys).toEqual([{ index_key_id: outcome.activeKeyId }]);
+    pd.ctx.keyring.forget(brand.id);
+    const api = v1(pd, brand.token);
+    const byExternal = (await api.get('/users?external_id=rot-3')).json<SiteUserListJson>().data;
+    expect(byExternal.map((u) => u.id)).toEqual([users[3]!.id]);
+    expect((await api.get('/users?q=Rotor5')).json<SiteUserListJson>().data.map((u) => u.id)).toEqual([users[5]!.id]);
+    const byEmail = (await api.get(`/users?q=${encodeURIComponent(users[2]!.email)}`)).json<SiteUserListJson>().data;
+    expect(byEmail.map((u) => u.id)).toEqual([users[2]!.id]);
+    // Registering an existing external id again still finds it: no duplicate under the new key.
+    const again = await api.post('/users', {
+      external_id: 'rot-1',
+      email: 'x@example.com',
+      given_name: 'X',
+      family_name: '',
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json<SiteUserJson>().id).toBe(users[1]!.id);
+  });
+
+  it('counts site users in the key status', async () => {
+    const status = await brandKeyStatus(pd.ctx, brand.id);
+    const activeData = status.keys.find((k) => k.purpose === 'data' && k.state === 'active')!;
+    const customers = await pd.rawQuery('SELECT count(*)::int AS n FROM customers WHERE merchant_id = $1', [brand.id]);
+    expect(activeData.rows).toBe(users.length + Number(customers[0]!.n));
+  });
+
+  it('never retires a key that only a site user still uses', async () => {
+    const shop = await pd.newBrand();
+    await v1(pd, shop.token).patch('/brand/settings', { auto_create_customers: { registrations: false } });
+    await newUser(pd, shop);
+    expect(await pd.rawQuery('SELECT id FROM customers WHERE merchant_id = $1', [shop.id])).toEqual([]);
+    await beginRotation(pd.ctx, CLI_TEST, shop.id, 'data');
+    expect(await retireKey(pd.ctx, CLI_TEST, shop.id, 'data', 1)).toBe(false);
+    expect((await keyRows(pd, shop.id)).find((k) => k.key_id === 1)).toMatchObject({ state: 'decrypt_only' });
+  });
+});
