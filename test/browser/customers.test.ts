@@ -61,7 +61,16 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
     await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
     const sidebar = page.getByRole('complementary', { name: 'Main' });
     expect(await sidebar.getByRole('heading', { name: 'People' }).isVisible()).toBe(true);
-    for (const link of ['Customers', 'Staff', 'Transactions', 'Invoices', 'Payment links', 'Settings']) {
+    for (const link of [
+      'Customers',
+      'Site users',
+      'Staff',
+      'Transactions',
+      'Orders',
+      'Invoices',
+      'Payment links',
+      'Settings',
+    ]) {
       expect(await sidebar.getByRole('link', { name: link }).isVisible(), link).toBe(true);
     }
     const kpi = page.getByRole('region', { name: 'Total Customers' });
@@ -148,9 +157,16 @@ describe.skipIf(chromiumMissing)('dashboard: customers (browser)', () => {
     await payments.getByRole('cell', { name: 'Succeeded' }).waitFor();
     expect(await payments.getByRole('cell', { name: 'BDT 1,500.00' }).isVisible()).toBe(true);
     await page.getByText('No invoices yet').waitFor();
-    for (const later of ['Notes', 'Timeline', 'Orders']) {
+    for (const later of ['Notes', 'Timeline']) {
       expect(await page.getByRole('region', { name: `${later} (coming later)` }).isVisible(), later).toBe(true);
     }
+    await page.getByRole('region', { name: 'Orders' }).getByText('No orders yet').waitFor();
+    expect(
+      await page
+        .getByRole('region', { name: 'Site account' })
+        .getByText('No account on your site is linked to Rahim Uddin.')
+        .isVisible(),
+    ).toBe(true);
     await screenshot(page, 'customer-profile');
 
     await page.getByRole('button', { name: 'Edit' }).click();

@@ -189,7 +189,7 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
 
   it('changes brand settings and exchange rates, and lists the staff', async () => {
     await page.getByRole('complementary', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
-    const toggle = page.getByRole('switch', { name: 'Register paying clients as customers' });
+    const toggle = page.getByRole('switch', { name: 'Create customers from payments' });
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
     await page.getByRole('button', { name: 'Add currency' }).click();
     await page.getByLabel('Currency code').fill('usd');
@@ -203,6 +203,11 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
     const settings = await env.paydesk.request(brand.token, { method: 'GET', url: '/api/v1/brand' });
     expect(settings.json().settings.auto_register_customers).toBe(false);
+    expect(settings.json().settings.auto_create_customers).toEqual({
+      registrations: true,
+      orders: true,
+      payments: false,
+    });
     await screenshot(page, 'settings');
 
     await page.getByRole('complementary', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();

@@ -9,9 +9,12 @@ import { SignInPage } from './pages/SignInPage';
 // Pages load on first visit: a client paying on /pay/{slug} never downloads the dashboard.
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerProfilePage = lazy(() => import('./pages/customers/CustomerProfilePage'));
+const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const StaffPage = lazy(() => import('./pages/admin/StaffPage'));
 const SettingsPage = lazy(() => import('./pages/admin/SettingsPage'));
 const TransactionsPage = lazy(() => import('./pages/payments/TransactionsPage'));
+const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
+const OrderPage = lazy(() => import('./pages/orders/OrderPage'));
 const InvoicesPage = lazy(() => import('./pages/payments/InvoicesPage'));
 const PaymentLinksPage = lazy(() => import('./pages/payments/PaymentLinksPage'));
 const PayLinkPage = lazy(() => import('./pages/public/PayLinkPage'));
@@ -31,8 +34,11 @@ export function AppRoutes() {
           <Route index element={<Home />} />
           <Route path="/customers" element={<Allowed when="customers.read" page={<CustomersPage />} />} />
           <Route path="/customers/:id" element={<Allowed when="customers.read" page={<CustomerProfilePage />} />} />
+          <Route path="/users" element={<Allowed when="users.read" page={<UsersPage />} />} />
           <Route path="/staff" element={<Allowed when="staff.manage" page={<StaffPage />} />} />
           <Route path="/transactions" element={<Allowed when="payments.read" page={<TransactionsPage />} />} />
+          <Route path="/orders" element={<Allowed when="orders.read" page={<OrdersPage />} />} />
+          <Route path="/orders/:id" element={<Allowed when="orders.read" page={<OrderPage />} />} />
           <Route path="/invoices" element={<Allowed when="payments.read" page={<InvoicesPage />} />} />
           <Route path="/payment-links" element={<Allowed when="payments.read" page={<PaymentLinksPage />} />} />
           <Route path="/settings" element={<SettingsPage />} />

@@ -7,7 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api, withQuery } from './client';
-import type { Customer, CustomerContact, CustomerStats, Invoice, List, RequestBody, Transaction } from './types';
+import type { Customer, CustomerContact, CustomerStats, Invoice, List, Order, RequestBody, Transaction } from './types';
 
 export const PAGE_SIZE = 20;
 
@@ -55,7 +55,7 @@ export function useCustomerNames(ids: string[], enabled: boolean): Record<string
 }
 
 /** Every page loaded so far, newest first; fetchNextPage follows next_cursor. */
-function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices') {
+function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices' | 'orders') {
   return useInfiniteQuery({
     queryKey: ['customers', what, id],
     queryFn: ({ pageParam }) =>
@@ -67,6 +67,7 @@ function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices') {
 
 export const useCustomerTransactions = (id: string) => useCustomerPages<Transaction>(id, 'transactions');
 export const useCustomerInvoices = (id: string) => useCustomerPages<Invoice>(id, 'invoices');
+export const useCustomerOrders = (id: string) => useCustomerPages<Order>(id, 'orders');
 
 export type CustomerInput = RequestBody<'createCustomer'>;
 

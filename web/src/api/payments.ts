@@ -1,7 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, withQuery } from './client';
 import type {
-  Brand,
   ExchangeRates,
   Invoice,
   InvoiceStatus,
@@ -13,7 +12,7 @@ import type {
   TransactionStatus,
 } from './types';
 
-/* Transactions, invoices, payment links, brand settings and exchange rates (docs/payments-api.md). */
+/* Transactions, invoices, payment links and exchange rates (docs/payments-api.md). */
 
 const PAGE = 25;
 
@@ -96,18 +95,6 @@ export function useUpdatePaymentLink() {
     mutationFn: ({ id, ...patch }: { id: string; active?: boolean; title?: string; description?: string | null }) =>
       api.patch<PaymentLink>(`/payment-links/${encodeURIComponent(id)}`, patch),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['payment-links'] }),
-  });
-}
-
-export function useBrand() {
-  return useQuery({ queryKey: ['brand'], queryFn: () => api.get<Brand>('/brand'), staleTime: 60_000 });
-}
-
-export function useUpdateBrandSettings() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (settings: Partial<Brand['settings']>) => api.patch<Brand>('/brand/settings', settings),
-    onSuccess: (brand) => queryClient.setQueryData(['brand'], brand),
   });
 }
 

@@ -31,7 +31,16 @@ export type InvoiceStatus = Invoice['status'];
 export type LineItem = Schemas['InvoiceLineItem'];
 export type PaymentLink = Schemas['PaymentLink'];
 export type Brand = Schemas['Brand'];
+/** The three switches of automatic customer creation (registrations, orders, payments). */
+export type AutoCreateCustomers = Brand['settings']['auto_create_customers'];
 export type ExchangeRates = Schemas['ExchangeRates'];
+/** A storefront account of the merchant's site, registered by their backend. */
+export type SiteUser = Schemas['SiteUser'];
+export type Order = Schemas['Order'];
+export type OrderStatus = Order['status'];
+/** The ways staff record money they received for an order (a card pays online instead). */
+export type OfflineMethod = Exclude<NonNullable<Order['payment_method']>, 'card'>;
+export type CheckoutSession = Schemas['CheckoutSession'];
 
 /* Public client pages (/api/public/...). */
 export type PublicPaymentLink = Schemas['PublicPaymentLink'];

@@ -1,6 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import { CreditCard, FileText, Link2, LogOut, Menu, Settings, UserCog, Users, X } from 'lucide-react';
+import {
+  CircleUserRound,
+  CreditCard,
+  FileText,
+  Link2,
+  LogOut,
+  Menu,
+  Settings,
+  ShoppingBag,
+  UserCog,
+  Users,
+  X,
+} from 'lucide-react';
 import type { Session } from '../api/types';
 import { activeMembership, useSignOut } from '../api/session';
 import type { Permission } from '../api/types';
@@ -21,6 +33,7 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
     title: 'People',
     items: [
       { to: '/customers', label: 'Customers', icon: Users, when: 'customers.read' },
+      { to: '/users', label: 'Site users', icon: CircleUserRound, when: 'users.read' },
       { to: '/staff', label: 'Staff', icon: UserCog, when: 'staff.manage' },
     ],
   },
@@ -28,6 +41,7 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
     title: 'Payments',
     items: [
       { to: '/transactions', label: 'Transactions', icon: CreditCard, when: 'payments.read' },
+      { to: '/orders', label: 'Orders', icon: ShoppingBag, when: 'orders.read' },
       { to: '/invoices', label: 'Invoices', icon: FileText, when: 'payments.read' },
       { to: '/payment-links', label: 'Payment links', icon: Link2, when: 'payments.read' },
     ],

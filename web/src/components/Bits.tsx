@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Check, ChevronLeft, ChevronRight, Copy } from 'lucide-react';
+import { Check, ChevronLeft, ChevronRight, Copy, Search, X } from 'lucide-react';
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
@@ -45,6 +45,10 @@ const BADGE_TONES: Record<string, string> = {
   refunded: 'neutral',
   partially_refunded: 'warning',
   inactive: 'neutral',
+  fulfilled: 'success',
+  cancelled: 'neutral',
+  verified: 'success',
+  unverified: 'warning',
 };
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {
@@ -163,13 +167,15 @@ export function StatusFilter<V extends string>({
   options,
   value,
   onChange,
+  label = 'Filter by status',
 }: {
   options: { value: V | ''; label: string }[];
   value: V | '';
   onChange: (value: V | '') => void;
+  label?: string;
 }) {
   return (
-    <div className="segmented" role="group" aria-label="Filter by status">
+    <div className="segmented" role="group" aria-label={label}>
       {options.map((option) => (
         <button
           key={option.value || 'all'}
@@ -181,6 +187,49 @@ export function StatusFilter<V extends string>({
           {option.label}
         </button>
       ))}
+    </div>
+  );
+}
+
+/** The search field of a list's toolbar, with a button that clears it. */
+export function SearchBox({
+  id,
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="search">
+      <Search size={18} aria-hidden="true" className="search-icon" />
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="input search-input"
+        type="search"
+        placeholder={placeholder}
+        autoComplete="off"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {value && (
+        <button
+          type="button"
+          className="icon-button search-clear"
+          aria-label="Clear search"
+          onClick={() => onChange('')}
+        >
+          <X size={16} aria-hidden="true" />
+        </button>
+      )}
     </div>
   );
 }

@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { isApiError } from '../../api/client';
-import { useBrand, useUpdateBrandSettings } from '../../api/payments';
 import { activeMembership, useSession } from '../../api/session';
 import { useChangePassword } from '../../api/staff';
-import { PageHeader, Switch } from '../../components/Bits';
+import { PageHeader } from '../../components/Bits';
 import { InputField } from '../../components/Field';
-import { ErrorState, Notice, Spinner } from '../../components/States';
+import { Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { useDocumentTitle } from '../../lib/hooks';
 import { can, ROLE_LABELS } from '../../lib/permissions';
+import { AutoCreateCard } from './AutoCreateCard';
+import { BrandProfileCard } from './BrandProfileCard';
 import { ExchangeRatesCard } from './ExchangeRatesCard';
 
 export default function SettingsPage() {
@@ -25,75 +26,12 @@ export default function SettingsPage() {
         subtitle={membership ? `${membership.name} · you are ${ROLE_LABELS[membership.role].toLowerCase()}` : undefined}
       />
       <div className="settings-grid">
-        <BrandCard manage={manage} />
+        <BrandProfileCard manage={manage} />
+        <AutoCreateCard manage={manage} />
         {ratesVisible && <ExchangeRatesCard manage={manage} />}
         <PasswordCard />
       </div>
     </>
-  );
-}
-
-function BrandCard({ manage }: { manage: boolean }) {
-  const brand = useBrand();
-  const update = useUpdateBrandSettings();
-  const toast = useToast();
-  return (
-    <section className="card" aria-labelledby="brand-title">
-      <div className="card-header">
-        <h2 id="brand-title">Brand</h2>
-      </div>
-      {brand.isPending ? (
-        <Spinner />
-      ) : brand.isError ? (
-        <ErrorState error={brand.error} retry={() => void brand.refetch()} title="Brand settings could not be loaded" />
-      ) : (
-        <>
-          <dl className="facts">
-            <div>
-              <dt>Name</dt>
-              <dd>{brand.data.name}</dd>
-            </div>
-            <div>
-              <dt>Country</dt>
-              <dd>{brand.data.country}</dd>
-            </div>
-            <div>
-              <dt>Base currency</dt>
-              <dd>{brand.data.base_currency}</dd>
-            </div>
-            <div className="wide">
-              <dt>Brand ID</dt>
-              <dd className="mono">{brand.data.id}</dd>
-            </div>
-          </dl>
-          <div className="setting-row">
-            <div>
-              <strong id="auto-register-label">Register paying clients as customers</strong>
-              <p className="muted small">
-                When a client pays a payment link, checkout or invoice with a new email, add them to Customers. A known
-                email is always matched to its customer.
-              </p>
-            </div>
-            <Switch
-              checked={brand.data.settings.auto_register_customers}
-              disabled={!manage || update.isPending}
-              label="Register paying clients as customers"
-              onChange={(value) =>
-                update.mutate(
-                  { auto_register_customers: value },
-                  {
-                    onSuccess: () =>
-                      toast(value ? 'Paying clients become customers' : 'Paying clients are no longer registered'),
-                  },
-                )
-              }
-            />
-          </div>
-          {!manage && <p className="muted small">Only owners and admins change brand settings.</p>}
-          {update.isError && <Notice tone="danger">{update.error.message}</Notice>}
-        </>
-      )}
-    </section>
   );
 }
 

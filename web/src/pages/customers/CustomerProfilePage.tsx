@@ -2,9 +2,9 @@ import { lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ArrowLeft, Pencil, Trash2 } from 'lucide-react';
 import { isApiError } from '../../api/client';
-import { useCustomer, useCustomerInvoices, useCustomerTransactions } from '../../api/customers';
+import { useCustomer, useCustomerInvoices, useCustomerOrders, useCustomerTransactions } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
-import type { Invoice, Transaction } from '../../api/types';
+import type { Invoice, Order, Transaction } from '../../api/types';
 import { KpiCard, PlaceholderCard } from '../../components/Bits';
 import { EmptyState, ErrorState, PageLoading, Spinner } from '../../components/States';
 import { formatDate, formatDateTime, initials } from '../../lib/format';
@@ -14,9 +14,11 @@ import { can } from '../../lib/permissions';
 import { RefundDialog } from '../payments/RefundDialog';
 import { TransactionsTable } from '../payments/TransactionsTable';
 import { InvoicesTable } from '../payments/InvoicesTable';
+import { OrdersTable } from '../orders/OrdersTable';
 import { ContactCard } from './ContactCard';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
+import { SiteAccountCard } from './SiteAccountCard';
 
 const SOURCES: Record<string, string> = {
   api: 'through the API',
@@ -26,6 +28,8 @@ const SOURCES: Record<string, string> = {
   payment_link: 'by paying a payment link',
   invoice: 'by paying an invoice',
   import: 'by an import',
+  registration: 'when they registered on your site',
+  order: 'with an order',
 };
 
 // recharts is the largest dependency; only this page needs it.
@@ -106,17 +110,20 @@ export default function CustomerProfilePage() {
             baseCurrency={c.total_spent.currency}
             canRefund={can(membership, 'payments.refund')}
           />
+          {can(membership, 'orders.read') && <OrdersSection customerId={c.id} />}
           <InvoicesSection customerId={c.id} />
         </div>
         <div className="profile-side">
           <ContactCard customer={c} canReveal={can(membership, 'customers.reveal')} />
+          {can(membership, 'users.read') && (
+            <SiteAccountCard customer={c} canEdit={can(membership, 'customers.edit')} />
+          )}
           <PlaceholderCard title="Notes">
             Private notes about this customer, shared with your team, will live here.
           </PlaceholderCard>
           <PlaceholderCard title="Timeline">
             Every payment, invoice, refund and change to this profile, in order.
           </PlaceholderCard>
-          <PlaceholderCard title="Orders">Orders from your shop, once a store is connected.</PlaceholderCard>
         </div>
       </div>
 
@@ -228,6 +235,39 @@ function InvoicesSection({ customerId }: { customerId: string }) {
         <EmptyState title="No invoices yet">Invoices made out to this customer will show up here.</EmptyState>
       ) : (
         <InvoicesTable rows={rows} loading={pages.isPending} showCustomer={false} />
+      )}
+      {pages.hasNextPage && (
+        <div className="card-footer">
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            onClick={() => void pages.fetchNextPage()}
+            disabled={pages.isFetchingNextPage}
+          >
+            {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OrdersSection({ customerId }: { customerId: string }) {
+  const pages = useCustomerOrders(customerId);
+  const rows: Order[] = pages.data?.pages.flatMap((page) => page.data) ?? [];
+  return (
+    <section className="card table-card" aria-labelledby="orders-title">
+      <div className="card-header">
+        <h2 id="orders-title">Orders</h2>
+      </div>
+      {pages.isError ? (
+        <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Orders could not be loaded" />
+      ) : !pages.isPending && rows.length === 0 ? (
+        <EmptyState title="No orders yet">
+          Orders placed by this customer, on your site or here, will show up here.
+        </EmptyState>
+      ) : (
+        <OrdersTable rows={rows} loading={pages.isPending} showCustomer={false} />
       )}
       {pages.hasNextPage && (
         <div className="card-footer">

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Plus, Search, UserRound, X } from 'lucide-react';
+import { Plus, Search, UserRound } from 'lucide-react';
 import { useCustomerList, useCustomerStats } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
 import type { Customer } from '../../api/types';
-import { EmailText, KpiCard, PageHeader, Pager } from '../../components/Bits';
+import { EmailText, KpiCard, PageHeader, Pager, SearchBox } from '../../components/Bits';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States';
 import { formatDate } from '../../lib/format';
 import { useCursorStack, useDebouncedValue, useDocumentTitle } from '../../lib/hooks';
@@ -57,31 +57,13 @@ export default function CustomersPage() {
 
       <section className="card table-card" aria-label="Customer list">
         <div className="toolbar">
-          <div className="search">
-            <Search size={18} aria-hidden="true" className="search-icon" />
-            <label htmlFor="customer-search" className="visually-hidden">
-              Search customers
-            </label>
-            <input
-              id="customer-search"
-              className="input search-input"
-              type="search"
-              placeholder="Search by name, email or phone"
-              autoComplete="off"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-            />
-            {search && (
-              <button
-                type="button"
-                className="icon-button search-clear"
-                aria-label="Clear search"
-                onClick={() => setSearch('')}
-              >
-                <X size={16} aria-hidden="true" />
-              </button>
-            )}
-          </div>
+          <SearchBox
+            id="customer-search"
+            label="Search customers"
+            placeholder="Search by name, email or phone"
+            value={search}
+            onChange={setSearch}
+          />
           {list.isFetching && !list.isPending && (
             <span className="toolbar-status" role="status">
               Updating…
@@ -111,8 +93,7 @@ export default function CustomersPage() {
                 )
               }
             >
-              Customers appear here when they pay through a payment link, a checkout or an invoice, or when you add
-              them.
+              Customers appear here when they pay, order or register on your site, or when you add them.
             </EmptyState>
           )
         ) : (

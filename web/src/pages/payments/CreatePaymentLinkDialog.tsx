@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { CheckCircle2, ExternalLink } from 'lucide-react';
 import { isApiError } from '../../api/client';
-import { useBrand, useCreatePaymentLink, type PaymentLinkInput } from '../../api/payments';
+import { useBrand } from '../../api/brands';
+import { useCreatePaymentLink, type PaymentLinkInput } from '../../api/payments';
 import type { PaymentLink } from '../../api/types';
 import { CopyButton } from '../../components/Bits';
 import { Dialog } from '../../components/Dialog';

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Field } from '../../components/Field';
 import { COMMON_CURRENCIES } from '../../lib/money';
 
@@ -8,19 +8,19 @@ export function CurrencyField({
   onChange,
   error,
   label = 'Currency',
+  hint = "A payment in another currency than the brand's needs an exchange rate (Settings).",
+  disabled,
 }: {
   value: string;
   onChange: (code: string) => void;
   error?: string | undefined;
   label?: string;
+  hint?: ReactNode;
+  disabled?: boolean;
 }) {
   const listId = useId();
   return (
-    <Field
-      label={label}
-      error={error}
-      hint="A payment in another currency than the brand's needs an exchange rate (Settings)."
-    >
+    <Field label={label} error={error} hint={hint}>
       {(a11y) => (
         <>
           <input
@@ -29,6 +29,7 @@ export function CurrencyField({
             list={listId}
             maxLength={3}
             autoComplete="off"
+            disabled={disabled}
             value={value}
             onChange={(e) => onChange(e.target.value.toUpperCase())}
             {...a11y}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { X } from 'lucide-react';
 import { useCustomerList } from '../../api/customers';
 import { useDebouncedValue } from '../../lib/hooks';
@@ -13,10 +13,14 @@ export function CustomerPicker({
   value,
   onChange,
   error,
+  optional = true,
+  hint = 'Without a customer, whoever opens the link fills in their name and email.',
 }: {
   value: Picked | null;
   onChange: (customer: Picked | null) => void;
   error?: string | undefined;
+  optional?: boolean;
+  hint?: ReactNode;
 }) {
   const id = useId();
   const [text, setText] = useState('');
@@ -26,9 +30,7 @@ export function CustomerPicker({
 
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>
-        Customer<span className="field-optional"> (optional)</span>
-      </label>
+      <label htmlFor={id}>Customer{optional && <span className="field-optional"> (optional)</span>}</label>
       {value ? (
         <div className="picked">
           <span>{value.name}</span>
@@ -67,13 +69,7 @@ export function CustomerPicker({
           )}
         </>
       )}
-      {error ? (
-        <p className="field-error">{error}</p>
-      ) : (
-        !value && (
-          <p className="field-hint">Without a customer, whoever opens the link fills in their name and email.</p>
-        )
-      )}
+      {error ? <p className="field-error">{error}</p> : !value && hint && <p className="field-hint">{hint}</p>}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { InputField } from '../../components/Field';
 import { Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { formatMoney, parseMajor, toMajorString } from '../../lib/money';
+import { METHOD_LABELS } from './TransactionsTable';
 
 /** Refunds what is left of a payment, or a part of it. */
 export function RefundDialog({ transaction, onClose }: { transaction: Transaction; onClose: () => void }) {
@@ -56,6 +57,12 @@ export function RefundDialog({ transaction, onClose }: { transaction: Transactio
         {transaction.customer_name ? ` by ${transaction.customer_name}` : ''}. Up to {formatMoney(left)} can be
         refunded.
       </p>
+      {transaction.method !== 'card' && (
+        <Notice tone="info">
+          Paid in {METHOD_LABELS[transaction.method].toLowerCase()}, outside Paydesk: hand the money back the same way.
+          Paydesk records the refund.
+        </Notice>
+      )}
       {serverError && !fieldError && <Notice tone="danger">{serverError.message}</Notice>}
       <form id="refund-form" onSubmit={submit} noValidate>
         <InputField

@@ -10,6 +10,15 @@ const SOURCES: Record<Transaction['source'], string> = {
   checkout: 'Checkout',
   payment_link: 'Payment link',
   invoice: 'Invoice',
+  order: 'Order',
+};
+
+/** How a payment was made: a card at the gateway, or money staff received and recorded (an order). */
+export const METHOD_LABELS: Record<Transaction['method'], string> = {
+  card: 'Card',
+  cash: 'Cash',
+  bank_transfer: 'Bank transfer',
+  mobile_money: 'Mobile money',
 };
 
 export function canRefund(transaction: Transaction): boolean {
@@ -85,8 +94,15 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
                   {t.failure_message && <span className="cell-sub">{t.failure_message}</span>}
                 </td>
                 <td className="nowrap">
-                  {t.card ? `${capitalize(t.card.brand)} •••• ${t.card.last4}` : '—'}
-                  <span className="cell-sub">{SOURCES[t.source] ?? t.source}</span>
+                  {t.card ? `${capitalize(t.card.brand)} •••• ${t.card.last4}` : METHOD_LABELS[t.method]}
+                  <span className="cell-sub">
+                    {t.order_id ? (
+                      <Link to={`/orders/${t.order_id}`}>{SOURCES.order}</Link>
+                    ) : (
+                      (SOURCES[t.source] ?? t.source)
+                    )}
+                    {t.reference ? ` · ${t.reference}` : ''}
+                  </span>
                 </td>
                 <td className="actions">
                   {onRefund && canRefund(t) && (
