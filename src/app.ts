@@ -21,6 +21,7 @@ import { checkoutSessionRoutes } from './modules/checkout/index.js';
 import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { invoiceRoutes } from './modules/invoices/index.js';
+import { orderRoutes } from './modules/orders/index.js';
 import { keyRoutes, RotationJobs } from './modules/keys/index.js';
 import { paymentLinkRoutes } from './modules/payment-links/index.js';
 import { DeclineGuard, publicPayRoutes } from './modules/payments/index.js';
@@ -124,6 +125,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(paymentLinkRoutes(ctx), { prefix: '/api/v1' });
     await app.register(checkoutSessionRoutes(ctx), { prefix: '/api/v1' });
     await app.register(invoiceRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(orderRoutes(ctx), { prefix: '/api/v1' });
     await app.register(transactionRoutes(ctx), { prefix: '/api/v1' });
     await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
     await app.register(userRoutes(ctx), { prefix: '/api/v1' });

@@ -204,8 +204,9 @@ describe('paydesk keys while a server holds the embedded database', () => {
   it('keys status asks the server', async () => {
     const run = await cli(env, ['keys', 'status']);
     expect(run.code).toBe(0);
-    // The six demo customers and the demo payer registered by the demo payments.
-    expect(run.out).toMatch(/1\s+data\s+active\s+7/);
+    // Sealed rows: the six demo customers, the payer the demo payments registered, the customer the
+    // demo shop's new account made (8), and the demo shop's three site users.
+    expect(run.out).toMatch(/1\s+data\s+active\s+11/);
   });
 
   it('keys rotate runs in the server; Ctrl-C stops it there, and running again resumes it', async () => {

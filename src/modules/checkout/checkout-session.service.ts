@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { DB } from '../../db/schema.js';
 import { DomainError } from '../../errors.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId, newId } from '../../ids.js';
@@ -50,33 +52,58 @@ export async function createCheckoutSession(
   requirePermission(principal, 'payments.create');
   const currency = checkCurrency('currency', body.currency);
   const now = ctx.clock();
+  const row = await ctx.db.transaction().execute((trx) =>
+    insertNewCheckoutSession(trx, {
+      merchantId: principal.merchantId,
+      amountMinor: body.amount,
+      currency,
+      description: body.description?.trim() || null,
+      expiresInMinutes: body.expires_in_minutes ?? 60,
+      orderId: null,
+      now,
+    }),
+  );
+  return toCheckoutSessionView(row, now);
+}
+
+/** A new open session with its public token, in the caller's transaction. */
+export async function insertNewCheckoutSession(
+  trx: Transaction<DB>,
+  s: {
+    merchantId: string;
+    amountMinor: number;
+    currency: string;
+    description: string | null;
+    expiresInMinutes: number;
+    orderId: string | null;
+    now: Date;
+  },
+): Promise<CheckoutSessionRow> {
   const row: CheckoutSessionRow = {
-    merchant_id: principal.merchantId,
+    merchant_id: s.merchantId,
     id: newId('cs'),
     token: newPublicToken(),
-    amount_minor: body.amount,
-    currency,
-    description: body.description?.trim() || null,
+    amount_minor: s.amountMinor,
+    currency: s.currency,
+    description: s.description,
     status: 'open',
     pending_transaction_id: null,
-    expires_at: new Date(now.getTime() + (body.expires_in_minutes ?? 60) * 60_000),
+    expires_at: new Date(s.now.getTime() + s.expiresInMinutes * 60_000),
     transaction_id: null,
     customer_id: null,
-    order_id: null,
-    created_at: now,
+    order_id: s.orderId,
+    created_at: s.now,
     completed_at: null,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    const claimed = await claimPublicPath(trx, {
-      kind: 'checkout',
-      key: row.token,
-      merchantId: row.merchant_id,
-      targetId: row.id,
-    });
-    if (!claimed) throw new Error('128-bit checkout token collided');
-    await insertCheckoutSession(trx, row);
+  const claimed = await claimPublicPath(trx, {
+    kind: 'checkout',
+    key: row.token,
+    merchantId: row.merchant_id,
+    targetId: row.id,
   });
-  return toCheckoutSessionView(row, now);
+  if (!claimed) throw new Error('128-bit checkout token collided');
+  await insertCheckoutSession(trx, row);
+  return row;
 }
 
 export async function getCheckoutSession(

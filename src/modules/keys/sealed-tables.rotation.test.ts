@@ -4,6 +4,7 @@ import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../tes
 import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
 import { v1 } from '../../../test/support/payments.js';
 import { newUser, type SiteUserJson, type SiteUserListJson } from '../../../test/support/users.js';
+import { orderBody, type OrderJson } from '../../../test/support/orders.js';
 import { brandKeyStatus } from './key-status.service.js';
 import { beginRotation, retireKey, rotateBrandKey } from './key-rotation.service.js';
 
@@ -78,5 +79,27 @@ describe.each(BACKENDS)('key rotation of site users (%s)', (backend) => {
     await beginRotation(pd.ctx, CLI_TEST, shop.id, 'data');
     expect(await retireKey(pd.ctx, CLI_TEST, shop.id, 'data', 1)).toBe(false);
     expect((await keyRows(pd, shop.id)).find((k) => k.key_id === 1)).toMatchObject({ state: 'decrypt_only' });
+  });
+
+  it("moves an order's kept buyer to the new data key before the old one is destroyed", async () => {
+    const shop = await pd.newBrand();
+    const api = v1(pd, shop.token);
+    await api.patch('/brand/settings', { auto_create_customers: { orders: false } });
+    const created = await api.post(
+      '/orders',
+      orderBody({ customer_details: { name: 'Kept Buyer', email: 'kept.buyer@example.com' } }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    const order = created.json<OrderJson>();
+    expect(order).toMatchObject({ customer: null, buyer: { name: 'Kept Buyer', email: 'kept.buyer@example.com' } });
+
+    await beginRotation(pd.ctx, CLI_TEST, shop.id, 'data');
+    expect(await retireKey(pd.ctx, CLI_TEST, shop.id, 'data', 1)).toBe(false);
+    const { outcome } = await rotateBrandKey(pd.ctx, CLI_TEST, shop.id, 'data', { settleMs: 0 });
+    expect(outcome).toMatchObject({ status: 'completed', retiredKeyIds: expect.arrayContaining([1]) as unknown });
+    const keys = await pd.rawQuery('SELECT data_key_id FROM orders WHERE merchant_id = $1', [shop.id]);
+    expect(keys).toEqual([{ data_key_id: outcome.activeKeyId }]);
+    pd.ctx.keyring.forget(shop.id);
+    expect((await api.get(`/orders/${order.id}`)).json<OrderJson>().buyer).toMatchObject({ name: 'Kept Buyer' });
   });
 });

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { KeyPurpose } from '../../crypto/keyring.js';
 import type { Executor } from '../../db/database.js';
+import { orderKeySweep } from '../orders/index.js';
 import { siteUserKeySweep } from '../site-users/index.js';
 
 /**
@@ -26,7 +27,7 @@ export interface SealedTable {
   ): Promise<{ lastId: string; updated: number } | null>;
 }
 
-export const OTHER_SEALED_TABLES: readonly SealedTable[] = [siteUserKeySweep];
+export const OTHER_SEALED_TABLES: readonly SealedTable[] = [siteUserKeySweep, orderKeySweep];
 
 export async function countOthersOffKey(ctx: AppContext, merchantId: string, purpose: KeyPurpose, activeKeyId: number) {
   let total = 0;

@@ -37,7 +37,7 @@ export const Order = Type.Object(
     user: Nullable(Type.String({ description: 'The site user who ordered, when given' })),
     buyer: Nullable(OrderBuyer, {
       description:
-        'Contact data of a buyer without a customer (automatic creation was off for a new email); null otherwise',
+        "The buyer's contact as given, kept (encrypted) when no customer held it: automatic creation was off for a new email. Null for an order placed for a customer",
     }),
     contact_masked: Type.Boolean(),
     currency: Type.String(),
@@ -136,3 +136,14 @@ export const CustomerOrderListQuery = Type.Object(
   { ...PageQuery, status: Type.Optional(OrderStatus) },
   { additionalProperties: false },
 );
+
+export const OrderIdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Retrying with the same key (within 24 h) returns the first order instead of creating another',
+    }),
+  ),
+});

@@ -7,6 +7,7 @@ import { MAX_AMOUNT_MINOR, type Money } from '../../money/currency.js';
 import { convertMinorExact } from '../../money/exchange.js';
 import { autoRegisterCustomers } from '../brands/index.js';
 import { fillMissingPhone, normalizeEmail, normalizeName, normalizePhone, payerCustomer } from '../customers/index.js';
+import { recordCustomerEvent } from '../timeline/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
 import {
@@ -45,7 +46,9 @@ export interface Payable {
   paymentLinkId: string | null;
   checkoutSessionId: string | null;
   invoiceId: string | null;
-  /** An invoice billed to a customer: the payment is theirs, whoever types the card. */
+  /** The order a checkout session was made for. */
+  orderId: string | null;
+  /** An invoice billed to a customer (or an order's): the payment is theirs, whoever types the card. */
   billedCustomerId: string | null;
   /** Says why a refused claim was refused (re-reads the payable and throws). */
   explainRefusedClaim(): Promise<never>;
@@ -82,6 +85,7 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       paymentLinkId: payable.paymentLinkId,
       checkoutSessionId: payable.checkoutSessionId,
       invoiceId: payable.invoiceId,
+      orderId: payable.orderId,
       now,
     },
     payable.claim,
@@ -117,6 +121,7 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       gatewayReference: outcome.reference,
       claim: payable.claim,
       customer,
+      orderId: payable.orderId,
       now: ctx.clock(),
     });
   } catch (error) {
@@ -131,6 +136,9 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
         "Could not fill in the customer's missing phone",
       ),
     );
+  }
+  if (recorded.orderPaid && recorded.customerId && payable.orderId) {
+    await noteOrderPaid(ctx, payable, payable.orderId, recorded.customerId, transactionId);
   }
   return {
     status: 'succeeded',
@@ -265,4 +273,27 @@ async function paymentCustomer(ctx: AppContext, payable: Payable, payer: Checked
     source: payable.source,
     payer: { name: payer.name, email: payer.email, phone: payer.phone },
   });
+}
+
+/**
+ * The customer's timeline shows the order paid. Written after the payment's one statement (the
+ * timeline has no fragment for it to join): the payment stands whether or not this line is written.
+ */
+async function noteOrderPaid(
+  ctx: AppContext,
+  payable: Payable,
+  orderId: string,
+  customerId: string,
+  transactionId: string,
+): Promise<void> {
+  await recordCustomerEvent(ctx.db, {
+    merchantId: payable.brand.merchant_id,
+    customerId,
+    type: 'order.paid',
+    actor: { type: 'system', id: 'checkout' },
+    refs: { order: orderId, transaction: transactionId },
+    at: ctx.clock(),
+  }).catch((error: unknown) =>
+    ctx.logger.error({ transactionId, orderId, err: error }, "Could not write the order's payment to the timeline"),
+  );
 }

@@ -35,6 +35,10 @@ export interface CheckoutPayableRow extends PayableBrand {
   status: 'open' | 'complete';
   pending_transaction_id: string | null;
   expires_at: Date;
+  /** The order this checkout was made for, if any, with its state now. */
+  order_id: string | null;
+  order_status: 'open' | 'paid' | 'fulfilled' | 'cancelled' | null;
+  order_customer_id: string | null;
 }
 
 export interface InvoicePayableRow extends PayableBrand {
@@ -66,10 +70,12 @@ export async function findLinkPayable(db: Executor, slug: string): Promise<LinkP
 
 export async function findCheckoutPayable(db: Executor, token: string): Promise<CheckoutPayableRow | undefined> {
   const { rows } = await sql<CheckoutPayableRow>`${prepared}
-    SELECT ${brandColumns}, s.id, s.description, s.currency, s.amount_minor, s.status, s.pending_transaction_id, s.expires_at
+    SELECT ${brandColumns}, s.id, s.description, s.currency, s.amount_minor, s.status, s.pending_transaction_id, s.expires_at,
+      s.order_id, o.status AS order_status, o.customer_id AS order_customer_id
     FROM public_paths p
     JOIN checkout_sessions s ON s.merchant_id = p.merchant_id AND s.id = p.target_id
     JOIN brands b ON b.id = p.merchant_id
+    LEFT JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
     LEFT JOIN exchange_rates r ON r.merchant_id = p.merchant_id AND r.currency = s.currency
     WHERE p.kind = 'checkout' AND p.key = ${token}`.execute(db);
   return rows[0];

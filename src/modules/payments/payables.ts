@@ -34,6 +34,7 @@ export async function linkPayable(
     paymentLinkId: row.id,
     checkoutSessionId: null,
     invoiceId: null,
+    orderId: null,
     billedCustomerId: null,
     explainRefusedClaim: () => Promise.reject(new Error('payment links are not claimed')),
   };
@@ -74,7 +75,9 @@ export async function checkoutPayable(ctx: AppContext, token: string): Promise<P
     paymentLinkId: null,
     checkoutSessionId: row.id,
     invoiceId: null,
-    billedCustomerId: null,
+    orderId: row.order_id,
+    // A checkout made for an order of a customer is theirs, whoever types the card.
+    billedCustomerId: row.order_customer_id,
     explainRefusedClaim: async () => {
       await payableCheckout(ctx, token);
       throw new DomainError('payment_in_progress', 'A payment for this checkout is in progress');
@@ -85,6 +88,14 @@ export async function checkoutPayable(ctx: AppContext, token: string): Promise<P
 /** The session, if it can be paid now; otherwise the reason (404, 409 paid, 410 expired). */
 export async function payableCheckout(ctx: AppContext, token: string): Promise<CheckoutPayableRow> {
   const row = await readCheckout(ctx, token);
+  // Before the session's own state: cancelling or paying an order offline also expires its
+  // checkout, and the client should read why.
+  if (row.order_status !== null && row.order_status !== 'open') {
+    throw new DomainError(
+      'order_state',
+      row.order_status === 'cancelled' ? 'This order was cancelled' : 'This order has already been paid',
+    );
+  }
   const status = checkoutStatus(row, ctx.clock());
   if (status === 'complete') throw new DomainError('checkout_completed', 'This checkout has already been paid');
   if (status === 'expired')
@@ -112,6 +123,7 @@ export async function invoicePayable(ctx: AppContext, token: string): Promise<Pa
     paymentLinkId: null,
     checkoutSessionId: null,
     invoiceId: row.id,
+    orderId: null,
     billedCustomerId: row.customer_id,
     explainRefusedClaim: async () => {
       await payableInvoice(ctx, token);

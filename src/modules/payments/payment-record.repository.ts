@@ -2,6 +2,7 @@ import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
+import { orderPaidByCheckout } from '../orders/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 
 const prepared = sql.raw(PREPARED);
@@ -11,7 +12,7 @@ const prepared = sql.raw(PREPARED);
  * COMMIT, which matters at a thousand completions a second):
  *   begin   — claim the checkout session / invoice (if any) and record the pending transaction;
  *   succeed — register or match the customer, move its aggregates, mark the transaction
- *             succeeded and the session / invoice paid, all together;
+ *             succeeded and the session / invoice (and a checkout's order) paid, all together;
  *   fail    — mark the transaction failed and release the claim.
  */
 
@@ -28,6 +29,8 @@ export interface PendingPayment {
   paymentLinkId: string | null;
   checkoutSessionId: string | null;
   invoiceId: string | null;
+  /** The order a checkout was made for: the transaction knows it from the start. */
+  orderId: string | null;
   now: Date;
 }
 
@@ -38,10 +41,10 @@ export type PaymentClaim = { table: 'checkout_sessions'; id: string } | { table:
 export async function beginPayment(db: Executor, payment: PendingPayment, claim: PaymentClaim): Promise<boolean> {
   const p = payment;
   const values = sql`${p.merchantId}, ${p.id}, 'payment', 'pending', ${p.source}, ${p.amountMinor}::bigint, ${p.currency},
-    ${p.baseCurrency}, ${p.paymentLinkId}::text, ${p.checkoutSessionId}::text, ${p.invoiceId}::text, ${p.gateway}, ${p.cardBrand},
+    ${p.baseCurrency}, ${p.paymentLinkId}::text, ${p.checkoutSessionId}::text, ${p.invoiceId}::text, ${p.orderId}::text, ${p.gateway}, ${p.cardBrand},
     ${p.cardLast4}, ${p.now}::timestamptz, ${p.now}::timestamptz`;
   const columns = sql`merchant_id, id, type, status, source, amount_minor, currency, base_currency, payment_link_id,
-    checkout_session_id, invoice_id, gateway, card_brand, card_last4, created_at, updated_at`;
+    checkout_session_id, invoice_id, order_id, gateway, card_brand, card_last4, created_at, updated_at`;
   if (claim === null) {
     await sql`${prepared}INSERT INTO transactions (${columns}) VALUES (${values})`.execute(db);
     return true;
@@ -72,6 +75,8 @@ export interface PaymentSuccess {
   gatewayReference: string;
   claim: PaymentClaim;
   customer: PaymentCustomer;
+  /** A checkout's order, paid in the same statement. */
+  orderId: string | null;
   now: Date;
 }
 
@@ -79,6 +84,8 @@ export interface RecordedSuccess {
   customerId: string | null;
   /** The matched customer has no phone (the payer's may fill it). */
   phoneMissing: boolean;
+  /** The checkout's order was marked paid by this statement. */
+  orderPaid: boolean;
 }
 
 export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Promise<RecordedSuccess> {
@@ -98,17 +105,36 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
         : sql`UPDATE invoices SET status = 'paid', pending_transaction_id = NULL, transaction_id = ${s.transactionId},
               customer_id = COALESCE(invoices.customer_id, (SELECT id FROM c)), paid_at = ${s.now}::timestamptz
             WHERE merchant_id = ${s.merchantId} AND id = ${s.claim.id} RETURNING id`;
-  const { rows } = await sql<{ customer_id: string | null; phone_missing: boolean | null }>`${prepared}
+  const order =
+    s.orderId === null
+      ? null
+      : orderPaidByCheckout({
+          merchantId: s.merchantId,
+          orderId: s.orderId,
+          transactionId: s.transactionId,
+          customerId: sql`(SELECT id FROM c)`,
+          now: s.now,
+        });
+  const { rows } = await sql<{
+    customer_id: string | null;
+    phone_missing: boolean | null;
+    order_paid: boolean;
+  }>`${prepared}
     WITH c AS (${customer}),
     t AS (
       UPDATE transactions SET status = 'succeeded', customer_id = (SELECT id FROM c), base_amount_minor = ${s.baseAmountMinor}::bigint,
         exchange_rate = ${s.exchangeRate}::numeric, gateway_reference = ${s.gatewayReference},
         succeeded_at = ${s.now}::timestamptz, updated_at = ${s.now}::timestamptz
       WHERE merchant_id = ${s.merchantId} AND id = ${s.transactionId} RETURNING id
-    )${target === null ? sql`` : sql`, d AS (${target})`}
-    SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing`.execute(db);
+    )${target === null ? sql`` : sql`, d AS (${target})`}${order === null ? sql`` : sql`, o AS (${order})`}
+    SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing,
+      ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid`.execute(db);
   const row = rows[0];
-  return { customerId: row?.customer_id ?? null, phoneMissing: row?.phone_missing ?? false };
+  return {
+    customerId: row?.customer_id ?? null,
+    phoneMissing: row?.phone_missing ?? false,
+    orderPaid: row?.order_paid ?? false,
+  };
 }
 
 export async function recordPaymentFailure(

@@ -1,3 +1,10 @@
 /** The ledger: transactions, their lists and refunds. */
-export type { TransactionRow, TransactionSource, TransactionStatus, TransactionType } from './transaction.table.js';
+export type {
+  PaymentMethod,
+  TransactionRow,
+  TransactionSource,
+  TransactionStatus,
+  TransactionType,
+} from './transaction.table.js';
+export { insertOfflinePayment, type OfflinePayment } from './transaction.repository.js';
 export { transactionRoutes } from './transaction.routes.js';

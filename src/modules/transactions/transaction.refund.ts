@@ -3,7 +3,7 @@ import { DomainError, fieldError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { proportionalMinor } from '../../money/exchange.js';
 import { type Principal, requirePermission } from '../access/index.js';
-import { actorOf, recordAudit } from '../audit/index.js';
+import { actorOf, recordAudit, type AuditEvent } from '../audit/index.js';
 import {
   findTransaction,
   insertTransaction,
@@ -22,6 +22,9 @@ import type { RefundBody, TransactionView } from './transaction.schemas.js';
  *   2. refund at the gateway;
  *   3. settle (refund succeeded, payment refunded or partially refunded, customer's total spent
  *      lowered, in one transaction) or undo the reservation.
+ * A payment staff recorded offline (cash, bank transfer, mobile money) never went through the
+ * gateway, so there is nothing to ask it: staff hand the money back the same way, and the refund
+ * settles in step 1's transaction, with the payment's method.
  * The refund's base-currency amount is the payment's, in proportion: history never moves with rates.
  */
 export async function refundPayment(
@@ -35,6 +38,14 @@ export async function refundPayment(
   const { merchantId } = principal;
   if (!isId('txn', paymentId)) throw transactionNotFound(paymentId);
   const refundId = newId('txn');
+  const refundAudit = (id: string, amount: number, currency: string): AuditEvent => ({
+    merchantId,
+    actor: actorOf(principal),
+    action: 'transaction.refund',
+    target: { type: 'transaction', id: paymentId },
+    details: { refund_id: id, amount, currency },
+    ip,
+  });
 
   const reserved = await ctx.db.transaction().execute(async (trx) => {
     const payment = await findTransaction(trx, merchantId, paymentId, { forUpdate: true });
@@ -76,6 +87,8 @@ export async function refundPayment(
       invoice_id: payment.invoice_id,
       payment_link_id: payment.payment_link_id,
       checkout_session_id: payment.checkout_session_id,
+      order_id: payment.order_id,
+      method: payment.method,
       refunded_transaction_id: payment.id,
       gateway: payment.gateway,
       gateway_reference: null,
@@ -88,8 +101,21 @@ export async function refundPayment(
       updated_at: now,
     });
     await reserveRefund(trx, merchantId, paymentId, amount, baseMinor);
+    if (payment.method !== 'card') {
+      await settleRefund(trx, {
+        merchantId,
+        refundId,
+        paymentId,
+        customerId: payment.customer_id,
+        baseMinor,
+        reference: null,
+        now,
+      });
+      await recordAudit(trx, refundAudit(refundId, amount, payment.currency));
+    }
     return { amount, baseMinor, payment };
   });
+  if (reserved.payment.method !== 'card') return getTransaction(ctx, principal, refundId);
 
   const outcome = await ctx.gateway
     .refund({
@@ -118,14 +144,7 @@ export async function refundPayment(
         reference: outcome.reference,
         now,
       });
-      await recordAudit(trx, {
-        merchantId,
-        actor: actorOf(principal),
-        action: 'transaction.refund',
-        target: { type: 'transaction', id: paymentId },
-        details: { refund_id: refundId, amount: reserved.amount, currency: reserved.payment.currency },
-        ip,
-      });
+      await recordAudit(trx, refundAudit(refundId, reserved.amount, reserved.payment.currency));
     } else {
       await updateTransaction(trx, merchantId, refundId, {
         status: 'failed',

@@ -2,7 +2,13 @@ import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { sql } from 'kysely';
 import { takeBackTotalSpent } from '../customers/index.js';
-import type { NewTransactionRow, TransactionRow, TransactionStatus, TransactionType } from './transaction.table.js';
+import type {
+  NewTransactionRow,
+  PaymentMethod,
+  TransactionRow,
+  TransactionStatus,
+  TransactionType,
+} from './transaction.table.js';
 
 const COLUMNS = [
   'merchant_id',
@@ -38,6 +44,58 @@ const rate = sql<string | null>`exchange_rate::text`.as('exchange_rate');
 
 export async function insertTransaction(db: Executor, row: NewTransactionRow): Promise<void> {
   await db.insertInto('transactions').values(row).execute();
+}
+
+/** The gateway column of a payment staff recorded by hand, and of its refunds. */
+export const OFFLINE_GATEWAY = 'offline';
+
+/** Money staff took outside the gateway (an order paid in cash, by bank transfer or mobile money). */
+export interface OfflinePayment {
+  merchantId: string;
+  id: string;
+  orderId: string;
+  method: Exclude<PaymentMethod, 'card'>;
+  reference: string | null;
+  amountMinor: number;
+  currency: string;
+  baseAmountMinor: number;
+  baseCurrency: string;
+  exchangeRate: string | null;
+  customerId: string | null;
+  now: Date;
+}
+
+/** Recorded succeeded at once: there is no gateway to wait for, and no card. */
+export async function insertOfflinePayment(db: Executor, p: OfflinePayment): Promise<void> {
+  await insertTransaction(db, {
+    merchant_id: p.merchantId,
+    id: p.id,
+    type: 'payment',
+    status: 'succeeded',
+    source: 'order',
+    amount_minor: p.amountMinor,
+    currency: p.currency,
+    base_amount_minor: p.baseAmountMinor,
+    base_currency: p.baseCurrency,
+    exchange_rate: p.exchangeRate,
+    customer_id: p.customerId,
+    invoice_id: null,
+    payment_link_id: null,
+    checkout_session_id: null,
+    order_id: p.orderId,
+    method: p.method,
+    reference: p.reference,
+    refunded_transaction_id: null,
+    gateway: OFFLINE_GATEWAY,
+    gateway_reference: null,
+    card_brand: null,
+    card_last4: null,
+    failure_code: null,
+    failure_message: null,
+    created_at: p.now,
+    succeeded_at: p.now,
+    updated_at: p.now,
+  });
 }
 
 export async function findTransaction(
@@ -150,7 +208,8 @@ export async function settleRefund(
     paymentId: string;
     customerId: string | null;
     baseMinor: number;
-    reference: string;
+    /** The gateway's refund reference; null for an offline refund. */
+    reference: string | null;
     now: Date;
   },
 ): Promise<void> {
