@@ -37,7 +37,17 @@ const PEOPLE: Person[] = [
     e164: '+8801812345678',
   },
   { name: 'Józef Wiśniewski', email: 'JOZEF.W@EXAMPLE.NET', phone: '+34 612 345 678', e164: '+34612345678' },
+  // Written only as an order's buyer, kept on the order because the brand's orders switch is off.
+  {
+    name: 'Oyelaran Thistlewood',
+    email: 'oyelaran.t@shopper.example.com',
+    phone: '01555987654',
+    e164: '+8801555987654',
+  },
 ];
+
+/** A storefront account's id at the merchant's site: it may be a login name, so it is sealed too. */
+const EXTERNAL_ID = 'zubayer-login-4471';
 
 /** Strings that must not appear anywhere at rest (case-insensitive), in text or as hex of their bytes. */
 function plaintextForms(person: Person): string[] {
@@ -79,6 +89,26 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
     expect(patched.json<CustomerJson>()).toMatchObject({ name: third.name, phone: third.e164 });
     // A failed duplicate must not leave anything behind either.
     expect((await api.create({ name: first.name, email: first.email.toUpperCase() })).statusCode).toBe(409);
+    // A storefront account with the first person's data, and an order whose buyer only the order holds.
+    const asOwner = (method: 'POST' | 'PATCH', url: string, payload: Record<string, unknown>) =>
+      paydesk.request(token, { method, url: `/api/v1${url}`, payload });
+    const user = await asOwner('POST', '/users', {
+      external_id: EXTERNAL_ID,
+      email: first.email,
+      email_verified: true,
+      given_name: first.name.split(' ')[0],
+      family_name: first.name.split(' ')[1],
+      phone: first.phone,
+    });
+    expect(user.statusCode, user.body).toBe(201);
+    await asOwner('PATCH', '/brand/settings', { auto_create_customers: { orders: false } });
+    const fourth = PEOPLE[3]!;
+    const order = await asOwner('POST', '/orders', {
+      currency: 'BDT',
+      line_items: [{ description: 'Tea sampler', quantity: 1, unit_amount: 90000 }],
+      customer_details: { name: fourth.name, email: fourth.email, phone: fourth.phone },
+    });
+    expect(order.json()).toMatchObject({ customer: null, buyer: { name: fourth.name } });
   });
   afterAll(() => paydesk?.close());
 
@@ -120,6 +150,13 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
       }
     },
   );
+
+  it("holds no site user's external id in clear", async () => {
+    for (const [table, dump] of await tableDumps()) {
+      expect(dump.includes(EXTERNAL_ID), table).toBe(false);
+      expect(dump.includes(hex(EXTERNAL_ID)), table).toBe(false);
+    }
+  });
 
   it('never stores the old values of an edited customer either', async () => {
     const dump = [...(await tableDumps()).values()].join('\n');
@@ -237,6 +274,8 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
 
     it('a whole row moved to another brand does not decrypt there', async () => {
       const ofA = await newCustomer(paydesk, brandA, { name: 'Moved Row Person' });
+      // Its timeline rows hold it by foreign key; an attacker moving the row would drop them first.
+      await paydesk.rawQuery('DELETE FROM customer_events WHERE customer_id = $1', [ofA.id]);
       await paydesk.rawQuery('UPDATE customers SET merchant_id = $1 WHERE id = $2', [brandB.id, ofA.id]);
       expectOpaque500(await customersApi(paydesk, brandB.token).get(ofA.id), [ofA]);
       expectProblem(await customersApi(paydesk, brandA.token).get(ofA.id), 404, 'customer_not_found');

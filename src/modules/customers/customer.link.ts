@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { DomainError, fieldError } from '../../errors.js';
 import { emailBlindIndexes } from '../../crypto/blind-index.js';
@@ -142,4 +143,19 @@ function linkEvent(
     refs: how ? { user: userId, how } : { user: userId },
     at: p.at,
   };
+}
+
+/**
+ * After a payment registered a new customer (in the payment's single statement, which cannot hold
+ * this): link it to a site user with the same verified email, as a new customer of any other source
+ * is. Its own small transaction; the payment stands whatever happens here.
+ */
+export async function linkRegisteredPayer(
+  ctx: AppContext,
+  p: { merchantId: string; customerId: string; email: string; at: Date },
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const keys = await ctx.keyring.forBrand(trx, p.merchantId);
+    await linkByEmailMatch(trx, keys, { ...p, actor: { type: 'system', id: 'payment' } });
+  });
 }

@@ -21,6 +21,7 @@ export {
   linkByEmailMatch,
   linkCustomerToUser,
   linkIfFree,
+  linkRegisteredPayer,
   suggestLink,
   unlinkCustomerUser,
   userNotInBrand,

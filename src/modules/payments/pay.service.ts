@@ -6,7 +6,14 @@ import { newId } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, type Money } from '../../money/currency.js';
 import { convertMinorExact } from '../../money/exchange.js';
 import { autoRegisterCustomers } from '../brands/index.js';
-import { fillMissingPhone, normalizeEmail, normalizeName, normalizePhone, payerCustomer } from '../customers/index.js';
+import {
+  fillMissingPhone,
+  linkRegisteredPayer,
+  normalizeEmail,
+  normalizeName,
+  normalizePhone,
+  payerCustomer,
+} from '../customers/index.js';
 import { recordCustomerEvent } from '../timeline/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
@@ -134,6 +141,15 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       ctx.logger.error(
         { transactionId, customerId: recorded.customerId, err: error },
         "Could not fill in the customer's missing phone",
+      ),
+    );
+  }
+  if (registeredNew && recorded.customerId && contact.email) {
+    const link = { merchantId: brand.merchant_id, customerId: recorded.customerId, email: contact.email, at: now };
+    await linkRegisteredPayer(ctx, link).catch((error: unknown) =>
+      ctx.logger.error(
+        { transactionId, customerId: recorded.customerId, err: error },
+        'Could not link the new customer',
       ),
     );
   }

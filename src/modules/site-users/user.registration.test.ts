@@ -8,7 +8,7 @@ import {
   type CustomerJson,
 } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { customerCount, fetchJson, v1 } from '../../../test/support/payments.js';
+import { createPaymentLink, customerCount, fetchJson, paid, pay, payer, v1 } from '../../../test/support/payments.js';
 import { newUser, registerUser, registration, type SiteUserJson } from '../../../test/support/users.js';
 
 // Registration on the merchant's site: the user, and their customer found or created with it.
@@ -209,5 +209,21 @@ describe.each(BACKENDS)('site-user registration (%s)', (backend) => {
       'customer.user_linked',
       'customer.user_unlinked',
     ]);
+  });
+
+  it('links a customer a payment registers to the verified site user with that email', async () => {
+    const shop = await pd.newBrand({ name: 'Pay-first shop' });
+    await v1(pd, shop.token).patch('/brand/settings', { auto_create_customers: { registrations: false } });
+    const verified = await newUser(pd, shop, { email: 'pays.later@example.com' });
+    const unverified = await newUser(pd, shop, { email: 'maybe.later@example.com', email_verified: false });
+    expect([verified.customer, unverified.customer]).toEqual([null, null]);
+    const link = await createPaymentLink(pd, shop, { amount: 5000 });
+    const first = paid(await pay(pd, link.url, payer({ email: 'Pays.Later@example.com' })));
+    expect((await fetchJson<CustomerJson>(pd, shop, `/customers/${first.customer_id}`)).user).toBe(verified.id);
+    const second = paid(await pay(pd, link.url, payer({ email: 'maybe.later@example.com' })));
+    expect((await fetchJson<CustomerJson>(pd, shop, `/customers/${second.customer_id}`)).user).toBeNull();
+    expect((await fetchJson<SiteUserJson>(pd, shop, `/users/${unverified.id}`)).suggested_customer).toBe(
+      second.customer_id,
+    );
   });
 });
