@@ -12,8 +12,26 @@ describe('role table', () => {
     expect(roleAllows('viewer', 'customers.reveal')).toBe(false);
   });
 
-  it('gives developers API keys and payments, and nothing of customers', () => {
-    expect(ROLE_PERMISSIONS.developer).toEqual(['api_keys.manage', 'payments.read', 'payments.create']);
+  it('gives developers API keys, payments, site users and orders, and nothing of customers', () => {
+    expect(ROLE_PERMISSIONS.developer).toEqual([
+      'api_keys.manage',
+      'payments.read',
+      'payments.create',
+      'users.read',
+      'users.write',
+      'orders.read',
+      'orders.write',
+      'orders.record_payment',
+    ]);
+    expect(ROLE_PERMISSIONS.developer.filter((p) => p.startsWith('customers.'))).toEqual([]);
+  });
+
+  it('lets masked roles read site users and orders but change neither', () => {
+    for (const role of ['support', 'viewer'] as const) {
+      expect([roleAllows(role, 'users.read'), roleAllows(role, 'orders.read')]).toEqual([true, true]);
+      expect([roleAllows(role, 'users.write'), roleAllows(role, 'orders.write')]).toEqual([false, false]);
+      expect(roleAllows(role, 'orders.record_payment')).toBe(false);
+    }
   });
 
   it('lets only owners and admins read the audit log and rotate keys', () => {
