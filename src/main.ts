@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   ];
   if (firstStart) {
     lines.push(
-      `  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers${firstStart.demoCustomers > 0 ? ', their payments, two payment links (/pay/yoga-monthly, /pay/community-kitchen) and an open invoice' : ''}.`,
+      `  Created brand "${firstStart.brandName}" (${firstStart.brandId}) with ${firstStart.demoCustomers} demo customers${firstStart.demoCustomers > 0 ? ', their payments, two payment links (/pay/yoga-monthly, /pay/community-kitchen), an open invoice, three site accounts and two orders' : ''}.`,
     );
     if (firstStart.newApiKey) {
       lines.push(
