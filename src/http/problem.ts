@@ -133,7 +133,8 @@ export function problemResponses<S extends number>(...statuses: S[]) {
 }
 
 export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
-  return { type: `urn:paydesk:problem:${code}`, title: TITLES[code], status: STATUS[code], code, detail, ...extra };
+  // The standard members come last: an extra named like one (`status`) must never replace it.
+  return { ...extra, type: `urn:paydesk:problem:${code}`, title: TITLES[code], status: STATUS[code], code, detail };
 }
 
 export function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
