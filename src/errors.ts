@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'order_not_found'
   | 'order_state'
   | 'currency_locked'
+  | 'note_not_found'
+  | 'image_not_found'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
   | 'internal';
 
 export interface FieldError {

@@ -7,6 +7,7 @@ import * as staff from './migrations/0004-staff.js';
 import * as payments from './migrations/0005-payments.js';
 import * as customerFillfactor from './migrations/0006-customer-fillfactor.js';
 import * as brandsUsersOrders from './migrations/0007-brands-users-orders.js';
+import * as customerProfile from './migrations/0008-customer-profile.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-payments': payments,
   '0006-customer-fillfactor': customerFillfactor,
   '0007-brands-users-orders': brandsUsersOrders,
+  '0008-customer-profile': customerProfile,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,8 @@ import type { TransactionTable } from '../modules/transactions/transaction.table
 import type { SiteUserTable } from '../modules/site-users/user.table.js';
 import type { OrderTable } from '../modules/orders/order.table.js';
 import type { CustomerEventTable } from '../modules/timeline/customer-event.table.js';
+import type { CustomerNoteTable } from '../modules/notes/note.table.js';
+import type { CustomerImageTable } from '../modules/images/image.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
@@ -36,4 +38,6 @@ export interface DB {
   site_users: SiteUserTable;
   orders: OrderTable;
   customer_events: CustomerEventTable;
+  customer_notes: CustomerNoteTable;
+  customer_images: CustomerImageTable;
 }

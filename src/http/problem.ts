@@ -46,6 +46,10 @@ const STATUS: Record<ErrorCode, number> = {
   order_not_found: 404,
   order_state: 409,
   currency_locked: 409,
+  note_not_found: 404,
+  image_not_found: 404,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
   internal: 500,
 };
 
@@ -91,6 +95,10 @@ const TITLES: Record<ErrorCode, string> = {
   order_not_found: 'Order not found',
   order_state: 'Not possible in the current order status',
   currency_locked: 'Base currency cannot change',
+  note_not_found: 'Note not found',
+  image_not_found: 'No image',
+  unsupported_media_type: 'Unsupported media type',
+  payload_too_large: 'Payload too large',
   internal: 'Internal error',
 };
 

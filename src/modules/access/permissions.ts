@@ -29,7 +29,9 @@ export type Permission =
   | 'users.write'
   | 'orders.read'
   | 'orders.write'
-  | 'orders.record_payment';
+  | 'orders.record_payment'
+  | 'notes.write'
+  | 'notes.manage';
 
 const CUSTOMERS: readonly Permission[] = [
   'customers.read',
@@ -38,6 +40,9 @@ const CUSTOMERS: readonly Permission[] = [
   'customers.create',
   'customers.edit',
   'customers.delete',
+  // Notes on a customer: notes.write adds (and changes one's own), notes.manage changes anyone's.
+  'notes.write',
+  'notes.manage',
 ];
 
 // Key status and rotations: brand owners and admins only.
@@ -83,7 +88,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS, ...USERS, ...ORDERS],
   // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
   // Sees payments, users and orders (to answer a client), never refunds.
-  support: ['customers.read', 'customers.reveal', 'customers.create', 'payments.read', 'users.read', 'orders.read'],
+  support: [
+    'customers.read',
+    'customers.reveal',
+    'customers.create',
+    'notes.write',
+    'payments.read',
+    'users.read',
+    'orders.read',
+  ],
   viewer: ['customers.read', 'payments.read', 'users.read', 'orders.read'],
   // Integrations: API keys, what a client pays (checkout sessions, links, invoices), the shop's users
   // and orders (registration, profile changes, cash on delivery); still no raw contact data, and no

@@ -15,6 +15,7 @@ export const CUSTOMER_COLUMNS = [
   'metadata',
   'source',
   'user_id',
+  'image_updated_at',
   'transactions_count',
   'total_spent_minor',
   'last_payment_at',

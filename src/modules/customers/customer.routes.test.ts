@@ -45,6 +45,7 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
         metadata: { order: '1042', channel: 'facebook' },
         source: 'api',
         user: null,
+        image_url: null,
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,

@@ -104,6 +104,12 @@ export const Customer = Type.Object(
         'How the customer was created: api, dashboard, demo, checkout, payment_link, invoice, import, registration, order',
     }),
     user: Nullable(Type.String({ description: 'The site user (storefront account) linked to this customer' })),
+    image_url: Nullable(
+      Type.String({
+        description:
+          "The customer's image (GET it with the same credentials; it changes when the image does); null without one",
+      }),
+    ),
     transactions_count: Type.Integer(),
     total_spent: Money,
     last_payment_at: Nullable(Timestamp),
@@ -123,6 +129,7 @@ export const Customer = Type.Object(
         metadata: { crm_id: 'C-1001' },
         source: 'api',
         user: null,
+        image_url: null,
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,

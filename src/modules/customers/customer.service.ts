@@ -131,6 +131,7 @@ export async function createCustomer(
     metadata,
     source: options.source,
     user_id: linkedUser,
+    image_updated_at: null,
     transactions_count: 0,
     total_spent_minor: 0,
     last_payment_at: null,

@@ -30,6 +30,8 @@ export interface CustomerTable {
   source: CustomerSource;
   /** The site user (storefront account) linked to this customer: one each way per brand. */
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the customer's image last changed (customer_images); null without one. Versions its URL. */
+  image_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   transactions_count: ColumnType<number, number | undefined, number>;
   total_spent_minor: ColumnType<number, number | undefined, number>;
   last_payment_at: Date | null;

@@ -59,10 +59,16 @@ export function toCustomerView(
     metadata: row.metadata,
     source: row.source,
     user: row.user_id,
+    image_url: row.image_updated_at ? customerImageUrl(row.id, row.image_updated_at) : null,
     transactions_count: row.transactions_count,
     total_spent: { amount: Number(row.total_spent_minor), currency: baseCurrency },
     last_payment_at: row.last_payment_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
+}
+
+/** Where a customer's image is served; the version makes browsers fetch a replaced image again. */
+export function customerImageUrl(id: string, updatedAt: Date): string {
+  return `/api/v1/customers/${id}/image?v=${updatedAt.getTime()}`;
 }

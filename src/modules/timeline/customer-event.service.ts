@@ -9,14 +9,26 @@ import { insertCustomerEvents } from './customer-event.repository.js';
 export const CUSTOMER_EVENT_TYPES = [
   'customer.created',
   'customer.updated',
+  'customer.revealed',
   'customer.user_linked',
   'customer.user_unlinked',
   'customer.user_suggested',
   'customer.name_synced',
+  'payment.succeeded',
+  'payment.failed',
+  'refund.created',
+  'invoice.issued',
+  'invoice.paid',
+  'invoice.voided',
   'order.created',
   'order.paid',
   'order.fulfilled',
   'order.cancelled',
+  'note.added',
+  'note.edited',
+  'note.deleted',
+  'image.updated',
+  'image.removed',
 ] as const;
 export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
 
