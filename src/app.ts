@@ -20,7 +20,9 @@ import { brandRoutes, claimMasterFingerprint, listBrandKeys } from './modules/br
 import { checkoutSessionRoutes } from './modules/checkout/index.js';
 import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
 import { healthRoutes } from './modules/health/index.js';
+import { imageRoutes } from './modules/images/index.js';
 import { invoiceRoutes } from './modules/invoices/index.js';
+import { noteRoutes } from './modules/notes/index.js';
 import { orderRoutes } from './modules/orders/index.js';
 import { keyRoutes, RotationJobs } from './modules/keys/index.js';
 import { paymentLinkRoutes } from './modules/payment-links/index.js';
@@ -115,6 +117,8 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     installAuthentication(app, ctx);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(noteRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
     await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
     await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });

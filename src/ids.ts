@@ -1,7 +1,21 @@
 import { uuidv7obj } from 'uuidv7';
 
 export type IdPrefix =
-  'cus' | 'brd' | 'key' | 'txn' | 'inv' | 'plink' | 'cs' | 'aud' | 'rot' | 'stf' | 'ses' | 'usr' | 'ord' | 'evt' | 'note';
+  | 'cus'
+  | 'brd'
+  | 'key'
+  | 'txn'
+  | 'inv'
+  | 'plink'
+  | 'cs'
+  | 'aud'
+  | 'rot'
+  | 'stf'
+  | 'ses'
+  | 'usr'
+  | 'ord'
+  | 'evt'
+  | 'note';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

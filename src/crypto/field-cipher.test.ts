@@ -1,6 +1,14 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptField, encryptField, fieldKeyId, FieldDecryptError, type FieldBinding } from './field-cipher.js';
+import {
+  decryptBytes,
+  decryptField,
+  encryptBytes,
+  encryptField,
+  fieldKeyId,
+  FieldDecryptError,
+  type FieldBinding,
+} from './field-cipher.js';
 import { deriveIndexKeys, type BrandKeys } from './keyring.js';
 
 function brandKeys(merchantId: string, dataKeys: Record<number, Buffer>, activeDataKeyId: number): BrandKeys {
@@ -116,5 +124,45 @@ describe('encryptField / decryptField', () => {
     const fresh = encryptField(brandKeys('brd_a', { 3: crypto.randomBytes(32) }, 3), binding, plaintext);
     expect(() => decryptField(keys, binding, fresh)).toThrow(/data key 3/);
     expect(() => encryptField(brandKeys('brd_a', { 1: key1 }, 2), binding, plaintext)).toThrow(FieldDecryptError);
+  });
+});
+
+describe('encryptBytes / decryptBytes', () => {
+  const imageBinding: FieldBinding = { merchantId: 'brd_a', table: 'customer_images', column: 'image', rowId: 'cus_1' };
+  // Every byte value, and a WebP signature that must not show through.
+  const image = Buffer.concat([
+    Buffer.from('RIFF\0\0\0\0WEBPVP8 '),
+    Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  ]);
+
+  it('round-trips any bytes, and nothing', () => {
+    expect(decryptBytes(keys, imageBinding, encryptBytes(keys, imageBinding, image)).equals(image)).toBe(true);
+    expect(decryptBytes(keys, imageBinding, encryptBytes(keys, imageBinding, Buffer.alloc(0))).length).toBe(0);
+  });
+
+  it('writes the same format as encryptField: header ‖ nonce ‖ ciphertext ‖ tag, no bytes added', () => {
+    const sealed = encryptBytes(keys, imageBinding, image);
+    expect(fieldKeyId(sealed)).toBe(1);
+    expect(sealed.length).toBe(5 + 12 + image.length + 16);
+    expect(sealed.includes(Buffer.from('WEBP'))).toBe(false);
+    expect(decryptField(keys, binding, encryptBytes(keys, binding, Buffer.from(plaintext)))).toBe(plaintext);
+  });
+
+  it.each<[string, Partial<FieldBinding>]>([
+    ['another row', { rowId: 'cus_2' }],
+    ['another column', { column: 'name' }],
+    ['another brand', { merchantId: 'brd_b' }],
+  ])('refuses a ciphertext moved to %s', (_where, change) => {
+    const sealed = encryptBytes(keys, imageBinding, image);
+    expect(() => decryptBytes(keys, { ...imageBinding, ...change }, sealed)).toThrow(FieldDecryptError);
+  });
+
+  it('refuses any flipped byte and a key it was not written under', () => {
+    const sealed = encryptBytes(keys, imageBinding, image);
+    const tampered = Buffer.from(sealed);
+    tampered[40] = tampered[40]! ^ 0x01;
+    expect(() => decryptBytes(keys, imageBinding, tampered)).toThrow(FieldDecryptError);
+    const other = brandKeys('brd_a', { 1: crypto.randomBytes(32) }, 1);
+    expect(() => decryptBytes(other, imageBinding, sealed)).toThrow(FieldDecryptError);
   });
 });

@@ -16,20 +16,29 @@ export class FieldDecryptError extends Error {}
 
 /** Encrypts a personal value under the brand's active data key: header ‖ nonce ‖ ciphertext ‖ tag. */
 export function encryptField(keys: BrandKeys, binding: FieldBinding, plaintext: string): Buffer {
+  return encryptBytes(keys, binding, Buffer.from(plaintext, 'utf8'));
+}
+
+export function decryptField(keys: BrandKeys, binding: FieldBinding, sealed: Buffer): string {
+  return decryptBytes(keys, binding, sealed).toString('utf8');
+}
+
+/** encryptField for binary values (a customer's image): the same format, header and binding. */
+export function encryptBytes(keys: BrandKeys, binding: FieldBinding, plaintext: Buffer): Buffer {
   const key = keys.dataKeys.get(keys.activeDataKeyId);
   if (!key) throw new FieldDecryptError('active data key missing');
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt8(FORMAT_VERSION, 0);
   header.writeUInt32BE(keys.activeDataKeyId, 1);
-  return Buffer.concat([header, seal(key, Buffer.from(plaintext, 'utf8'), aad(header, binding))]);
+  return Buffer.concat([header, seal(key, plaintext, aad(header, binding))]);
 }
 
-export function decryptField(keys: BrandKeys, binding: FieldBinding, sealed: Buffer): string {
+export function decryptBytes(keys: BrandKeys, binding: FieldBinding, sealed: Buffer): Buffer {
   const keyId = fieldKeyId(sealed);
   const key = keys.dataKeys.get(keyId);
   if (!key) throw new FieldDecryptError(`data key ${keyId} is not available`);
   try {
-    return open(key, sealed.subarray(HEADER_BYTES), aad(sealed.subarray(0, HEADER_BYTES), binding)).toString('utf8');
+    return open(key, sealed.subarray(HEADER_BYTES), aad(sealed.subarray(0, HEADER_BYTES), binding));
   } catch {
     // Wrong row, column or brand (a copied ciphertext), or tampering: never return anything.
     throw new FieldDecryptError(`${binding.table}.${binding.column} of ${binding.rowId} does not decrypt`);

@@ -23,6 +23,14 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** Migrates up to and including `target` (tests of a migration's backfill start from the one before). */
+export async function migrateTo(db: Database, target: string): Promise<void> {
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  const migrator = new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
+  const { error } = await migrator.migrateTo(target);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
 export async function migrateToLatest(db: Database): Promise<void> {
   // Kysely looks for its migration table in every schema it can see unless told which one: a
   // kysely_migration of another schema in the same database (another app, a parallel test file)

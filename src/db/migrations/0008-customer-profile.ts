@@ -78,7 +78,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     SELECT t.merchant_id, ${eventId('payment', 't.id')}, t.customer_id,
       CASE WHEN t.type = 'refund' THEN 'refund.created' ELSE 'payment.succeeded' END, 'system', 'backfill',
       jsonb_strip_nulls(jsonb_build_object('transaction', t.id, 'source', t.source, 'invoice', t.invoice_id,
-        'order', t.order_id, 'payment', t.refunded_transaction_id)),
+        'order', t.order_id, 'payment', t.refunded_transaction_id, 'amount', t.amount_minor::text,
+        'currency', t.currency)),
       COALESCE(t.succeeded_at, t.created_at)
     FROM transactions t
     WHERE t.customer_id IS NOT NULL AND t.status IN ('succeeded', 'refunded', 'partially_refunded')`);

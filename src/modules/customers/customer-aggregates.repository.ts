@@ -21,7 +21,7 @@ export type PaymentCustomer =
 /**
  * The customer half of a payment's one statement, for a CTE of it (payments/payment-record.repository.ts):
  * registers or matches the customer and moves its aggregates; yields at most one row
- * `(id text, phone_missing boolean)`.
+ * `(id text, phone_missing boolean, inserted boolean)`, inserted when this payment registered them.
  */
 export function customerPaymentUpsert(p: {
   merchantId: string;
@@ -32,7 +32,10 @@ export function customerPaymentUpsert(p: {
   const aggregates = sql`transactions_count = customers.transactions_count + 1,
     total_spent_minor = customers.total_spent_minor + ${p.baseAmountMinor}::bigint,
     last_payment_at = GREATEST(customers.last_payment_at, ${p.now}::timestamptz)`;
-  const returning = sql`RETURNING id, phone_enc IS NULL AS phone_missing`;
+  // xmax is 0 on a row this statement inserted, and set on one ON CONFLICT updated (PostgreSQL's own
+  // way of telling the two apart in RETURNING).
+  const returningUpsert = sql`RETURNING id, phone_enc IS NULL AS phone_missing, (xmax = 0) AS inserted`;
+  const returningUpdate = sql`RETURNING id, phone_enc IS NULL AS phone_missing, false AS inserted`;
   const c = p.customer;
   switch (c.kind) {
     case 'register': {
@@ -45,15 +48,33 @@ export function customerPaymentUpsert(p: {
           ${r.search_tokens ?? []}, ${r.data_key_id}, ${r.index_key_id}, ${r.metadata}, ${r.source}, 1, ${p.baseAmountMinor},
           ${p.now}, ${p.now}, ${p.now})
         ON CONFLICT (merchant_id, email_bidx) DO UPDATE SET ${aggregates}
-        ${returning}`;
+        ${returningUpsert}`;
     }
     case 'match_email':
       return sql`UPDATE customers SET ${aggregates} WHERE merchant_id = ${p.merchantId}
-        AND email_bidx IN (${sql.join(c.emailBidx)}) ${returning}`;
+        AND email_bidx IN (${sql.join(c.emailBidx)}) ${returningUpdate}`;
     case 'known':
-      return sql`UPDATE customers SET ${aggregates} WHERE merchant_id = ${p.merchantId} AND id = ${c.id} ${returning}`;
+      return sql`UPDATE customers SET ${aggregates} WHERE merchant_id = ${p.merchantId} AND id = ${c.id} ${returningUpdate}`;
     case 'none':
-      return sql`SELECT NULL::text AS id, false AS phone_missing WHERE false`;
+      return sql`SELECT NULL::text AS id, false AS phone_missing, false AS inserted WHERE false`;
+  }
+}
+
+/**
+ * The customer a declined payment belongs to, for a CTE of the failure's statement: the known one,
+ * or the brand's customer with the payer's email; yields at most one row `(id text)`. Reads only.
+ */
+export function customerOfFailedPayment(p: { merchantId: string; customer: PaymentCustomer }): RawBuilder<unknown> {
+  const c = p.customer;
+  switch (c.kind) {
+    case 'known':
+      return sql`SELECT id FROM customers WHERE merchant_id = ${p.merchantId} AND id = ${c.id}`;
+    case 'match_email':
+      return sql`SELECT id FROM customers WHERE merchant_id = ${p.merchantId} AND email_bidx IN (${sql.join(c.emailBidx)}) LIMIT 1`;
+    case 'register':
+      return sql`SELECT id FROM customers WHERE merchant_id = ${p.merchantId} AND email_bidx = ${c.row.email_bidx} LIMIT 1`;
+    case 'none':
+      return sql`SELECT NULL::text AS id WHERE false`;
   }
 }
 

@@ -3,6 +3,7 @@ import { isId } from '../../ids.js';
 import { getBrand, type BrandRow } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
+import { customerTimeline, type CustomerEventListView, type TimelineQuery } from '../timeline/index.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import {
   countCustomers,
@@ -85,4 +86,15 @@ export async function customerNames(ctx: AppContext, merchantId: string, ids: st
   );
   for (const row of rows) names.set(row.id, decryptName(keys, row));
   return names;
+}
+
+/** GET /customers/{id}/timeline: any role that may read the customer (events hold no contact data). */
+export async function customerTimelineOf(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  query: TimelineQuery,
+): Promise<CustomerEventListView> {
+  await requireReadableCustomer(ctx, principal, id);
+  return customerTimeline(ctx, principal.merchantId, id, query);
 }

@@ -3,6 +3,7 @@ import { fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
 import { actorOf, recordAudit } from '../audit/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
+import { recordCustomerEvent } from '../timeline/index.js';
 import { customerNotFound } from './customer.access.js';
 import { findCustomer } from './customer.repository.js';
 import { redactReason } from './customer.reveal-reason.js';
@@ -40,6 +41,14 @@ export async function revealCustomerContact(
       target: { type: 'customer', id },
       ip: request.ip,
       details: { reason: text, ...(redacted ? { reason_redacted: true } : {}) },
+    });
+    // Who saw the raw contact, on the profile too (the reason stays in the audit log).
+    await recordCustomerEvent(trx, {
+      merchantId,
+      customerId: id,
+      type: 'customer.revealed',
+      actor: actorOf(principal),
+      at: ctx.clock(),
     });
     return { email: contact.email, phone: contact.phone };
   });

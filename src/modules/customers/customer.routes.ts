@@ -20,12 +20,14 @@ import { createCustomer, createOrEditCustomer, sourceOf, updateCustomer } from '
 import { deleteCustomer } from './customer.delete.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
 import { revealCustomerContact } from './customer.reveal.js';
+import { customerTimelineRoutes } from './customer-timeline.routes.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Customers'];
 
 export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    await app.register(customerTimelineRoutes(ctx));
     app.post(
       '/customers',
       {

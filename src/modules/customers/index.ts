@@ -28,6 +28,7 @@ export {
   type LinkHow,
 } from './customer.link.js';
 export { findCustomerIdOfUser } from './customer-link.repository.js';
+export { setCustomerImageUpdatedAt } from './customer-image.repository.js';
 export { syncCustomerNameFromUser } from './customer.name-sync.js';
 export {
   matchesQuery,
@@ -59,6 +60,7 @@ export {
   type CustomerRecord,
 } from './customer.repository.js';
 export {
+  customerOfFailedPayment,
   customerPaymentUpsert,
   findCustomerAggregateDrift,
   takeBackTotalSpent,

@@ -7,6 +7,9 @@ import { isId, newId } from '../../ids.js';
 import { checkCurrency, MAX_AMOUNT_MINOR } from '../../money/currency.js';
 import { type Principal, requirePermission } from '../access/index.js';
 import { customerExists, requireReadableCustomer } from '../customers/index.js';
+import { actorOf } from '../audit/index.js';
+import { recordCustomerEvent } from '../timeline/index.js';
+import type { Executor } from '../../db/database.js';
 import { claimPublicPath, newPublicToken, nextCounterValue } from '../public-paths/index.js';
 import { findInvoice, insertInvoice, listInvoicesPage, setInvoiceStatus } from './invoice.repository.js';
 import type { InvoiceCreateBody, InvoiceListQuery, InvoiceListView, InvoiceView } from './invoice.schemas.js';
@@ -128,7 +131,9 @@ export async function finalizeInvoice(ctx: AppContext, principal: Principal, id:
     ) {
       throw new Error('128-bit invoice token collided');
     }
-    await setInvoiceStatus(trx, principal.merchantId, id, { status: 'open', token, finalized_at: ctx.clock() });
+    const at = ctx.clock();
+    await setInvoiceStatus(trx, principal.merchantId, id, { status: 'open', token, finalized_at: at });
+    await invoiceEvent(trx, principal, row, 'invoice.issued', at);
   });
 }
 
@@ -143,7 +148,9 @@ export async function voidInvoice(ctx: AppContext, principal: Principal, id: str
     }
     if (row.pending_transaction_id)
       throw new DomainError('payment_in_progress', `A payment for invoice ${id} is in progress`);
-    await setInvoiceStatus(trx, principal.merchantId, id, { status: 'void', voided_at: ctx.clock() });
+    const at = ctx.clock();
+    await setInvoiceStatus(trx, principal.merchantId, id, { status: 'void', voided_at: at });
+    await invoiceEvent(trx, principal, row, 'invoice.voided', at);
   });
 }
 
@@ -188,4 +195,23 @@ export async function listCustomerInvoices(
 ): Promise<InvoiceListView> {
   await requireReadableCustomer(ctx, principal, customerId);
   return listInvoices(ctx, principal, { ...page, customer_id: customerId });
+}
+
+/** An invoice issued to or voided for a customer, on that customer's timeline, in the change's transaction. */
+async function invoiceEvent(
+  trx: Executor,
+  principal: Principal,
+  row: Pick<InvoiceRow, 'id' | 'customer_id'>,
+  type: 'invoice.issued' | 'invoice.voided',
+  at: Date,
+): Promise<void> {
+  if (!row.customer_id) return;
+  await recordCustomerEvent(trx, {
+    merchantId: principal.merchantId,
+    customerId: row.customer_id,
+    type,
+    actor: actorOf(principal),
+    refs: { invoice: row.id },
+    at,
+  });
 }

@@ -1,6 +1,8 @@
 import type { AppContext } from '../../context.js';
 import type { KeyPurpose } from '../../crypto/keyring.js';
 import type { Executor } from '../../db/database.js';
+import { imageKeySweep } from '../images/index.js';
+import { noteKeySweep } from '../notes/index.js';
 import { orderKeySweep } from '../orders/index.js';
 import { siteUserKeySweep } from '../site-users/index.js';
 
@@ -27,7 +29,12 @@ export interface SealedTable {
   ): Promise<{ lastId: string; updated: number } | null>;
 }
 
-export const OTHER_SEALED_TABLES: readonly SealedTable[] = [siteUserKeySweep, orderKeySweep];
+export const OTHER_SEALED_TABLES: readonly SealedTable[] = [
+  siteUserKeySweep,
+  orderKeySweep,
+  noteKeySweep,
+  imageKeySweep,
+];
 
 export async function countOthersOffKey(ctx: AppContext, merchantId: string, purpose: KeyPurpose, activeKeyId: number) {
   let total = 0;

@@ -14,7 +14,6 @@ import {
   normalizePhone,
   payerCustomer,
 } from '../customers/index.js';
-import { recordCustomerEvent } from '../timeline/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
 import {
@@ -109,6 +108,10 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       gatewayReference: outcome.reference,
       claim: payable.claim,
       now: ctx.clock(),
+      customer: await declinedCustomer(ctx, payable, contact),
+      source: payable.source,
+      amountMinor: payable.amountMinor,
+      currency: payable.currency,
     });
     throw new DomainError(outcome.outcome === 'declined' ? 'card_declined' : 'payment_failed', outcome.message, {
       transaction_id: transactionId,
@@ -127,6 +130,9 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       exchangeRate: payable.currency === brand.base_currency ? null : brand.rate,
       gatewayReference: outcome.reference,
       claim: payable.claim,
+      source: payable.source,
+      amountMinor: payable.amountMinor,
+      currency: payable.currency,
       customer,
       orderId: payable.orderId,
       now: ctx.clock(),
@@ -152,9 +158,6 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
         'Could not link the new customer',
       ),
     );
-  }
-  if (recorded.orderPaid && recorded.customerId && payable.orderId) {
-    await noteOrderPaid(ctx, payable, payable.orderId, recorded.customerId, transactionId);
   }
   return {
     status: 'succeeded',
@@ -266,6 +269,11 @@ async function undoCharge(
       gatewayReference: reference,
       claim: payable.claim,
       now: ctx.clock(),
+      // Our failure, not the payer's: nothing for their timeline.
+      customer: { kind: 'none' },
+      source: payable.source,
+      amountMinor: payable.amountMinor,
+      currency: payable.currency,
     });
     return new DomainError('payment_failed', 'The payment could not be completed; the charge was refunded', {
       transaction_id: transactionId,
@@ -291,25 +299,14 @@ async function paymentCustomer(ctx: AppContext, payable: Payable, payer: Checked
   });
 }
 
-/**
- * The customer's timeline shows the order paid. Written after the payment's one statement (the
- * timeline has no fragment for it to join): the payment stands whether or not this line is written.
- */
-async function noteOrderPaid(
-  ctx: AppContext,
-  payable: Payable,
-  orderId: string,
-  customerId: string,
-  transactionId: string,
-): Promise<void> {
-  await recordCustomerEvent(ctx.db, {
+/** Whose timeline a decline goes on: the billed customer, or the brand's customer with the payer's email. */
+async function declinedCustomer(ctx: AppContext, payable: Payable, payer: CheckedPayer): Promise<PaymentCustomer> {
+  if (payable.billedCustomerId) return { kind: 'known', id: payable.billedCustomerId };
+  if (payer.name === undefined || payer.email === undefined) return { kind: 'none' };
+  return payerCustomer(ctx, {
     merchantId: payable.brand.merchant_id,
-    customerId,
-    type: 'order.paid',
-    actor: { type: 'system', id: 'checkout' },
-    refs: { order: orderId, transaction: transactionId },
-    at: ctx.clock(),
-  }).catch((error: unknown) =>
-    ctx.logger.error({ transactionId, orderId, err: error }, "Could not write the order's payment to the timeline"),
-  );
+    autoRegister: false,
+    source: payable.source,
+    payer: { name: payer.name, email: payer.email, phone: payer.phone },
+  });
 }

@@ -1,7 +1,8 @@
 import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
+import { customerOfFailedPayment, customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
+import { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from '../timeline/index.js';
 import { orderPaidByCheckout } from '../orders/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 
@@ -70,6 +71,10 @@ export type { PaymentCustomer };
 export interface PaymentSuccess {
   merchantId: string;
   transactionId: string;
+  /** What the customer's timeline says was paid: how, and how much in the payment's currency. */
+  source: TransactionSource;
+  amountMinor: number;
+  currency: string;
   baseAmountMinor: number;
   exchangeRate: string | null;
   gatewayReference: string;
@@ -127,6 +132,20 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
         succeeded_at = ${s.now}::timestamptz, updated_at = ${s.now}::timestamptz
       WHERE merchant_id = ${s.merchantId} AND id = ${s.transactionId} RETURNING id
     )${target === null ? sql`` : sql`, d AS (${target})`}${order === null ? sql`` : sql`, o AS (${order})`}
+    , ev AS (${paymentSucceededEvents({
+      merchantId: s.merchantId,
+      transactionId: s.transactionId,
+      source: s.source,
+      amountMinor: s.amountMinor,
+      currency: s.currency,
+      invoiceId: s.claim?.table === 'invoices' ? s.claim.id : null,
+      now: s.now,
+      customer: sql`SELECT id, inserted FROM c`,
+    })})${
+      order === null
+        ? sql``
+        : sql`, oe AS (${orderPaidEvent({ merchantId: s.merchantId, order: sql`SELECT id, customer_id FROM o`, transactionId: s.transactionId, now: s.now })})`
+    }
     SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing,
       ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid`.execute(db);
   const row = rows[0];
@@ -147,6 +166,11 @@ export async function recordPaymentFailure(
     gatewayReference: string | null;
     claim: PaymentClaim;
     now: Date;
+    /** Who tried to pay, if the brand knows them: the decline goes on their timeline. */
+    customer: PaymentCustomer;
+    source: TransactionSource;
+    amountMinor: number;
+    currency: string;
   },
 ): Promise<void> {
   const release =
@@ -159,6 +183,15 @@ export async function recordPaymentFailure(
       UPDATE transactions SET status = 'failed', failure_code = ${f.code}, failure_message = ${f.message},
         gateway_reference = ${f.gatewayReference}, updated_at = ${f.now}::timestamptz
       WHERE merchant_id = ${f.merchantId} AND id = ${f.transactionId} RETURNING id
-    )${release}
+    )${release}, c AS (${customerOfFailedPayment({ merchantId: f.merchantId, customer: f.customer })}),
+    ev AS (${paymentFailedEvent({
+      merchantId: f.merchantId,
+      transactionId: f.transactionId,
+      source: f.source,
+      amountMinor: f.amountMinor,
+      currency: f.currency,
+      now: f.now,
+      customer: sql`SELECT id FROM c`,
+    })})
     SELECT 1`.execute(db);
 }

@@ -5,4 +5,12 @@ export {
   type CustomerEvent,
   type CustomerEventType,
 } from './customer-event.service.js';
+export { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from './customer-event.fragments.js';
+export { customerTimeline } from './customer-event.queries.js';
+export {
+  CustomerEvent as CustomerEventSchema,
+  CustomerEventList,
+  TimelineQuery,
+  type CustomerEventListView,
+} from './customer-event.schemas.js';
 export type { CustomerEventTable } from './customer-event.table.js';

@@ -4,6 +4,9 @@ import { isId, newId } from '../../ids.js';
 import { proportionalMinor } from '../../money/exchange.js';
 import { type Principal, requirePermission } from '../access/index.js';
 import { actorOf, recordAudit, type AuditEvent } from '../audit/index.js';
+import { recordCustomerEvent } from '../timeline/index.js';
+import type { Executor } from '../../db/database.js';
+import type { TransactionRow } from './transaction.table.js';
 import {
   findTransaction,
   insertTransaction,
@@ -112,6 +115,7 @@ export async function refundPayment(
         now,
       });
       await recordAudit(trx, refundAudit(refundId, amount, payment.currency));
+      await refundEvent(trx, payment, refundId, amount, actorOf(principal), now);
     }
     return { amount, baseMinor, payment };
   });
@@ -145,6 +149,7 @@ export async function refundPayment(
         now,
       });
       await recordAudit(trx, refundAudit(refundId, reserved.amount, reserved.payment.currency));
+      await refundEvent(trx, reserved.payment, refundId, reserved.amount, actorOf(principal), now);
     } else {
       await updateTransaction(trx, merchantId, refundId, {
         status: 'failed',
@@ -160,4 +165,24 @@ export async function refundPayment(
     throw new DomainError('payment_failed', outcome.message, { transaction_id: refundId, decline_code: outcome.code });
   }
   return getTransaction(ctx, principal, refundId);
+}
+
+/** The refund on the customer's timeline, in the transaction that settles it. */
+async function refundEvent(
+  trx: Executor,
+  payment: Pick<TransactionRow, 'merchant_id' | 'id' | 'customer_id' | 'currency'>,
+  refundId: string,
+  amount: number,
+  actor: { type: string; id: string },
+  at: Date,
+): Promise<void> {
+  if (!payment.customer_id) return;
+  await recordCustomerEvent(trx, {
+    merchantId: payment.merchant_id,
+    customerId: payment.customer_id,
+    type: 'refund.created',
+    actor,
+    refs: { transaction: refundId, payment: payment.id, amount: String(amount), currency: payment.currency },
+    at,
+  });
 }

@@ -1,0 +1,7 @@
+/**
+ * Customer images: one per customer, re-encoded on upload so no metadata survives, sealed under the
+ * brand's data key, served to whoever may read the customer. The public face.
+ */
+export { imageRoutes } from './image.routes.js';
+export { imageKeySweep } from './image.reseal.js';
+export type { CustomerImageTable } from './image.table.js';
