@@ -16,6 +16,7 @@ import {
   type ListJson,
 } from '../../../test/support/payments.js';
 import { newUser } from '../../../test/support/users.js';
+import { imagesApi, sampleImage } from '../../../test/support/images.js';
 import type { CustomerEventView } from './customer-event.schemas.js';
 
 type EventJson = CustomerEventView;
@@ -66,6 +67,11 @@ describe.each(BACKENDS)('the customer timeline (%s)', (backend) => {
     expect((await api.post(`/orders/${order.json<{ id: string }>().id}/payments`, { method: 'cash' })).statusCode).toBe(
       200,
     );
+    // An image, then a new one, then none.
+    const images = imagesApi(pd, brand.token);
+    expect((await images.put(customerId, await sampleImage('png'), 'image/png')).statusCode).toBe(200);
+    expect((await images.put(customerId, await sampleImage('jpeg'), 'image/jpeg')).statusCode).toBe(200);
+    expect((await images.remove(customerId)).statusCode).toBe(204);
   });
   afterAll(() => pd.close());
 
@@ -88,6 +94,9 @@ describe.each(BACKENDS)('the customer timeline (%s)', (backend) => {
       'customer.revealed',
       'order.created',
       'order.paid',
+      'image.updated',
+      'image.updated',
+      'image.removed',
     ]);
     const byType = (type: string) => events.filter((e) => e.type === type).reverse();
     expect(byType('customer.created')[0]).toMatchObject({ source: 'checkout', actor: { type: 'system' } });
