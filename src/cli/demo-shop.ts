@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { Principal } from '../modules/access/index.js';
 import { getBrand } from '../modules/brands/index.js';
+import { addNote } from '../modules/notes/index.js';
 import { createOrder, recordOfflinePayment } from '../modules/orders/index.js';
 import { registerUser } from '../modules/site-users/index.js';
 
@@ -8,7 +9,7 @@ import { registerUser } from '../modules/site-users/index.js';
  * Demo data for the shop side, as the merchant's site would send it: accounts registering (one with
  * a demo customer's verified email, which links to that customer; one new, which creates its
  * customer; one unverified match, which is only suggested to staff), and two orders: one paid in cash
- * on delivery, one open.
+ * on delivery, one open; and a note on a customer.
  */
 export async function seedDemoShop(
   ctx: AppContext,
@@ -54,6 +55,7 @@ export async function seedDemoShop(
   });
   await recordOfflinePayment(ctx, owner, delivered.order.id, { method: 'cash', reference: 'COD 1001' });
   if (ayesha) {
+    await addNote(ctx, owner, ayesha.id, { body: 'Prefers delivery after 6 pm; call before coming.' });
     await createOrder(ctx, owner, {
       currency: base,
       line_items: [{ description: 'Nakshi kantha cushion cover', quantity: 2, unit_amount: 180000 }],

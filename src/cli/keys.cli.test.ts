@@ -205,8 +205,8 @@ describe('paydesk keys while a server holds the embedded database', () => {
     const run = await cli(env, ['keys', 'status']);
     expect(run.code).toBe(0);
     // Sealed rows: the six demo customers, the payer the demo payments registered, the customer the
-    // demo shop's new account made (8), and the demo shop's three site users.
-    expect(run.out).toMatch(/1\s+data\s+active\s+11/);
+    // demo shop's new account made (8), the demo shop's three site users and its note.
+    expect(run.out).toMatch(/1\s+data\s+active\s+12/);
   });
 
   it('keys rotate runs in the server; Ctrl-C stops it there, and running again resumes it', async () => {
