@@ -74,9 +74,9 @@ export async function signInThroughForm(page: Page, staff: Pick<TestStaff, 'emai
 }
 
 /** A picture of what the page shows now, for people to look at (test-results/screenshots, git-ignored). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   // Let transitions and the skeleton-to-content swap settle.
   await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 }

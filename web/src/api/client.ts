@@ -40,9 +40,23 @@ export function isApiError(error: unknown, status?: number): error is ApiError {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-async function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
+/** A body as it goes on the wire, with its Content-Type. */
+interface Payload {
+  body: BodyInit;
+  type: string;
+}
+
+function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
+  return send<T>(
+    method,
+    url,
+    body === undefined ? undefined : { body: JSON.stringify(body), type: 'application/json' },
+  );
+}
+
+async function send<T>(method: Method, url: string, payload?: Payload): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (payload) headers['content-type'] = payload.type;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -50,7 +64,7 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(payload ? { body: payload.body } : {}),
     });
   } catch {
     throw new ApiError({
@@ -101,6 +115,9 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', `/api/v1${path}`, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', `/api/v1${path}`, body),
   delete: (path: string) => request<void>('DELETE', `/api/v1${path}`),
+  /** A file as the raw body (an image upload), sent with its own Content-Type instead of JSON. */
+  putFile: <T>(path: string, file: Blob) =>
+    send<T>('PUT', `/api/v1${path}`, { body: file, type: file.type || 'application/octet-stream' }),
 };
 
 /** What the public client pages call (`/api/public`): no session, no CSRF token. */

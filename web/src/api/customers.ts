@@ -5,6 +5,7 @@ import {
   useQueries,
   useQuery,
   useQueryClient,
+  type QueryClient,
 } from '@tanstack/react-query';
 import { api, withQuery } from './client';
 import type { Customer, CustomerContact, CustomerStats, Invoice, List, Order, RequestBody, Transaction } from './types';
@@ -55,8 +56,9 @@ export function useCustomerNames(ids: string[], enabled: boolean): Record<string
 }
 
 /** Every page loaded so far, newest first; fetchNextPage follows next_cursor. */
-function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices' | 'orders') {
+function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices' | 'orders', enabled = true) {
   return useInfiniteQuery({
+    enabled,
     queryKey: ['customers', what, id],
     queryFn: ({ pageParam }) =>
       api.get<List<T>>(withQuery(`/customers/${encodeURIComponent(id)}/${what}`, { cursor: pageParam, limit: 100 })),
@@ -66,8 +68,9 @@ function useCustomerPages<T>(id: string, what: 'transactions' | 'invoices' | 'or
 }
 
 export const useCustomerTransactions = (id: string) => useCustomerPages<Transaction>(id, 'transactions');
-export const useCustomerInvoices = (id: string) => useCustomerPages<Invoice>(id, 'invoices');
-export const useCustomerOrders = (id: string) => useCustomerPages<Order>(id, 'orders');
+export const useCustomerInvoices = (id: string, enabled?: boolean) =>
+  useCustomerPages<Invoice>(id, 'invoices', enabled);
+export const useCustomerOrders = (id: string, enabled?: boolean) => useCustomerPages<Order>(id, 'orders', enabled);
 
 export type CustomerInput = RequestBody<'createCustomer'>;
 
@@ -95,6 +98,7 @@ export function useUpdateCustomer(id: string) {
     onSuccess: (customer) => {
       queryClient.setQueryData(['customers', 'one', id], customer);
       void queryClient.invalidateQueries({ queryKey: ['customers', 'list'] });
+      void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] });
     },
   });
 }
@@ -111,8 +115,43 @@ export function useDeleteCustomer() {
 }
 
 export function useRevealCustomer(id: string) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (reason: string) =>
       api.post<CustomerContact>(`/customers/${encodeURIComponent(id)}/reveal`, { reason }),
+    // The reveal is on the timeline (who saw the contact); the values stay out of the cache.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] }),
   });
+}
+
+/** What the server takes as a customer's image, and its limit (src/modules/images/image.process.ts). */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+export const IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Sets or replaces the customer's image (the file is the raw body); answers the customer with its new image_url. */
+export function useSetCustomerImage(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => api.putFile<Customer>(`/customers/${encodeURIComponent(id)}/image`, file),
+    onSuccess: (customer) => {
+      queryClient.setQueryData(['customers', 'one', id], customer);
+      imageChanged(queryClient, id);
+    },
+  });
+}
+
+export function useRemoveCustomerImage(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete(`/customers/${encodeURIComponent(id)}/image`),
+    onSuccess: () => {
+      queryClient.setQueryData<Customer>(['customers', 'one', id], (old) => old && { ...old, image_url: null });
+      imageChanged(queryClient, id);
+    },
+  });
+}
+
+function imageChanged(queryClient: QueryClient, id: string) {
+  void queryClient.invalidateQueries({ queryKey: ['customers', 'list'] });
+  void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] });
 }

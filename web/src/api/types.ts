@@ -23,6 +23,16 @@ export type Permission = Membership['permissions'][number];
 export type Customer = Schemas['Customer'];
 export type CustomerContact = Schemas['CustomerContact'];
 export type CustomerStats = Schemas['CustomerStats'];
+/** A private note about a customer, shared with the brand's staff. */
+export type Note = Schemas['Note'];
+export type NoteAuthor = Schemas['NoteAuthor'];
+/** One entry of a customer's timeline: what happened, who did it, and ids of what it is about. */
+export type CustomerEvent = Schemas['CustomerEvent'];
+export type CustomerEventType = CustomerEvent['type'];
+/** What the timeline is filtered by: the part of an event's type before the dot. */
+export type CustomerEventKind = NonNullable<
+  NonNullable<operations['getCustomerTimeline']['parameters']['query']>['kind']
+>;
 export type StaffMember = Schemas['StaffMember'];
 export type Transaction = Schemas['Transaction'];
 export type TransactionStatus = Transaction['status'];

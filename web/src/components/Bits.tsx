@@ -1,5 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Check, ChevronLeft, ChevronRight, Copy, Search, X } from 'lucide-react';
+import { formatDateTime, formatRelative } from '../lib/format';
+import { useNow } from '../lib/hooks';
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
@@ -137,18 +139,6 @@ export function Switch({
   );
 }
 
-export function PlaceholderCard({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="card placeholder-card" aria-label={`${title} (coming later)`}>
-      <div className="card-header">
-        <h2>{title}</h2>
-        <span className="badge badge-neutral">Coming soon</span>
-      </div>
-      <p className="muted">{children}</p>
-    </section>
-  );
-}
-
 /** An email that may wrap before its @, never inside the local part or the domain. */
 export function EmailText({ email }: { email: string }) {
   const at = email.lastIndexOf('@');
@@ -231,5 +221,15 @@ export function SearchBox({
         </button>
       )}
     </div>
+  );
+}
+
+/** "3 minutes ago", kept current while the page is open, with the exact time as its tooltip. */
+export function RelativeTime({ iso }: { iso: string }) {
+  const now = useNow();
+  return (
+    <time dateTime={iso} title={formatDateTime(iso)}>
+      {formatRelative(iso, now)}
+    </time>
   );
 }

@@ -9,6 +9,25 @@ export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
 }
 
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/**
+ * "just now", "3 minutes ago", "yesterday", up to a week back, then the date ("5 weeks ago" says less
+ * than the day). Pair it with formatDateTime (a title) for the exact time.
+ */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  // A server clock a little ahead of this one would otherwise say "in 1 minute".
+  const seconds = Math.min(0, (new Date(iso).getTime() - now) / 1000);
+  const minutes = Math.round(seconds / 60);
+  const hours = Math.round(seconds / 3600);
+  const days = Math.round(seconds / 86_400);
+  if (seconds > -45) return 'just now';
+  if (minutes > -60) return relativeFormat.format(minutes, 'minute');
+  if (hours > -24) return relativeFormat.format(hours, 'hour');
+  if (days > -7) return relativeFormat.format(days, 'day');
+  return formatDate(iso);
+}
+
 /** "YYYY-MM-DD" dates (due dates) are calendar days, not instants: shown without a time zone shift. */
 export function formatDay(day: string | null | undefined): string {
   if (!day) return '—';

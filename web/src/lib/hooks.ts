@@ -30,3 +30,13 @@ export function useDocumentTitle(title: string): void {
     document.title = title ? `${title} · Paydesk` : 'Paydesk';
   }, [title]);
 }
+
+/** The current time, updated every `ms`: relative times ("3 minutes ago") stay true while a page is open. */
+export function useNow(ms = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
+  return now;
+}

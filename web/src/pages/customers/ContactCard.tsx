@@ -11,7 +11,15 @@ import { Notice } from '../../components/States';
  * Email and phone, masked for roles that see them masked. Revealing asks why (the server audits the
  * reason); the revealed values live only in this component, never in the query cache.
  */
-export function ContactCard({ customer, canReveal }: { customer: Customer; canReveal: boolean }) {
+export function ContactCard({
+  customer,
+  canReveal,
+  className,
+}: {
+  customer: Customer;
+  canReveal: boolean;
+  className?: string;
+}) {
   const [revealed, setRevealed] = useState<CustomerContact | null>(null);
   const [asking, setAsking] = useState(false);
   const masked = customer.contact_masked && !revealed;
@@ -19,7 +27,7 @@ export function ContactCard({ customer, canReveal }: { customer: Customer; canRe
   const phone = revealed ? revealed.phone : customer.phone;
 
   return (
-    <section className="card" aria-labelledby="contact-title">
+    <section className={`card ${className ?? ''}`} aria-labelledby="contact-title">
       <div className="card-header">
         <h2 id="contact-title">Contact</h2>
         {masked && (

@@ -5,9 +5,9 @@ import { isApiError } from '../../api/client';
 import { useCustomer, useCustomerInvoices, useCustomerOrders, useCustomerTransactions } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
 import type { Invoice, Order, Transaction } from '../../api/types';
-import { KpiCard, PlaceholderCard } from '../../components/Bits';
+import { KpiCard } from '../../components/Bits';
 import { EmptyState, ErrorState, PageLoading, Spinner } from '../../components/States';
-import { formatDate, formatDateTime, initials } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
@@ -16,28 +16,23 @@ import { TransactionsTable } from '../payments/TransactionsTable';
 import { InvoicesTable } from '../payments/InvoicesTable';
 import { OrdersTable } from '../orders/OrdersTable';
 import { ContactCard } from './ContactCard';
+import { CustomerAvatar } from './CustomerAvatar';
+import { CustomerImageControls } from './CustomerImageControls';
+import { sourcePhrase } from './customer-sources';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
+import { NotesCard } from './NotesCard';
 import { SiteAccountCard } from './SiteAccountCard';
-
-const SOURCES: Record<string, string> = {
-  api: 'through the API',
-  dashboard: 'in the dashboard',
-  demo: 'as demo data',
-  checkout: 'at a checkout',
-  payment_link: 'by paying a payment link',
-  invoice: 'by paying an invoice',
-  import: 'by an import',
-  registration: 'when they registered on your site',
-  order: 'with an order',
-};
+import { TimelineCard } from './TimelineCard';
 
 // recharts is the largest dependency; only this page needs it.
 const PaymentsChart = lazy(() => import('./PaymentsChart'));
 
 export default function CustomerProfilePage() {
   const { id = '' } = useParams();
-  const membership = activeMembership(useSession().data);
+  const session = useSession().data;
+  const membership = activeMembership(session);
+  const myId = session?.staff.id;
   const customer = useCustomer(id);
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -64,16 +59,14 @@ export default function CustomerProfilePage() {
     <>
       <BackLink />
       <header className="profile-header">
-        {/* The customer's picture comes with a later issue (ROADMAP.md); the initials hold its place. */}
-        <span className="avatar avatar-large" title="Profile image: coming later" aria-hidden="true">
-          {initials(c.name)}
-        </span>
+        <CustomerAvatar customer={c} size="large" />
         <div className="profile-title">
           <h1>{c.name}</h1>
           <p className="muted">
             <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added{' '}
-            {SOURCES[c.source] ?? `via ${c.source}`}
+            {sourcePhrase(c.source)}
           </p>
+          {can(membership, 'customers.edit') && <CustomerImageControls customer={c} />}
         </div>
         <div className="page-actions">
           {can(membership, 'customers.edit') && (
@@ -89,21 +82,21 @@ export default function CustomerProfilePage() {
         </div>
       </header>
 
-      <div className="kpi-row kpi-row-fill">
-        <KpiCard label="Transactions" value={c.transactions_count.toLocaleString()} />
-        <KpiCard
-          label="Total spent"
-          value={formatMoney(c.total_spent)}
-          hint={`In ${c.total_spent.currency}, the brand's base currency`}
-        />
-        <KpiCard
-          label="Last payment"
-          value={c.last_payment_at ? formatDate(c.last_payment_at) : 'None yet'}
-          hint={c.last_payment_at ? formatDateTime(c.last_payment_at) : undefined}
-        />
-      </div>
-
+      {/* One column on narrow screens, where CSS orders these by use: contact, notes, timeline, then money. */}
       <div className="profile-grid">
+        <div className="kpi-row kpi-row-fill profile-kpis">
+          <KpiCard label="Transactions" value={c.transactions_count.toLocaleString()} />
+          <KpiCard
+            label="Total spent"
+            value={formatMoney(c.total_spent)}
+            hint={`In ${c.total_spent.currency}, the brand's base currency`}
+          />
+          <KpiCard
+            label="Last payment"
+            value={c.last_payment_at ? formatDate(c.last_payment_at) : 'None yet'}
+            hint={c.last_payment_at ? formatDateTime(c.last_payment_at) : undefined}
+          />
+        </div>
         <div className="profile-main">
           <PaymentsSection
             customerId={c.id}
@@ -114,16 +107,23 @@ export default function CustomerProfilePage() {
           <InvoicesSection customerId={c.id} />
         </div>
         <div className="profile-side">
-          <ContactCard customer={c} canReveal={can(membership, 'customers.reveal')} />
+          <ContactCard className="profile-contact" customer={c} canReveal={can(membership, 'customers.reveal')} />
+          <NotesCard
+            className="profile-notes"
+            customerId={c.id}
+            canWrite={can(membership, 'notes.write')}
+            myId={myId}
+          />
           {can(membership, 'users.read') && (
-            <SiteAccountCard customer={c} canEdit={can(membership, 'customers.edit')} />
+            <SiteAccountCard className="profile-account" customer={c} canEdit={can(membership, 'customers.edit')} />
           )}
-          <PlaceholderCard title="Notes">
-            Private notes about this customer, shared with your team, will live here.
-          </PlaceholderCard>
-          <PlaceholderCard title="Timeline">
-            Every payment, invoice, refund and change to this profile, in order.
-          </PlaceholderCard>
+          <TimelineCard
+            className="profile-timeline"
+            customerId={c.id}
+            myId={myId}
+            canOpenOrders={can(membership, 'orders.read')}
+            canOpenPayments={can(membership, 'payments.read')}
+          />
         </div>
       </div>
 

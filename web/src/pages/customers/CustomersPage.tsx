@@ -11,6 +11,7 @@ import { useCursorStack, useDebouncedValue, useDocumentTitle } from '../../lib/h
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
 import { AddCustomerDialog } from './AddCustomerDialog';
+import { CustomerAvatar } from './CustomerAvatar';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 
 const COLUMNS = 7;
@@ -123,10 +124,15 @@ export default function CustomersPage() {
                   rows.map((customer) => (
                     <tr key={customer.id} className={customer.id === highlight ? 'row-new' : undefined}>
                       <td className="stack-full">
-                        <Link to={`/customers/${customer.id}`} className="cell-title">
-                          {customer.name}
-                        </Link>
-                        <span className="cell-sub mono">{customer.id}</span>
+                        <span className="person">
+                          <CustomerAvatar customer={customer} size="small" />
+                          <span className="person-text">
+                            <Link to={`/customers/${customer.id}`} className="cell-title">
+                              {customer.name}
+                            </Link>
+                            <span className="cell-sub mono">{customer.id}</span>
+                          </span>
+                        </span>
                       </td>
                       <td className={`email stack-full${customer.contact_masked ? ' masked' : ''}`}>
                         <EmailText email={customer.email} />

@@ -14,7 +14,15 @@ import { useDebouncedValue } from '../../lib/hooks';
  * The customer's account on the merchant's site: the linked one with Unlink, or a search to link one,
  * and the accounts whose unverified email matches (the server only suggests those; staff confirm).
  */
-export function SiteAccountCard({ customer, canEdit }: { customer: Customer; canEdit: boolean }) {
+export function SiteAccountCard({
+  customer,
+  canEdit,
+  className,
+}: {
+  customer: Customer;
+  canEdit: boolean;
+  className?: string;
+}) {
   const link = useLinkUser(customer.id);
   const toast = useToast();
   const [unlinking, setUnlinking] = useState<SiteUser | null>(null);
@@ -27,7 +35,7 @@ export function SiteAccountCard({ customer, canEdit }: { customer: Customer; can
   const holder = refused && typeof refused.customer_id === 'string' ? refused.customer_id : null;
 
   return (
-    <section className="card" aria-labelledby="site-account-title">
+    <section className={`card ${className ?? ''}`} aria-labelledby="site-account-title">
       <div className="card-header">
         <h2 id="site-account-title">Site account</h2>
         {customer.user && <StatusBadge status="active" label="Linked" />}
