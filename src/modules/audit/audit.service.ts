@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   'user.delete',
   'order.offline_payment',
   'order.cancel',
+  'customer.data_export',
+  'customers.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
