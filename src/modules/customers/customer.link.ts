@@ -57,9 +57,12 @@ export async function linkCustomerToUser(
   p: LinkContext & { customerId: string; userId: string; how: LinkHow },
 ): Promise<void> {
   if (!isId('usr', p.userId)) throw userNotInBrand(p.userId);
+  // The user first, then the customer: the order a registration or a profile change takes them in,
+  // so two of them on one pair can never wait on each other.
+  const user = await lockSiteUser(trx, p.merchantId, p.userId);
   const customer = await lockCustomerLink(trx, p.merchantId, p.customerId);
   if (!customer) throw customerNotFound(p.customerId);
-  if (!(await lockSiteUser(trx, p.merchantId, p.userId))) throw userNotInBrand(p.userId);
+  if (!user) throw userNotInBrand(p.userId);
   if (customer.user_id === p.userId) return;
   const holder = await findCustomerIdOfUser(trx, p.merchantId, p.userId);
   if (holder && holder !== p.customerId) throw userLinked(p.userId, holder);

@@ -19,6 +19,7 @@ import {
   type LinkHow,
 } from './customer.link.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
+import { lockSiteUser } from './customer-link.repository.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   findCustomer,
@@ -253,6 +254,8 @@ async function applyPatch(
   let wantedEmail: string | undefined;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
+      // A user to link is locked before the customer, in the order every link takes them (customer.link.ts).
+      if (typeof patch.user === 'string') await lockSiteUser(trx, merchantId, patch.user);
       const row = await lockCustomer(trx, merchantId, id);
       if (!row) return false;
       const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
