@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './modules/api-keys/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { brandRoutes, claimMasterFingerprint, listBrandKeys } from './modules/brands/index.js';
 import { checkoutSessionRoutes } from './modules/checkout/index.js';
+import { dataExportRoutes } from './modules/data-export/index.js';
 import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { imageRoutes } from './modules/images/index.js';
@@ -119,6 +120,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
     await app.register(noteRoutes(ctx), { prefix: '/api/v1' });
     await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(dataExportRoutes(ctx), { prefix: '/api/v1' });
     await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
     await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });

@@ -199,6 +199,18 @@ export async function listCustomersPage(
   return newestFirstPage(query, page).execute();
 }
 
+/** Like listCustomersPage, within a creation-time range [createdGte, createdLt) (the CSV export). */
+export async function listCustomersPageInRange(
+  db: Executor,
+  merchantId: string,
+  page: { limit: number; after?: PageCursor | undefined; createdGte?: Date | undefined; createdLt?: Date | undefined },
+): Promise<CustomerRecord[]> {
+  let query = db.selectFrom('customers').select(CUSTOMER_COLUMNS).where('merchant_id', '=', merchantId);
+  if (page.createdGte) query = query.where('created_at', '>=', page.createdGte);
+  if (page.createdLt) query = query.where('created_at', '<', page.createdLt);
+  return newestFirstPage(query, page).execute();
+}
+
 export async function countCustomers(db: Executor, merchantId: string): Promise<number> {
   const row = await db
     .selectFrom('customers')

@@ -21,6 +21,7 @@ import { deleteCustomer } from './customer.delete.js';
 import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
 import { revealCustomerContact } from './customer.reveal.js';
 import { customerTimelineRoutes } from './customer-timeline.routes.js';
+import { customerExportRoutes } from './customer-export.routes.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Customers'];
@@ -28,6 +29,7 @@ const tags = ['Customers'];
 export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(customerTimelineRoutes(ctx));
+    await app.register(customerExportRoutes(ctx));
     app.post(
       '/customers',
       {

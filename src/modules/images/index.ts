@@ -5,3 +5,4 @@
 export { imageRoutes } from './image.routes.js';
 export { imageKeySweep } from './image.reseal.js';
 export type { CustomerImageTable } from './image.table.js';
+export { getCustomerImage } from './image.service.js';

@@ -2,3 +2,5 @@
 export { createInvoice, finalizeInvoice, invoiceLines, invoiceNumber } from './invoice.service.js';
 export { InvoiceLineItem } from './invoice.schemas.js';
 export { invoiceRoutes } from './invoice.routes.js';
+export { listCustomerInvoices } from './invoice.service.js';
+export { Invoice } from './invoice.schemas.js';

@@ -8,3 +8,5 @@ export { createOrder } from './order.service.js';
 export { recordOfflinePayment } from './order.payment.js';
 export { orderPaidByCheckout } from './order.repository.js';
 export { orderKeySweep } from './order.reseal.js';
+export { listCustomerOrders } from './order.queries.js';
+export { Order } from './order.schemas.js';

@@ -4,3 +4,5 @@ export { registerUser, updateUser } from './user.service.js';
 export { sealUser, unsealUser, type PlainUser, type SealedUser } from './user.seal.js';
 export type { SiteUserTable } from './user.table.js';
 export { siteUserKeySweep } from './user.reseal.js';
+export { listUsers } from './user.queries.js';
+export { SiteUser } from './user.schemas.js';

@@ -8,3 +8,5 @@ export type {
 } from './transaction.table.js';
 export { insertOfflinePayment, type OfflinePayment } from './transaction.repository.js';
 export { transactionRoutes } from './transaction.routes.js';
+export { listCustomerTransactions } from './transaction.queries.js';
+export { Transaction } from './transaction.schemas.js';
