@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { CliError } from './command.js';
 
 /** The running server, asked over its API (authenticated with an API key) when it holds the embedded database. */
@@ -9,9 +11,25 @@ export class ServerClient {
 
   /** The answer's status and body; 409 is an answer (the caller decides), any other 4xx/5xx a CliError. */
   async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    let response: Response;
+    const response = await this.send(method, path, body);
+    const parsed = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
+    if (response.status >= 400 && response.status !== 409) throw refused(response, parsed);
+    return { status: response.status, body: parsed };
+  }
+
+  /** A GET whose answer is not JSON (a CSV export): its body as a stream, read as it arrives; any 4xx/5xx a CliError. */
+  async download(path: string): Promise<Readable> {
+    const response = await this.send('GET', path);
+    if (response.status >= 400) {
+      throw refused(response, (await response.json().catch(() => ({}))) as { detail?: string; code?: string });
+    }
+    if (!response.body) return Readable.from([]);
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
+      return await fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
           authorization: `Bearer ${this.apiKey}`,
@@ -26,12 +44,11 @@ export class ServerClient {
           'its lock expires within 30 seconds; then run this again (or pass --server URL).',
       );
     }
-    const parsed = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
-    if (response.status >= 400 && response.status !== 409) {
-      throw new CliError(
-        `The server refused: ${parsed.detail ?? response.statusText} (${parsed.code ?? response.status})`,
-      );
-    }
-    return { status: response.status, body: parsed };
   }
+}
+
+function refused(response: Response, problem: { detail?: string; code?: string }): CliError {
+  return new CliError(
+    `The server refused: ${problem.detail ?? response.statusText} (${problem.code ?? response.status})`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { exportCommand } from './export.js';
 import { keysRotate } from './keys-rotate.js';
 import { keysRotateIndex } from './keys-rotate-index.js';
 import { keysRotateMaster } from './keys-rotate-master.js';
@@ -6,4 +7,11 @@ import { keysStatus } from './keys-status.js';
 import { reconcile } from './reconcile.js';
 
 /** Every `paydesk` command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly CliCommand[] = [keysStatus, keysRotate, keysRotateIndex, keysRotateMaster, reconcile];
+export const COMMANDS: readonly CliCommand[] = [
+  keysStatus,
+  keysRotate,
+  keysRotateIndex,
+  keysRotateMaster,
+  reconcile,
+  exportCommand,
+];

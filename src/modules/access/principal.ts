@@ -4,5 +4,5 @@ import type { Role } from './permissions.js';
 export interface Principal {
   merchantId: string;
   role: Role;
-  actor: { type: 'api_key' | 'staff' | 'system'; id: string };
+  actor: { type: 'api_key' | 'staff' | 'system' | 'cli'; id: string };
 }

@@ -16,6 +16,7 @@ export {
   type CustomerUpsertInput,
 } from './customer.service.js';
 export { deleteCustomer } from './customer.delete.js';
+export { exportCustomers, type CustomerExportFilter } from './customer.export.js';
 export { findOrCreateCustomer, type FindOrCreateRequest } from './customer.find-or-create.js';
 export {
   linkByEmailMatch,
