@@ -214,9 +214,12 @@ describe.each(BACKENDS)('search against an in-memory oracle (%s)', (backend) => 
   it('drops the false candidates that token collisions propose', async () => {
     // Queries with letters the customers never use: any row their tokens select is a collision.
     const { index } = await paydesk.ctx.keyring.forBrand(paydesk.ctx.db, brand.id);
-    const queries = fc.sample(chars(['x', 'z', 'q', 'a', 'e', 'o', '1'], 3, 4), { numRuns: 400, seed: dataSeed });
+    // How many collide depends on the brand's random key and the data: sample until five have been
+    // checked (400 queries usually suffice; a bounded 3,000 keeps the rare unlucky run from failing).
+    const queries = fc.sample(chars(['x', 'z', 'q', 'a', 'e', 'o', '1'], 3, 4), { numRuns: 3000, seed: dataSeed });
     let collisions = 0;
     for (const q of new Set(queries)) {
+      if (collisions >= 5) break;
       const parsed = parseSearchQuery(q)!;
       const tokenSets = queryTokenInputs(parsed).map((inputs) => searchTokens(index, inputs));
       const [row] = await paydesk.rawQuery(
