@@ -4,7 +4,8 @@ import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../tes
 import { customersApi, newCustomer } from '../../../test/support/customers.js';
 import { imagesApi, sampleImage } from '../../../test/support/images.js';
 import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
-import type { SealedTable } from '../keys/sealed-tables.js';
+import { countOffKey, underKey, type SealedTable } from '../keys/sealed-tables.js';
+import { resealBatch } from '../keys/key-sweep.js';
 import { beginRotation, retireKey, rotateBrandKey } from '../keys/key-rotation.service.js';
 import { imageKeySweep } from './image.reseal.js';
 
@@ -50,27 +51,39 @@ describe.each(BACKENDS)('key rotation of customer images (%s)', (backend) => {
     const ids = await customersWithImages(brand, 5);
     const before = await readImages(brand, ids);
     const sweep: SealedTable = imageKeySweep;
-    expect(await sweep.underKey(pd.ctx.db, brand.id, 'data', 1)).toBe(true);
-    expect(await sweep.countPerKey(pd.ctx, brand.id)).toEqual([{ purpose: 'data', key_id: 1, rows: 5 }]);
+    expect(await underKey(pd.ctx.db, sweep, brand.id, 'data', 1)).toBe(true);
+    expect(await sweep.countPerKey(pd.ctx.db, brand.id)).toEqual([{ purpose: 'data', key_id: 1, rows: 5 }]);
 
     const plan = await beginRotation(pd.ctx, CLI_TEST, brand.id, 'data');
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'data', plan.activeKeyId)).toBe(5);
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'data', plan.activeKeyId)).toBe(5);
     // No blind index: an index-key rotation has nothing here.
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'index', 999)).toBe(0);
-    expect(await sweep.underKey(pd.ctx.db, brand.id, 'index', 1)).toBe(false);
-    expect(await sweep.resealBatch(pd.ctx, brand.id, 'index', 999, { afterId: '', limit: 10 })).toBeNull();
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'index', 999)).toBe(0);
+    expect(await underKey(pd.ctx.db, sweep, brand.id, 'index', 1)).toBe(false);
+    expect(
+      await resealBatch(
+        pd.ctx,
+        sweep,
+        { merchantId: brand.id, purpose: 'index', activeKeyId: 999 },
+        { afterId: '', limit: 10 },
+      ),
+    ).toBeNull();
 
     let afterId = '';
     let batches = 0;
     for (;;) {
-      const batch = await sweep.resealBatch(pd.ctx, brand.id, 'data', plan.activeKeyId, { afterId, limit: 2 });
+      const batch = await resealBatch(
+        pd.ctx,
+        sweep,
+        { merchantId: brand.id, purpose: 'data', activeKeyId: plan.activeKeyId },
+        { afterId, limit: 2 },
+      );
       if (batch === null) break;
       afterId = batch.lastId;
       batches++;
     }
     expect(batches).toBe(3);
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'data', plan.activeKeyId)).toBe(0);
-    expect(await sweep.underKey(pd.ctx.db, brand.id, 'data', 1)).toBe(false);
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'data', plan.activeKeyId)).toBe(0);
+    expect(await underKey(pd.ctx.db, sweep, brand.id, 'data', 1)).toBe(false);
     expect(await imageKeys(brand)).toEqual([plan.activeKeyId]);
 
     pd.ctx.keyring.forget(brand.id);

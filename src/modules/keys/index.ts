@@ -6,3 +6,4 @@ export { MasterRotationError, rotateMasterKey, type MasterRotationResult } from 
 export { RotationJobs, type RotationJob } from './key-rotation.jobs.js';
 export type { KeyStatusView, RotationJobView } from './key.schemas.js';
 export { keyRoutes } from './key.routes.js';
+export type { SealedRow, SealedTable } from './sealed-tables.js';

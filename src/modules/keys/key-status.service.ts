@@ -27,7 +27,7 @@ export async function brandKeyStatus(ctx: AppContext, merchantId: string): Promi
   if (keys.length === 0) throw new DomainError('not_found', `No brand ${merchantId}`);
   const counts = [
     ...(await countCustomersPerKey(ctx.db, merchantId)),
-    ...(await Promise.all(OTHER_SEALED_TABLES.map((t) => t.countPerKey(ctx, merchantId)))).flat(),
+    ...(await Promise.all(OTHER_SEALED_TABLES.map((t) => t.countPerKey(ctx.db, merchantId)))).flat(),
   ];
   const rowsOf = (purpose: KeyPurpose, keyId: number) =>
     counts.filter((c) => c.purpose === purpose && c.key_id === keyId).reduce((sum, c) => sum + c.rows, 0);

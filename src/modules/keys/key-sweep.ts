@@ -13,10 +13,9 @@ import {
   sealContact,
   updateResealedCustomers,
   type ResealedRow,
-  type SweepRow,
 } from '../customers/index.js';
 import { activeKeyAgeMs, withSavepoint } from './key-rotation.repository.js';
-import { OTHER_SEALED_TABLES } from './sealed-tables.js';
+import { countOffKey, OTHER_SEALED_TABLES, type SealedTable } from './sealed-tables.js';
 import type { RotationOutcome, RotationPhase, RowProblem, SweepOptions } from './key-rotation.types.js';
 
 // Passes over the brand's rows before giving up on rows that keep being locked by writers.
@@ -60,7 +59,12 @@ export async function sweep(
           excludeIds,
         });
         if (rows.length === 0) return undefined;
-        const keys = await keysFor(ctx, trx, outcome, rows);
+        const keys = await keysFor(
+          ctx,
+          trx,
+          outcome,
+          rows.map((r) => r.data_key_id),
+        );
         const problems: RowProblem[] = [];
         const resealed: ResealedRow[] = [];
         for (const row of rows) {
@@ -103,12 +107,13 @@ async function sweepOtherTables(
   const { merchantId, purpose, activeKeyId } = outcome;
   const limit = options.batchSize ?? DEFAULT_BATCH_SIZE;
   for (const table of OTHER_SEALED_TABLES) {
+    if (!table.purposes.includes(purpose)) continue;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let afterId = '';
       let moved = 0;
       for (;;) {
         if (options.signal?.aborted) return false;
-        const batch = await table.resealBatch(ctx, merchantId, purpose, activeKeyId, { afterId, limit });
+        const batch = await resealBatch(ctx, table, outcome, { afterId, limit });
         if (!batch) break;
         afterId = batch.lastId;
         moved += batch.updated;
@@ -117,21 +122,42 @@ async function sweepOtherTables(
         await report('sweeping');
         await yieldToEventLoop();
       }
-      if (moved === 0 || (await table.countOffKey(ctx, merchantId, purpose, activeKeyId)) === 0) break;
+      if (moved === 0 || (await countOffKey(ctx.db, table, merchantId, purpose, activeKeyId)) === 0) break;
     }
   }
   return true;
+}
+
+/**
+ * One batch of a sealed table moved to the rotation's active key, in one transaction: its rows
+ * locked, re-sealed with keys checked to be the new ones, written. Null when none is left.
+ */
+export async function resealBatch(
+  ctx: AppContext,
+  table: SealedTable,
+  rotation: Pick<RotationOutcome, 'merchantId' | 'purpose' | 'activeKeyId'>,
+  page: { afterId: string; limit: number },
+): Promise<{ lastId: string; updated: number } | null> {
+  const { merchantId, purpose, activeKeyId } = rotation;
+  if (!table.purposes.includes(purpose)) return null;
+  const limit = Math.min(page.limit, table.maxBatch ?? page.limit);
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await table.lockOffKey(trx, merchantId, purpose, activeKeyId, { afterId: page.afterId, limit });
+    if (rows.length === 0) return null;
+    const needed = rows.flatMap((r) => (r.data_key_id === null ? [] : [r.data_key_id]));
+    await table.reseal(trx, await keysFor(ctx, trx, rotation, needed), merchantId, rows);
+    return { lastId: table.positionOf(rows[rows.length - 1]!), updated: rows.length };
+  });
 }
 
 /** The brand's keys with the active key the sweep moves rows to (reloaded if the cache lags). */
 async function keysFor(
   ctx: AppContext,
   trx: Transaction<DB>,
-  outcome: RotationOutcome,
-  rows: SweepRow[],
+  outcome: Pick<RotationOutcome, 'merchantId' | 'purpose' | 'activeKeyId'>,
+  needed: number[],
 ): Promise<BrandKeys> {
   const activeOf = (keys: BrandKeys) => (outcome.purpose === 'data' ? keys.activeDataKeyId : keys.index.keyId);
-  const needed = rows.map((r) => r.data_key_id);
   let keys = await ctx.keyring.forBrand(trx, outcome.merchantId, needed);
   if (activeOf(keys) !== outcome.activeKeyId) {
     ctx.keyring.forget(outcome.merchantId);

@@ -4,7 +4,8 @@ import { DomainError } from '../../errors.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import type { Principal } from '../access/index.js';
 import { requireReadableCustomer } from '../customers/index.js';
-import { findAuthorNames, listNotesPage } from './note.repository.js';
+import { listNotesPage } from './note.repository.js';
+import { actorNameMap } from '../timeline/index.js';
 import type { NoteListQuery, NoteListView, NoteView } from './note.schemas.js';
 import type { CustomerNoteRow } from './note.table.js';
 import { openNoteBody, toNoteView } from './note.view.js';
@@ -40,7 +41,7 @@ export async function viewNotes(ctx: AppContext, principal: Principal, rows: Cus
     rows.map((r) => r.data_key_id),
   );
   const authors = rows.map((r) => ({ type: r.author_type, id: r.author_id }));
-  const names = new Map((await findAuthorNames(ctx.db, merchantId, authors)).map((a) => [`${a.type}:${a.id}`, a.name]));
+  const names = await actorNameMap(ctx.db, merchantId, authors);
   return rows.map((row) =>
     toNoteView(row, openNoteBody(keys, row), names.get(`${row.author_type}:${row.author_id}`) ?? null, principal),
   );

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
@@ -68,37 +68,4 @@ export async function listNotesPage(
     .where('merchant_id', '=', merchantId)
     .where('customer_id', '=', customerId);
   return newestFirstPage(query, page).execute();
-}
-
-export interface AuthorName {
-  type: string;
-  id: string;
-  name: string;
-}
-
-/**
- * The names of a page's authors in one statement: staff members (accounts are global) and the
- * brand's API keys. Authors that no longer exist, and system actors, are absent.
- */
-export async function findAuthorNames(
-  db: Executor,
-  merchantId: string,
-  authors: ReadonlyArray<{ type: string; id: string }>,
-): Promise<AuthorName[]> {
-  const idsOf = (type: string) => [...new Set(authors.filter((a) => a.type === type).map((a) => a.id))];
-  const staffIds = idsOf('staff');
-  const keyIds = idsOf('api_key');
-  const staff = db
-    .selectFrom('staff')
-    .select([sql.lit('staff').$castTo<string>().as('type'), 'id', 'name'])
-    .where('id', 'in', staffIds);
-  const keys = db
-    .selectFrom('api_keys')
-    .select([sql.lit('api_key').$castTo<string>().as('type'), 'id', 'name'])
-    .where('merchant_id', '=', merchantId)
-    .where('id', 'in', keyIds);
-  if (staffIds.length > 0 && keyIds.length > 0) return staff.unionAll(keys).execute();
-  if (staffIds.length > 0) return staff.execute();
-  if (keyIds.length > 0) return keys.execute();
-  return [];
 }

@@ -6,6 +6,8 @@ import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
 import { allNotes, byKey, newNote, type Caller, type NoteJson } from '../../../test/support/notes.js';
 import { brandKeyStatus } from '../keys/key-status.service.js';
 import { beginRotation, retireKey, rotateBrandKey } from '../keys/key-rotation.service.js';
+import { countOffKey, underKey } from '../keys/sealed-tables.js';
+import { resealBatch } from '../keys/key-sweep.js';
 import { noteKeySweep } from './note.reseal.js';
 
 // Note bodies are sealed under the brand's data key like contact data: a data-key rotation moves
@@ -53,10 +55,17 @@ describe.each(BACKENDS)('key rotation of customer notes (%s)', (backend) => {
 
   it('has nothing to move in an index-key rotation', async () => {
     const [{ data_key_id: keyId }] = (await noteKeys(brand.id)) as [{ data_key_id: number }];
-    expect(await noteKeySweep.countOffKey(pd.ctx, brand.id, 'index', 999)).toBe(0);
-    expect(await noteKeySweep.underKey(pd.ctx.db, brand.id, 'index', keyId)).toBe(false);
-    expect(await noteKeySweep.resealBatch(pd.ctx, brand.id, 'index', 999, { afterId: '', limit: 10 })).toBeNull();
-    expect((await noteKeySweep.countPerKey(pd.ctx, brand.id)).every((c) => c.purpose === 'data')).toBe(true);
+    expect(await countOffKey(pd.ctx.db, noteKeySweep, brand.id, 'index', 999)).toBe(0);
+    expect(await underKey(pd.ctx.db, noteKeySweep, brand.id, 'index', keyId)).toBe(false);
+    expect(
+      await resealBatch(
+        pd.ctx,
+        noteKeySweep,
+        { merchantId: brand.id, purpose: 'index', activeKeyId: 999 },
+        { afterId: '', limit: 10 },
+      ),
+    ).toBeNull();
+    expect((await noteKeySweep.countPerKey(pd.ctx.db, brand.id)).every((c) => c.purpose === 'data')).toBe(true);
     const { outcome } = await rotateBrandKey(pd.ctx, CLI_TEST, brand.id, 'index', { settleMs: 0 });
     expect(outcome.status).toBe('completed');
     expect(await noteKeys(brand.id)).toEqual([{ data_key_id: keyId }]);
@@ -94,6 +103,6 @@ describe.each(BACKENDS)('key rotation of customer notes (%s)', (backend) => {
     const edited = await shopOwner('PATCH', `/customers/${customer.id}/notes/${note.id}`, { body: 'after it' });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(await noteKeys(shop.id)).toEqual([{ data_key_id: plan.activeKeyId }]);
-    expect(await noteKeySweep.countOffKey(pd.ctx, shop.id, 'data', plan.activeKeyId)).toBe(0);
+    expect(await countOffKey(pd.ctx.db, noteKeySweep, shop.id, 'data', plan.activeKeyId)).toBe(0);
   });
 });

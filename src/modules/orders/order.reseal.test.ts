@@ -3,7 +3,8 @@ import { BACKENDS } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CLI_TEST } from '../../../test/support/keys.js';
 import { newOrder, ordersApi, setOrdersAutoCreate, type OrderJson } from '../../../test/support/orders.js';
-import type { SealedTable } from '../keys/sealed-tables.js';
+import { countOffKey, underKey, type SealedTable } from '../keys/sealed-tables.js';
+import { resealBatch } from '../keys/key-sweep.js';
 import { beginRotation } from '../keys/key-rotation.service.js';
 import { orderKeySweep } from './order.reseal.js';
 
@@ -28,23 +29,28 @@ describe.each(BACKENDS)('key rotation of order buyers (%s)', (backend) => {
 
   it('re-seals every kept buyer under the new data key, in batches, and reads them the same', async () => {
     const sweep: SealedTable = orderKeySweep;
-    expect(await sweep.underKey(pd.ctx.db, brand.id, 'data', 1)).toBe(true);
-    expect(await sweep.countPerKey(pd.ctx, brand.id)).toEqual([{ purpose: 'data', key_id: 1, rows: 5 }]);
+    expect(await underKey(pd.ctx.db, sweep, brand.id, 'data', 1)).toBe(true);
+    expect(await sweep.countPerKey(pd.ctx.db, brand.id)).toEqual([{ purpose: 'data', key_id: 1, rows: 5 }]);
     const plan = await beginRotation(pd.ctx, CLI_TEST, brand.id, 'data');
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'data', plan.activeKeyId)).toBe(5);
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'index', 999)).toBe(0);
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'data', plan.activeKeyId)).toBe(5);
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'index', 999)).toBe(0);
 
     let afterId = '';
     let batches = 0;
     for (;;) {
-      const batch = await sweep.resealBatch(pd.ctx, brand.id, 'data', plan.activeKeyId, { afterId, limit: 2 });
+      const batch = await resealBatch(
+        pd.ctx,
+        sweep,
+        { merchantId: brand.id, purpose: 'data', activeKeyId: plan.activeKeyId },
+        { afterId, limit: 2 },
+      );
       if (batch === null) break;
       afterId = batch.lastId;
       batches++;
     }
     expect(batches).toBe(3);
-    expect(await sweep.countOffKey(pd.ctx, brand.id, 'data', plan.activeKeyId)).toBe(0);
-    expect(await sweep.underKey(pd.ctx.db, brand.id, 'data', 1)).toBe(false);
+    expect(await countOffKey(pd.ctx.db, sweep, brand.id, 'data', plan.activeKeyId)).toBe(0);
+    expect(await underKey(pd.ctx.db, sweep, brand.id, 'data', 1)).toBe(false);
     const keys = await pd.rawQuery('SELECT DISTINCT data_key_id FROM orders WHERE merchant_id = $1', [brand.id]);
     expect(keys.map((k) => k.data_key_id).sort()).toEqual([plan.activeKeyId, null].sort());
 

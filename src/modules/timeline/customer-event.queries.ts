@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { decodePageCursor, toPage } from '../../http/page-cursor.js';
-import { findActorNames, listCustomerEvents } from './customer-event.repository.js';
+import { actorNameMap, listCustomerEvents } from './customer-event.repository.js';
 import type { CustomerEventListView, CustomerEventView, TimelineQuery } from './customer-event.schemas.js';
 import { CUSTOMER_EVENT_TYPES, type CustomerEventType } from './customer-event.service.js';
 
@@ -22,10 +22,11 @@ export async function customerTimeline(
   const types = query.kind ? CUSTOMER_EVENT_TYPES.filter((type) => type.startsWith(`${query.kind}.`)) : undefined;
   const rows = await listCustomerEvents(ctx.db, merchantId, customerId, { limit: query.limit + 1, after, types });
   const shown = rows.slice(0, query.limit);
-  const names = await findActorNames(ctx.db, merchantId, {
-    staff: [...new Set(shown.filter((r) => r.actor_type === 'staff').map((r) => r.actor_id))],
-    apiKeys: [...new Set(shown.filter((r) => r.actor_type === 'api_key').map((r) => r.actor_id))],
-  });
+  const names = await actorNameMap(
+    ctx.db,
+    merchantId,
+    shown.map((r) => ({ type: r.actor_type, id: r.actor_id })),
+  );
   return toPage(rows, query.limit, (row) => toEventView(row, names));
 }
 

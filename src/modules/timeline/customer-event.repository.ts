@@ -24,34 +24,46 @@ export async function listCustomerEvents(
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
 
+/** An actor's name as the timeline and notes show it. */
+export interface ActorName {
+  type: string;
+  id: string;
+  name: string;
+}
+
 /**
- * The names of the staff members and API keys who acted (the team's own names, not customers'),
- * for the timeline's "by whom". Staff span brands, so only this brand's members are named.
+ * The names of those who acted (a timeline's events, a page of notes), in one statement: staff
+ * members (accounts are global; the team's own names, not customers') and the brand's API keys.
+ * Actors that no longer exist, and system actors, are absent.
  */
-export async function findActorNames(
+async function findActorNames(
   db: Executor,
   merchantId: string,
-  actors: { staff: string[]; apiKeys: string[] },
+  actors: ReadonlyArray<{ type: string; id: string }>,
+): Promise<ActorName[]> {
+  const idsOf = (type: string) => [...new Set(actors.filter((a) => a.type === type).map((a) => a.id))];
+  const staffIds = idsOf('staff');
+  const keyIds = idsOf('api_key');
+  const staff = db
+    .selectFrom('staff')
+    .select([sql.lit('staff').$castTo<string>().as('type'), 'id', 'name'])
+    .where('id', 'in', staffIds);
+  const keys = db
+    .selectFrom('api_keys')
+    .select([sql.lit('api_key').$castTo<string>().as('type'), 'id', 'name'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', keyIds);
+  if (staffIds.length > 0 && keyIds.length > 0) return staff.unionAll(keys).execute();
+  if (staffIds.length > 0) return staff.execute();
+  if (keyIds.length > 0) return keys.execute();
+  return [];
+}
+
+/** The same names as a map keyed `type:id`. */
+export async function actorNameMap(
+  db: Executor,
+  merchantId: string,
+  actors: ReadonlyArray<{ type: string; id: string }>,
 ): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  if (actors.staff.length > 0) {
-    const rows = await db
-      .selectFrom('staff as s')
-      .innerJoin('staff_memberships as m', 'm.staff_id', 's.id')
-      .select(['s.id', 's.name'])
-      .where('m.merchant_id', '=', merchantId)
-      .where('s.id', 'in', actors.staff)
-      .execute();
-    for (const row of rows) names.set(`staff:${row.id}`, row.name);
-  }
-  if (actors.apiKeys.length > 0) {
-    const rows = await db
-      .selectFrom('api_keys')
-      .select(['id', 'name'])
-      .where('merchant_id', '=', merchantId)
-      .where('id', 'in', actors.apiKeys)
-      .execute();
-    for (const row of rows) names.set(`api_key:${row.id}`, row.name);
-  }
-  return names;
+  return new Map((await findActorNames(db, merchantId, actors)).map((a) => [`${a.type}:${a.id}`, a.name]));
 }

@@ -7,6 +7,7 @@ export {
 } from './customer-event.service.js';
 export { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from './customer-event.fragments.js';
 export { customerTimeline } from './customer-event.queries.js';
+export { actorNameMap } from './customer-event.repository.js';
 export {
   CustomerEvent as CustomerEventSchema,
   CustomerEventList,
