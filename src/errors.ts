@@ -45,6 +45,11 @@ export type ErrorCode =
   | 'image_not_found'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'customer_merged'
+  | 'customer_erased'
+  | 'merge_conflict'
+  | 'import_not_found'
+  | 'invalid_csv'
   | 'internal';
 
 export interface FieldError {

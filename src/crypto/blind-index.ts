@@ -14,6 +14,11 @@ export function phoneBlindIndex(keys: IndexKeys, e164: string): Buffer {
   return crypto.createHmac('sha256', keys.phoneBidx).update(e164).digest().subarray(0, BLIND_INDEX_BYTES);
 }
 
+/** Exact-match index of a normalised name (case and spacing folded by the caller): duplicate candidates. */
+export function nameBlindIndex(keys: IndexKeys, normalizedName: string): Buffer {
+  return crypto.createHmac('sha256', keys.nameBidx).update(normalizedName).digest().subarray(0, BLIND_INDEX_BYTES);
+}
+
 /** Exact-match index of a site user's external id (the merchant's id for the account, as given). */
 export function externalIdBlindIndex(keys: IndexKeys, externalId: string): Buffer {
   return crypto.createHmac('sha256', keys.externalIdBidx).update(externalId).digest().subarray(0, BLIND_INDEX_BYTES);

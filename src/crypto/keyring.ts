@@ -26,6 +26,8 @@ export interface IndexKeys {
   requestHash: Buffer;
   /** Site users' external ids (the merchant's own account ids, which may be user names). */
   externalIdBidx: Buffer;
+  /** Normalised customer names: duplicate candidates by equal name. */
+  nameBidx: Buffer;
   /**
    * 16 public bits derived from the brand id, put in the high bits of every search token: the GIN
    * index is shared by all brands, and without the tag one brand's common tokens would collide
@@ -165,6 +167,7 @@ export function deriveIndexKeys(keyId: number, raw: Buffer, merchantId = ''): In
     searchTokens: sub('paydesk search tokens v1'),
     requestHash: sub('paydesk idempotency request hash v1'),
     externalIdBidx: sub('paydesk external id blind index v1'),
+    nameBidx: sub('paydesk name blind index v1'),
   };
 }
 

@@ -8,6 +8,7 @@ import * as payments from './migrations/0005-payments.js';
 import * as customerFillfactor from './migrations/0006-customer-fillfactor.js';
 import * as brandsUsersOrders from './migrations/0007-brands-users-orders.js';
 import * as customerProfile from './migrations/0008-customer-profile.js';
+import * as dataOperations from './migrations/0009-data-operations.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-customer-fillfactor': customerFillfactor,
   '0007-brands-users-orders': brandsUsersOrders,
   '0008-customer-profile': customerProfile,
+  '0009-data-operations': dataOperations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -50,6 +50,11 @@ const STATUS: Record<ErrorCode, number> = {
   image_not_found: 404,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  customer_merged: 409,
+  customer_erased: 409,
+  merge_conflict: 409,
+  import_not_found: 404,
+  invalid_csv: 422,
   internal: 500,
 };
 
@@ -99,6 +104,11 @@ const TITLES: Record<ErrorCode, string> = {
   image_not_found: 'No image',
   unsupported_media_type: 'Unsupported media type',
   payload_too_large: 'Payload too large',
+  customer_merged: 'Customer was merged into another',
+  customer_erased: 'Customer was erased',
+  merge_conflict: 'These customers cannot be merged',
+  import_not_found: 'Import not found',
+  invalid_csv: 'The file is not a CSV this import can read',
   internal: 'Internal error',
 };
 

@@ -15,6 +15,9 @@ export type Permission =
   | 'customers.create'
   | 'customers.edit'
   | 'customers.delete'
+  | 'customers.import'
+  | 'customers.merge'
+  | 'customers.erase'
   | 'keys.read'
   | 'keys.rotate'
   | 'api_keys.manage'
@@ -40,6 +43,11 @@ const CUSTOMERS: readonly Permission[] = [
   'customers.create',
   'customers.edit',
   'customers.delete',
+  // Data operations: CSV import (creates, and updates with update_existing), merge of duplicates,
+  // erase (owners and admins only: see ROLE_PERMISSIONS).
+  'customers.import',
+  'customers.merge',
+  'customers.erase',
   // Notes on a customer: notes.write adds (and changes one's own), notes.manage changes anyone's.
   'notes.write',
   'notes.manage',
@@ -85,7 +93,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     ...ORDERS,
   ],
   // Sees contact data raw, so it has nothing to reveal.
-  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal'), ...PAYMENTS, ...USERS, ...ORDERS],
+  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal' && p !== 'customers.erase'), ...PAYMENTS, ...USERS, ...ORDERS],
   // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
   // Sees payments, users and orders (to answer a client), never refunds.
   support: [

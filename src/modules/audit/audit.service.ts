@@ -45,6 +45,9 @@ export const AUDIT_ACTIONS = [
   'order.cancel',
   'customer.data_export',
   'customers.export',
+  'customers.import',
+  'customer.merge',
+  'customer.erase',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

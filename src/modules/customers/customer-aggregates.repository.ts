@@ -42,10 +42,10 @@ export function customerPaymentUpsert(p: {
       const r = c.row;
       // On a known email the new row is discarded and the existing customer's aggregates move:
       // its name, email and phone stay what staff (or an earlier payment) entered.
-      return sql`INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, search_tokens,
+      return sql`INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, name_bidx, search_tokens,
           data_key_id, index_key_id, metadata, source, transactions_count, total_spent_minor, last_payment_at, created_at, updated_at)
         VALUES (${r.merchant_id}, ${r.id}, ${r.name_enc}, ${r.email_enc}, ${r.phone_enc}, ${r.email_bidx}, ${r.phone_bidx},
-          ${r.search_tokens ?? []}, ${r.data_key_id}, ${r.index_key_id}, ${r.metadata}, ${r.source}, 1, ${p.baseAmountMinor},
+          ${r.name_bidx ?? null}, ${r.search_tokens ?? []}, ${r.data_key_id}, ${r.index_key_id}, ${r.metadata}, ${r.source}, 1, ${p.baseAmountMinor},
           ${p.now}, ${p.now}, ${p.now})
         ON CONFLICT (merchant_id, email_bidx) DO UPDATE SET ${aggregates}
         ${returningUpsert}`;

@@ -69,16 +69,16 @@ export async function updateResealedCustomers(
     rows.map(
       ({ id, sealed: s }) =>
         sql`(${id}::text, ${s.name_enc}::bytea, ${s.email_enc}::bytea, ${s.phone_enc}::bytea, ${s.email_bidx}::bytea,
-             ${s.phone_bidx}::bytea, ${s.search_tokens}::int4[], ${s.data_key_id}::int4, ${s.index_key_id}::int4)`,
+             ${s.phone_bidx}::bytea, ${s.name_bidx}::bytea, ${s.search_tokens}::int4[], ${s.data_key_id}::int4, ${s.index_key_id}::int4)`,
     ),
   );
   const result = await sql`
     UPDATE customers AS c SET
       name_enc = v.name_enc, email_enc = v.email_enc, phone_enc = v.phone_enc,
-      email_bidx = v.email_bidx, phone_bidx = v.phone_bidx, search_tokens = v.search_tokens,
+      email_bidx = v.email_bidx, phone_bidx = v.phone_bidx, name_bidx = v.name_bidx, search_tokens = v.search_tokens,
       data_key_id = v.data_key_id, index_key_id = v.index_key_id
     FROM (VALUES ${values})
-      AS v (id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, search_tokens, data_key_id, index_key_id)
+      AS v (id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, name_bidx, search_tokens, data_key_id, index_key_id)
     WHERE c.merchant_id = ${merchantId} AND c.id = v.id`.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }

@@ -101,6 +101,7 @@ export type CustomerChanges = Partial<
     | 'phone_enc'
     | 'email_bidx'
     | 'phone_bidx'
+    | 'name_bidx'
     | 'search_tokens'
     | 'data_key_id'
     | 'index_key_id'

@@ -1,8 +1,8 @@
-import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
+import { emailBlindIndex, nameBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
 import { encryptField } from '../../crypto/field-cipher.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
-import { rowTokenInputs, searchForms } from './customer.search-text.js';
+import { foldText, rowTokenInputs, searchForms } from './customer.search-text.js';
 import type { CustomerChanges } from './customer.repository.js';
 import type { PlainContact } from './customer.view.js';
 
@@ -14,6 +14,7 @@ export type SealedContact = Required<
     | 'phone_enc'
     | 'email_bidx'
     | 'phone_bidx'
+    | 'name_bidx'
     | 'search_tokens'
     | 'data_key_id'
     | 'index_key_id'
@@ -32,8 +33,14 @@ export function sealContact(keys: BrandKeys, merchantId: string, id: string, con
     phone_enc: contact.phone === null ? null : encryptField(keys, bind('phone'), contact.phone),
     email_bidx: emailBlindIndex(keys.index, contact.email),
     phone_bidx: contact.phone === null ? null : phoneBlindIndex(keys.index, contact.phone),
+    name_bidx: nameBlindIndex(keys.index, duplicateNameKey(contact.name)),
     search_tokens: searchTokens(keys.index, rowTokenInputs(searchForms(contact))),
     data_key_id: keys.activeDataKeyId,
     index_key_id: keys.index.keyId,
   };
+}
+
+/** The form of a name that duplicate detection compares: case, accents and spacing folded. */
+export function duplicateNameKey(name: string): string {
+  return foldText(name);
 }

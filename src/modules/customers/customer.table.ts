@@ -23,6 +23,8 @@ export interface CustomerTable {
   /** Keyed PRFs of the normalised email / E.164 phone: exact lookup and per-brand uniqueness. */
   email_bidx: Buffer;
   phone_bidx: Buffer | null;
+  /** Keyed PRF of the normalised name: duplicate candidates by equal name. Null on rows sealed before 0009. */
+  name_bidx: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   search_tokens: ColumnType<number[], number[] | undefined, number[]>;
   data_key_id: number;
   index_key_id: number;
@@ -32,6 +34,11 @@ export interface CustomerTable {
   user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the customer's image last changed (customer_images); null without one. Versions its URL. */
   image_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set when merged into another customer of the brand: this row is then only a pointer to it. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set when erased: the contact columns hold no ciphertext; ledger and totals stay. */
+  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   transactions_count: ColumnType<number, number | undefined, number>;
   total_spent_minor: ColumnType<number, number | undefined, number>;
   last_payment_at: Date | null;
