@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE customers ADD CONSTRAINT customers_merged_not_self CHECK (merged_into IS NULL OR merged_into <> id)`.execute(
     db,
   );
-  await sql`CREATE INDEX customers_name_bidx ON customers (merchant_id, name_bidx) WHERE name_bidx IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX customers_name_bidx ON customers (merchant_id, name_bidx) WHERE name_bidx IS NOT NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX customers_merged_into ON customers (merchant_id, merged_into) WHERE merged_into IS NOT NULL`.execute(
     db,
   );
@@ -53,7 +55,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       finished_at timestamptz,
       PRIMARY KEY (merchant_id, id)
     )`.execute(db);
-  await sql`CREATE INDEX customer_imports_newest ON customer_imports (merchant_id, created_at DESC, id DESC)`.execute(db);
+  await sql`CREATE INDEX customer_imports_newest ON customer_imports (merchant_id, created_at DESC, id DESC)`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

@@ -93,7 +93,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     ...ORDERS,
   ],
   // Sees contact data raw, so it has nothing to reveal.
-  manager: [...CUSTOMERS.filter((p) => p !== 'customers.reveal' && p !== 'customers.erase'), ...PAYMENTS, ...USERS, ...ORDERS],
+  manager: [
+    ...CUSTOMERS.filter((p) => p !== 'customers.reveal' && p !== 'customers.erase'),
+    ...PAYMENTS,
+    ...USERS,
+    ...ORDERS,
+  ],
   // Masked; reveals one record at a time, with a reason (audited). Creates, never edits or deletes.
   // Sees payments, users and orders (to answer a client), never refunds.
   support: [
