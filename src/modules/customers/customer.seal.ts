@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { emailBlindIndex, nameBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
 import { encryptField } from '../../crypto/field-cipher.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
@@ -43,4 +44,27 @@ export function sealContact(keys: BrandKeys, merchantId: string, id: string, con
 /** The form of a name that duplicate detection compares: case, accents and spacing folded. */
 export function duplicateNameKey(name: string): string {
   return foldText(name);
+}
+
+/**
+ * The personal columns of a customer who was erased or merged into another: no ciphertext at all
+ * (empty, so nothing decrypts to the old values), no name or phone index, no search tokens, and a
+ * random email index that matches no email, so the email may belong to a new customer.
+ */
+export function wipedContact(): Omit<SealedContact, 'data_key_id' | 'index_key_id'> & { metadata: string } {
+  return {
+    name_enc: Buffer.alloc(0),
+    email_enc: Buffer.alloc(0),
+    phone_enc: null,
+    email_bidx: crypto.randomBytes(16),
+    phone_bidx: null,
+    name_bidx: null,
+    search_tokens: [],
+    metadata: '{}',
+  };
+}
+
+/** Whether the row's contact was wiped (erase, merge): there is nothing to decrypt. */
+export function isWiped(row: { name_enc: Buffer }): boolean {
+  return row.name_enc.length === 0;
 }

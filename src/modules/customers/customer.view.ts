@@ -3,6 +3,7 @@ import type { BrandKeys } from '../../crypto/keyring.js';
 import { maskE164, maskEmail } from '../../crypto/masking.js';
 import { roleAllows, type Principal } from '../access/index.js';
 import type { CustomerRecord } from './customer.repository.js';
+import { isWiped } from './customer.seal.js';
 import type { CustomerView } from './customer.schemas.js';
 
 export interface PlainContact {
@@ -11,7 +12,11 @@ export interface PlainContact {
   phone: string | null;
 }
 
+/** What a wiped row (erased, or merged into another) shows instead of contact data. */
+export const ERASED_CONTACT: PlainContact = { name: 'Erased customer', email: '', phone: null };
+
 export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainContact {
+  if (isWiped(row)) return ERASED_CONTACT;
   const bind = (column: string) => ({ merchantId: row.merchant_id, table: 'customers', column, rowId: row.id });
   return {
     name: decryptField(keys, bind('name'), row.name_enc),
@@ -22,6 +27,7 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
 
 /** Only the name (lists of payments show who paid, nothing more). */
 export function decryptName(keys: BrandKeys, row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc'>): string {
+  if (isWiped(row)) return ERASED_CONTACT.name;
   return decryptField(
     keys,
     { merchantId: row.merchant_id, table: 'customers', column: 'name', rowId: row.id },
