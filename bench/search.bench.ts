@@ -20,6 +20,7 @@ import {
 } from '../src/modules/customers/customer.search-text.js';
 import { decryptContact } from '../src/modules/customers/customer.view.js';
 import { prng, syntheticCustomer } from './dataset.js';
+import { ensureDatabase } from './postgres.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 const DATASET_VERSION = 3; // bump when token derivation changes
@@ -110,18 +111,6 @@ export async function run(argv: string[]): Promise<void> {
     await raw.end();
     await paydesk.close();
   }
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  await client.end();
 }
 
 async function ensureDataset(
