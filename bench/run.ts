@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   search: () => import('./search.bench.js'),
   checkout: () => import('./checkout.bench.js'),
   export: () => import('./export.bench.js'),
+  import: () => import('./import.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

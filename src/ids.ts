@@ -15,7 +15,8 @@ export type IdPrefix =
   | 'usr'
   | 'ord'
   | 'evt'
-  | 'note';
+  | 'note'
+  | 'imp';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

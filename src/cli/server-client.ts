@@ -27,15 +27,32 @@ export class ServerClient {
     return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   }
 
-  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+  /** A POST whose body is a file (a CSV import), sent as is with its content type; answered like call(). */
+  async upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }> {
+    const response = await this.send('POST', path, undefined, { bytes, contentType });
+    const parsed = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
+    if (response.status >= 400) throw refused(response, parsed);
+    return { status: response.status, body: parsed };
+  }
+
+  private async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    file?: { bytes: Buffer; contentType: string },
+  ): Promise<Response> {
     try {
       return await fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
           authorization: `Bearer ${this.apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(file
+            ? { 'content-type': file.contentType }
+            : body === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(file ? { body: new Uint8Array(file.bytes) } : body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       throw new CliError(

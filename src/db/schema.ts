@@ -15,6 +15,7 @@ import type { OrderTable } from '../modules/orders/order.table.js';
 import type { CustomerEventTable } from '../modules/timeline/customer-event.table.js';
 import type { CustomerNoteTable } from '../modules/notes/note.table.js';
 import type { CustomerImageTable } from '../modules/images/image.table.js';
+import type { CustomerImportTable } from '../modules/customer-imports/customer-import.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
@@ -40,4 +41,5 @@ export interface DB {
   customer_events: CustomerEventTable;
   customer_notes: CustomerNoteTable;
   customer_images: CustomerImageTable;
+  customer_imports: CustomerImportTable;
 }

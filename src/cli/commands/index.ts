@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { keysRotate } from './keys-rotate.js';
 import { keysRotateIndex } from './keys-rotate-index.js';
 import { keysRotateMaster } from './keys-rotate-master.js';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   keysRotateMaster,
   reconcile,
   exportCommand,
+  importCommand,
 ];

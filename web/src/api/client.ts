@@ -118,6 +118,8 @@ export const api = {
   /** A file as the raw body (an image upload), sent with its own Content-Type instead of JSON. */
   putFile: <T>(path: string, file: Blob) =>
     send<T>('PUT', `/api/v1${path}`, { body: file, type: file.type || 'application/octet-stream' }),
+  /** A file as the raw body of a POST (a CSV import), with the Content-Type the endpoint reads. */
+  postFile: <T>(path: string, file: Blob, type: string) => send<T>('POST', `/api/v1${path}`, { body: file, type }),
 };
 
 /** What the public client pages call (`/api/public`): no session, no CSRF token. */

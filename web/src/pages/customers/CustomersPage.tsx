@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Plus, Search, UserRound } from 'lucide-react';
+import { Plus, Search, Upload, UserRound } from 'lucide-react';
 import { useCustomerList, useCustomerStats } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
 import type { Customer } from '../../api/types';
@@ -11,6 +11,7 @@ import { useCursorStack, useDebouncedValue, useDocumentTitle } from '../../lib/h
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
 import { AddCustomerDialog } from './AddCustomerDialog';
+import { ImportCustomersDialog } from './ImportCustomersDialog';
 import { CustomerAvatar } from './CustomerAvatar';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 
@@ -31,6 +32,7 @@ export default function CustomersPage() {
   const list = useCustomerList(q, pages.cursor);
   const stats = useCustomerStats();
   const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<Customer | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
 
@@ -41,11 +43,18 @@ export default function CustomersPage() {
         title="Customers"
         subtitle="Everyone who has paid or been registered with this brand."
         actions={
-          can(membership, 'customers.create') && (
-            <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-              <Plus size={18} aria-hidden="true" /> Add customer
-            </button>
-          )
+          <>
+            {can(membership, 'customers.import') && (
+              <button type="button" className="btn btn-secondary" onClick={() => setImporting(true)}>
+                <Upload size={18} aria-hidden="true" /> Import
+              </button>
+            )}
+            {can(membership, 'customers.create') && (
+              <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+                <Plus size={18} aria-hidden="true" /> Add customer
+              </button>
+            )}
+          </>
         }
       />
       <div className="kpi-row">
@@ -188,6 +197,9 @@ export default function CustomersPage() {
             setHighlight(customer.id);
           }}
         />
+      )}
+      {importing && (
+        <ImportCustomersDialog onClose={() => setImporting(false)} mayUpdate={can(membership, 'customers.edit')} />
       )}
       {deleting && (
         <DeleteCustomerDialog
