@@ -110,9 +110,11 @@ export async function runFlows(baseUrl: string, apiKey: string, middleware: Midd
     await client.GET('/api/v1/transactions/{id}', { params: { path: { id: paid.transaction_id } } }),
     'getTransaction',
   );
-  const payer = paid.customer_id
+  const payerOrPointer = paid.customer_id
     ? ok(await client.GET('/api/v1/customers/{id}', { params: { path: { id: paid.customer_id } } }), 'getCustomer')
     : null;
+  // A merged customer's id answers a pointer (MergedCustomer) naming the survivor: a client narrows the union.
+  const payer = payerOrPointer && !('merged_into' in payerOrPointer) ? payerOrPointer : null;
 
   // A problem: an unknown customer, typed as the document's Problem.
   const missing = await client.GET('/api/v1/customers/{id}', { params: { path: { id: 'cus_missing' } } });

@@ -9,6 +9,7 @@ import { SignInPage } from './pages/SignInPage';
 // Pages load on first visit: a client paying on /pay/{slug} never downloads the dashboard.
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerProfilePage = lazy(() => import('./pages/customers/CustomerProfilePage'));
+const DuplicatesPage = lazy(() => import('./pages/customers/DuplicatesPage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const StaffPage = lazy(() => import('./pages/admin/StaffPage'));
 const SettingsPage = lazy(() => import('./pages/admin/SettingsPage'));
@@ -33,6 +34,7 @@ export function AppRoutes() {
         <Route element={<RequireSession />}>
           <Route index element={<Home />} />
           <Route path="/customers" element={<Allowed when="customers.read" page={<CustomersPage />} />} />
+          <Route path="/customers/duplicates" element={<Allowed when="customers.merge" page={<DuplicatesPage />} />} />
           <Route path="/customers/:id" element={<Allowed when="customers.read" page={<CustomerProfilePage />} />} />
           <Route path="/users" element={<Allowed when="users.read" page={<UsersPage />} />} />
           <Route path="/staff" element={<Allowed when="staff.manage" page={<StaffPage />} />} />

@@ -3,3 +3,4 @@ export { checkoutStatus, createCheckoutSession } from './checkout-session.servic
 export { closeOrderCheckout, orderCheckoutSession } from './checkout-session.order.js';
 export { CheckoutSession, type CheckoutSessionView } from './checkout-session.schemas.js';
 export { checkoutSessionRoutes } from './checkout-session.routes.js';
+export { moveCustomerCheckoutSessions } from './checkout-session-merge.repository.js';

@@ -4,3 +4,4 @@ export { InvoiceLineItem } from './invoice.schemas.js';
 export { invoiceRoutes } from './invoice.routes.js';
 export { listCustomerInvoices } from './invoice.service.js';
 export { Invoice } from './invoice.schemas.js';
+export { moveCustomerInvoices } from './invoice-merge.repository.js';

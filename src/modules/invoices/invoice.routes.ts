@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
+import { MERGED_INTO_HEADER } from '../customers/index.js';
 import {
   CustomerInvoiceListQuery,
   Invoice,
@@ -35,7 +36,14 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 201: Invoice, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await createInvoice(ctx, principalOf(request), request.body)),
+      async (request, reply) => {
+        const invoice = await createInvoice(ctx, principalOf(request), request.body);
+        const named = request.body.customer_id;
+        if (named && invoice.customer_id && invoice.customer_id !== named) {
+          reply.header(MERGED_INTO_HEADER, invoice.customer_id);
+        }
+        return reply.code(201).send(invoice);
+      },
     );
     app.get(
       '/invoices',

@@ -6,7 +6,7 @@ import { decodePageCursor, toPage } from '../../http/page-cursor.js';
 import { isId, newId } from '../../ids.js';
 import { checkCurrency, MAX_AMOUNT_MINOR } from '../../money/currency.js';
 import { type Principal, requirePermission } from '../access/index.js';
-import { customerExists, requireReadableCustomer } from '../customers/index.js';
+import { requireReadableCustomer, resolveCustomerRef } from '../customers/index.js';
 import { actorOf } from '../audit/index.js';
 import { recordCustomerEvent } from '../timeline/index.js';
 import type { Executor } from '../../db/database.js';
@@ -80,12 +80,15 @@ export async function createInvoice(
       if (total > MAX_AMOUNT_MINOR) throw fieldError('line_items', 'the total is too large');
     },
   );
-  const customerId = body.customer_id ?? null;
-  if (customerId !== null && !(isId('cus', customerId) && (await customerExists(ctx.db, merchantId, customerId)))) {
-    throw new DomainError('customer_not_found', `No customer ${customerId}`, {
+  const named = body.customer_id ?? null;
+  // A merged customer's id bills its survivor (the route says so in Paydesk-Merged-Into).
+  const resolved = named === null ? null : await resolveCustomerRef(ctx.db, merchantId, named);
+  if (named !== null && !resolved) {
+    throw new DomainError('customer_not_found', `No customer ${named}`, {
       errors: [{ field: 'customer_id', reason: 'no such customer' }],
     });
   }
+  const customerId = resolved?.id ?? null;
   const id = newId('inv');
   const now = ctx.clock();
   await ctx.db.transaction().execute(async (trx) => {

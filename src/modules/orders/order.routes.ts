@@ -4,6 +4,7 @@ import { principalOf } from '../../http/auth.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import { CheckoutSession } from '../checkout/index.js';
+import { MERGED_INTO_HEADER } from '../customers/index.js';
 import { createOrderCheckout, recordOfflinePayment } from './order.payment.js';
 import { getOrder, listCustomerOrders, listOrders } from './order.queries.js';
 import {
@@ -43,6 +44,8 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           idempotencyKey: request.headers['idempotency-key'],
         });
         if (replayed) reply.header('idempotent-replayed', 'true');
+        const named = request.body.customer;
+        if (named && order.customer && order.customer !== named) reply.header(MERGED_INTO_HEADER, order.customer);
         return reply.code(201).send(order);
       },
     );

@@ -9,9 +9,9 @@ import { actorOf, recordAudit } from '../audit/index.js';
 import { autoCreateCustomers, getBrand } from '../brands/index.js';
 import { closeOrderCheckout } from '../checkout/index.js';
 import {
-  customerExists,
   findCustomerIdOfUser,
   findOrCreateCustomer,
+  resolveCustomerRef,
   userNotInBrand,
   type PlainContact,
 } from '../customers/index.js';
@@ -105,8 +105,10 @@ async function resolveBuyer(
     throw userNotInBrand(input.userId);
   }
   if (input.customerId !== null) {
-    if (!(await customerExists(trx, c.merchantId, input.customerId))) throw customerNotInBrand();
-    return { customerId: input.customerId, buyer: null };
+    // A merged customer's id orders as its survivor (the route says so in Paydesk-Merged-Into).
+    const resolved = await resolveCustomerRef(trx, c.merchantId, input.customerId);
+    if (!resolved) throw customerNotInBrand();
+    return { customerId: resolved.id, buyer: null };
   }
   if (input.details !== null) {
     const found = await findOrCreateCustomer(trx, keys, {

@@ -10,3 +10,4 @@ export { insertOfflinePayment, type OfflinePayment } from './transaction.reposit
 export { transactionRoutes } from './transaction.routes.js';
 export { listCustomerTransactions } from './transaction.queries.js';
 export { Transaction } from './transaction.schemas.js';
+export { moveCustomerTransactions } from './transaction-merge.repository.js';

@@ -4,6 +4,7 @@ import {
   CircleUserRound,
   CreditCard,
   FileText,
+  GitMerge,
   Link2,
   LogOut,
   Menu,
@@ -33,6 +34,7 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
     title: 'People',
     items: [
       { to: '/customers', label: 'Customers', icon: Users, when: 'customers.read' },
+      { to: '/customers/duplicates', label: 'Duplicates', icon: GitMerge, when: 'customers.merge' },
       { to: '/users', label: 'Site users', icon: CircleUserRound, when: 'users.read' },
       { to: '/staff', label: 'Staff', icon: UserCog, when: 'staff.manage' },
     ],
