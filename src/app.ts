@@ -14,11 +14,14 @@ import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './
 import { installValidators } from './http/validation.js';
 import { TestGateway } from './gateways/test-gateway.js';
 import { customerRoutes } from './modules/customers/index.js';
+import { customerImportRoutes, CustomerImportJobs } from './modules/customer-imports/index.js';
 import { apiKeyRoutes } from './modules/api-keys/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { brandRoutes, claimMasterFingerprint, listBrandKeys } from './modules/brands/index.js';
 import { checkoutSessionRoutes } from './modules/checkout/index.js';
 import { dataExportRoutes } from './modules/data-export/index.js';
+import { eraseRoutes } from './modules/customer-erase/index.js';
+import { customerMergeRoutes } from './modules/customer-merge/index.js';
 import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { imageRoutes } from './modules/images/index.js';
@@ -52,6 +55,8 @@ export interface ServerServices {
   readonly declineGuard: DeclineGuard;
   /** Key rotations running in the background; stopped after their batch when the server closes. */
   readonly rotationJobs: RotationJobs;
+  /** CSV imports running in the background; stopped after their batch when the server closes. */
+  readonly importJobs: CustomerImportJobs;
 }
 
 export interface PaydeskOptions {
@@ -106,10 +111,14 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     signInThrottle: new SignInThrottle(ctx.clock),
     declineGuard: new DeclineGuard(ctx.clock),
     rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
+    importJobs: new CustomerImportJobs(ctx),
   });
   try {
     // On close, a rotation in flight stops after its batch, before the database closes; starting it again resumes it.
     app.addHook('onClose', async () => services.rotationJobs.close());
+    app.addHook('onClose', async () => services.importJobs.close());
+    // Imports left running by a stopped process are marked failed (running the file again is safe).
+    await services.importJobs.failInterrupted();
     installValidators(app);
     installProblemHandlers(app);
     await installOpenApi(app);
@@ -121,6 +130,9 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(noteRoutes(ctx), { prefix: '/api/v1' });
     await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
     await app.register(dataExportRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(eraseRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(customerImportRoutes(ctx, { jobs: services.importJobs }), { prefix: '/api/v1' });
+    await app.register(customerMergeRoutes(ctx), { prefix: '/api/v1' });
     await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
     await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });

@@ -44,6 +44,7 @@ export async function listTokenMatches(
     .selectFrom('customers')
     .select(CUSTOMER_COLUMNS)
     .where('merchant_id', '=', merchantId)
+    .where('merged_into', 'is', null)
     .where(tokenCondition(filters));
   if (page.after) {
     const { createdAt, id } = page.after;
@@ -79,11 +80,12 @@ export async function listTokenMatchesInWindow(
     .offset(page.window - 1)
     .limit(1)
     .executeTakeFirst();
-  let window = newest().select([...CUSTOMER_COLUMNS, 'search_tokens', 'index_key_id']);
+  let window = newest().select([...CUSTOMER_COLUMNS, 'search_tokens', 'index_key_id', 'merged_into']);
   if (end) window = window.where((eb) => eb(eb.refTuple('created_at', 'id'), '>=', eb.tuple(end.created_at, end.id)));
   let matches = db
     .selectFrom(window.limit(page.window).as('w'))
     .select(CUSTOMER_COLUMNS)
+    .where('merged_into', 'is', null)
     .where(tokenCondition(filters));
   if (page.excludeIds.length > 0) matches = matches.where('id', 'not in', page.excludeIds);
   const rows = await matches.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();

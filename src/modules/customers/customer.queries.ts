@@ -14,13 +14,38 @@ import {
 } from './customer.repository.js';
 import { searchCustomers } from './customer.search.js';
 import { contactAccessOf, decryptContact, decryptName, toCustomerView } from './customer.view.js';
-import type { CustomerListQuery, CustomerListView, CustomerStatsView, CustomerView } from './customer.schemas.js';
+import type {
+  CustomerListQuery,
+  CustomerListView,
+  CustomerStatsView,
+  CustomerView,
+  MergedCustomerView,
+} from './customer.schemas.js';
+import { findCustomerPointer, findCustomersByIds } from './customer-merge.repository.js';
+import { customerMerged, mergedCustomerView } from './customer.merged.js';
 
-/** GET /customers/{id}. Another brand's id is answered exactly like a missing one. */
-export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
+/**
+ * GET /customers/{id}. Another brand's id is answered exactly like a missing one; a merged id answers
+ * a pointer to its survivor (`{id, object, merged_into}`).
+ */
+export async function retrieveCustomer(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+): Promise<CustomerView | MergedCustomerView> {
   requirePermission(principal, 'customers.read');
   if (!isId('cus', id)) throw customerNotFound(id);
+  const pointer = await findCustomerPointer(ctx.db, principal.merchantId, id);
+  if (!pointer) throw customerNotFound(id);
+  if (pointer.merged_into !== null) return mergedCustomerView(id, pointer.merged_into);
   return loadCustomerView(ctx, principal, id);
+}
+
+/** One live customer for other modules (the access request): a merged id is 409 `customer_merged`. */
+export async function getCustomer(ctx: AppContext, principal: Principal, id: string): Promise<CustomerView> {
+  const found = await retrieveCustomer(ctx, principal, id);
+  if ('merged_into' in found) throw customerMerged(id, found.merged_into);
+  return found;
 }
 
 /** For the customer's own lists (transactions, invoices): the caller may read it, and it is the brand's. */
@@ -97,4 +122,26 @@ export async function customerTimelineOf(
 ): Promise<CustomerEventListView> {
   await requireReadableCustomer(ctx, principal, id);
   return customerTimeline(ctx, principal.merchantId, id, query);
+}
+
+/** Customers by id as this caller may see them (duplicate pairs); ids not found are absent. */
+export async function customerViews(
+  ctx: AppContext,
+  principal: Principal,
+  ids: string[],
+): Promise<Map<string, CustomerView>> {
+  const { merchantId } = principal;
+  const views = new Map<string, CustomerView>();
+  const rows = await findCustomersByIds(ctx.db, merchantId, [...new Set(ids)]);
+  if (rows.length === 0) return views;
+  const brand = await getBrand(ctx, merchantId);
+  const keys = await ctx.keyring.forBrand(
+    ctx.db,
+    merchantId,
+    rows.map((r) => r.data_key_id),
+  );
+  const access = contactAccessOf(principal);
+  for (const row of rows)
+    views.set(row.id, toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
+  return views;
 }

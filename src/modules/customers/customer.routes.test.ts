@@ -49,6 +49,7 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,
+        erased_at: null,
         created_at: expect.stringMatching(ISO_DATE),
         updated_at: customer.created_at,
       });

@@ -15,10 +15,11 @@ import {
   CustomerUpdateBody,
   CustomerUpsertBody,
   IdempotencyHeaders,
+  MergedCustomer,
 } from './customer.schemas.js';
 import { createCustomer, createOrEditCustomer, sourceOf, updateCustomer } from './customer.service.js';
 import { deleteCustomer } from './customer.delete.js';
-import { customerStats, getCustomer, listCustomers } from './customer.queries.js';
+import { customerStats, listCustomers, retrieveCustomer } from './customer.queries.js';
 import { revealCustomerContact } from './customer.reveal.js';
 import { customerTimelineRoutes } from './customer-timeline.routes.js';
 import { customerExportRoutes } from './customer-export.routes.js';
@@ -111,11 +112,13 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'getCustomer',
           summary: 'Retrieve a customer',
+          description:
+            'A customer merged into another (POST /customers/{id}/merge) answers `{id, object, merged_into}`, naming the survivor.',
           params: IdParams,
-          response: { 200: Customer, ...errors },
+          response: { 200: Type.Union([Customer, MergedCustomer]), ...errors },
         },
       },
-      async (request) => getCustomer(ctx, principalOf(request), request.params.id),
+      async (request) => retrieveCustomer(ctx, principalOf(request), request.params.id),
     );
 
     app.patch(

@@ -113,6 +113,10 @@ export const Customer = Type.Object(
     transactions_count: Type.Integer(),
     total_spent: Money,
     last_payment_at: Nullable(Timestamp),
+    erased_at: Nullable(Timestamp, {
+      description:
+        'When the personal data was erased (POST /customers/{id}/erase): name shows "Erased customer", email "", phone null',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -133,6 +137,7 @@ export const Customer = Type.Object(
         transactions_count: 0,
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,
+        erased_at: null,
         created_at: '2026-11-24T19:22:30.755Z',
         updated_at: '2026-11-24T19:22:30.755Z',
       },
@@ -141,6 +146,20 @@ export const Customer = Type.Object(
 );
 
 export type CustomerView = Static<typeof Customer>;
+
+/** What the id of a merged customer answers: a pointer to the customer it was merged into. */
+export const MergedCustomer = Type.Object(
+  {
+    id: Type.String({ examples: ['cus_01m87g4yz3f0v95rz6525bpqa0'] }),
+    object: Type.Literal('customer'),
+    merged_into: Type.String({
+      description: 'The customer this one was merged into (POST /customers/{id}/merge); it holds its records now',
+      examples: ['cus_06f9h2k1m3n4p5q6r7s8t9v0wx'],
+    }),
+  },
+  { title: 'MergedCustomer', additionalProperties: false },
+);
+export type MergedCustomerView = Static<typeof MergedCustomer>;
 
 export const CustomerList = ListOf(Customer);
 export type CustomerListView = Static<typeof CustomerList>;

@@ -68,3 +68,20 @@ export function wipedContact(): Omit<SealedContact, 'data_key_id' | 'index_key_i
 export function isWiped(row: { name_enc: Buffer }): boolean {
   return row.name_enc.length === 0;
 }
+
+/**
+ * A row sealed again under the brand's active keys (key rotation). A wiped row has nothing to decrypt:
+ * it stays wiped (a fresh random email index) and only moves to the active key ids, so a rotation
+ * finishes with erased and merged customers present.
+ */
+export function resealedContact(
+  keys: BrandKeys,
+  row: { merchant_id: string; id: string; name_enc: Buffer },
+  decrypt: () => PlainContact,
+): SealedContact {
+  if (isWiped(row)) {
+    const { metadata: _metadata, ...wiped } = wipedContact();
+    return { ...wiped, data_key_id: keys.activeDataKeyId, index_key_id: keys.index.keyId };
+  }
+  return sealContact(keys, row.merchant_id, row.id, decrypt());
+}

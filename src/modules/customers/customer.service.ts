@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { requireUnmergedCustomer } from './customer.merged.js';
 import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -133,6 +134,7 @@ export async function createCustomer(
     source: options.source,
     user_id: linkedUser,
     image_updated_at: null,
+    erased_at: null,
     transactions_count: 0,
     total_spent_minor: 0,
     last_payment_at: null,
@@ -258,6 +260,9 @@ async function applyPatch(
       if (typeof patch.user === 'string') await lockSiteUser(trx, merchantId, patch.user);
       const row = await lockCustomer(trx, merchantId, id);
       if (!row) return false;
+      // 409 customer_merged naming the survivor; 409 customer_erased: an erased customer takes no
+      // new personal data (a new customer may have the email instead).
+      await requireUnmergedCustomer(trx, merchantId, id);
       const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
       const current = decryptContact(keys, row);
       const next: PlainContact = {

@@ -69,6 +69,7 @@ export function toCustomerView(
     transactions_count: row.transactions_count,
     total_spent: { amount: Number(row.total_spent_minor), currency: baseCurrency },
     last_payment_at: row.last_payment_at?.toISOString() ?? null,
+    erased_at: row.erased_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

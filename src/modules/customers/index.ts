@@ -42,6 +42,7 @@ export {
 export {
   customerNames,
   customerStats,
+  customerViews,
   getCustomer,
   listCustomers,
   loadCustomerView,
@@ -49,15 +50,31 @@ export {
 } from './customer.queries.js';
 export { customerNotFound } from './customer.access.js';
 
-export { normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
-export { sealContact, type SealedContact } from './customer.seal.js';
+export { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
+export { duplicateNameKey, sealContact, wipedContact, type SealedContact } from './customer.seal.js';
+export { customerMerged, MERGED_INTO_HEADER, requireUnmergedCustomer, resolveCustomerRef } from './customer.merged.js';
+export {
+  findCustomersByIds,
+  listCustomersMissingNameIndex,
+  listDuplicateGroups,
+  lockCustomerForMerge,
+  markCustomerMerged,
+  repointMergedCustomers,
+  setCustomerNameIndexes,
+  writeMergeSurvivor,
+  type MergeRow,
+} from './customer-merge.repository.js';
 export { decryptContact, decryptName, type PlainContact } from './customer.view.js';
 
 export {
   countCustomers,
   customerExists,
   findCustomerIdByEmailIndex,
+  findCustomersByEmailIndexes,
+  insertCustomersIfEmailFree,
   lockCustomerRow,
+  updateCustomer as updateCustomerColumns,
+  type CustomerChanges,
   type CustomerRecord,
 } from './customer.repository.js';
 export {
@@ -87,4 +104,22 @@ export {
   type CustomerTable,
   type NewCustomerRow,
 } from './customer.table.js';
-export { Customer, CustomerList, type CustomerListView, type CustomerView } from './customer.schemas.js';
+export {
+  Customer,
+  CustomerCreateBody,
+  CustomerList,
+  MergedCustomer,
+  type CustomerListView,
+  type CustomerView,
+  type MergedCustomerView,
+} from './customer.schemas.js';
+// Erase (customer-erase module): the row's statements, the reason's redaction, the view of the result.
+export { resealedContact } from './customer.seal.js';
+export { redactReason } from './customer.reveal-reason.js';
+export { checkReason } from './customer.reveal.js';
+export {
+  lockCustomerForErase,
+  wipeErasedCustomer,
+  type ErasableCustomer,
+  type WipedColumns,
+} from './customer-erase.repository.js';

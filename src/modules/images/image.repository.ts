@@ -44,3 +44,13 @@ export async function deleteCustomerImage(
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** The whole sealed row (a merge moves it to another customer). */
+export async function findCustomerImageRow(db: Executor, merchantId: string, customerId: string) {
+  return db
+    .selectFrom('customer_images')
+    .select(['image_enc', 'content_type', 'width', 'height', 'data_key_id', 'updated_at'])
+    .where('merchant_id', '=', merchantId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+}

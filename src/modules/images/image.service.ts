@@ -5,11 +5,10 @@ import { isId } from '../../ids.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf } from '../audit/index.js';
 import {
-  customerExists,
   customerNotFound,
   loadCustomerView,
-  lockCustomerRow,
   requireReadableCustomer,
+  requireUnmergedCustomer,
   setCustomerImageUpdatedAt,
   type CustomerView,
 } from '../customers/index.js';
@@ -47,13 +46,11 @@ export async function putCustomerImage(
   requirePermission(principal, 'customers.edit');
   const { merchantId } = principal;
   // A wrong id is 404 whatever the body; checked before the image is decoded.
-  if (!isId('cus', customerId) || !(await customerExists(ctx.db, merchantId, customerId))) {
-    throw customerNotFound(customerId);
-  }
+  await requireUnmergedCustomer(ctx.db, merchantId, customerId);
   // Decoded outside the transaction: no row is locked while the pixels are worked on.
   const image = await processImage(upload.bytes, upload.declaredType);
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await lockCustomerRow(trx, merchantId, customerId))) throw customerNotFound(customerId);
+    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
     const keys = await ctx.keyring.forBrand(trx, merchantId);
     const at = ctx.clock();
     await upsertCustomerImage(trx, {
@@ -78,7 +75,7 @@ export async function removeCustomerImage(ctx: AppContext, principal: Principal,
   const { merchantId } = principal;
   if (!isId('cus', customerId)) throw customerNotFound(customerId);
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await lockCustomerRow(trx, merchantId, customerId))) throw customerNotFound(customerId);
+    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
     if (!(await deleteCustomerImage(trx, merchantId, customerId))) throw imageNotFound(customerId);
     const at = ctx.clock();
     await setCustomerImageUpdatedAt(trx, merchantId, customerId, null);

@@ -6,3 +6,5 @@ export { imageRoutes } from './image.routes.js';
 export { imageKeySweep } from './image.reseal.js';
 export type { CustomerImageTable } from './image.table.js';
 export { getCustomerImage } from './image.service.js';
+export { moveCustomerImage } from './image.merge.js';
+export { deleteImageOfErased } from './image-erase.repository.js';

@@ -10,7 +10,7 @@ import {
   decryptContact,
   findCustomerIdByEmailIndex,
   lockCustomersOffKey,
-  sealContact,
+  resealedContact,
   updateResealedCustomers,
   type ResealedRow,
 } from '../customers/index.js';
@@ -69,7 +69,7 @@ export async function sweep(
         const resealed: ResealedRow[] = [];
         for (const row of rows) {
           try {
-            resealed.push({ id: row.id, sealed: sealContact(keys, merchantId, row.id, decryptContact(keys, row)) });
+            resealed.push({ id: row.id, sealed: resealedContact(keys, row, () => decryptContact(keys, row)) });
           } catch (error) {
             if (!(error instanceof FieldDecryptError)) throw error;
             problems.push({ customerId: row.id, reason: 'undecryptable' });

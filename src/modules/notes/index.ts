@@ -8,3 +8,5 @@ export { listNotes } from './note.queries.js';
 export { noteKeySweep } from './note.reseal.js';
 export { Note, NoteList, type NoteListView, type NoteView } from './note.schemas.js';
 export type { CustomerNoteTable } from './note.table.js';
+export { moveCustomerNotes } from './note-merge.repository.js';
+export { deleteNotesOfErased } from './note-erase.repository.js';

@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { requirePermission, type Principal } from '../access/index.js';
-import { customerNotFound, lockCustomerRow } from '../customers/index.js';
+import { customerNotFound, requireUnmergedCustomer } from '../customers/index.js';
 import { recordCustomerEvent, type CustomerEventType } from '../timeline/index.js';
 import { normalizeNoteBody } from './note.input.js';
 import { noteNotFound, viewNotes } from './note.queries.js';
@@ -31,7 +31,8 @@ export async function addNote(
   if (!isId('cus', customerId)) throw customerNotFound(customerId);
   const { merchantId } = principal;
   const row = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await lockCustomerRow(trx, merchantId, customerId))) throw customerNotFound(customerId);
+    // 404, or 409 customer_merged naming the survivor; the row stays locked.
+    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
     const keys = await ctx.keyring.forBrand(trx, merchantId);
     const id = newId('note');
     const now = ctx.clock();
@@ -107,9 +108,7 @@ async function lockChangeableNote(
   noteId: string,
 ): Promise<CustomerNoteRow> {
   const { merchantId } = principal;
-  if (!isId('cus', customerId) || !(await lockCustomerRow(trx, merchantId, customerId))) {
-    throw customerNotFound(customerId);
-  }
+  await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
   const note = isId('note', noteId) ? await lockNote(trx, merchantId, customerId, noteId) : undefined;
   if (!note) throw noteNotFound(noteId);
   if (!mayChangeNote(principal, note)) {

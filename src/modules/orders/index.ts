@@ -10,3 +10,5 @@ export { orderPaidByCheckout } from './order.repository.js';
 export { orderKeySweep } from './order.reseal.js';
 export { listCustomerOrders } from './order.queries.js';
 export { Order } from './order.schemas.js';
+export { moveCustomerOrders } from './order-merge.repository.js';
+export { dropBuyersOfErased } from './order-erase.repository.js';

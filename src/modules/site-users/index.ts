@@ -6,3 +6,5 @@ export type { SiteUserTable } from './user.table.js';
 export { siteUserKeySweep } from './user.reseal.js';
 export { listUsers } from './user.queries.js';
 export { SiteUser } from './user.schemas.js';
+export { moveSuggestedCustomer } from './user-merge.repository.js';
+export { deleteErasedSiteUser, dropSuggestionsOf } from './user-erase.repository.js';

@@ -23,9 +23,19 @@ export const CustomerEvent = Type.Object(
     created_at: Timestamp,
     // What the event is about: ids, and closed facts; never names, emails or phones.
     source: Type.Optional(Type.String({ description: 'customer.created: how the customer was created' })),
-    fields: Type.Optional(Type.Array(Type.String(), { description: 'customer.updated: which fields changed' })),
+    fields: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'customer.updated: which fields changed; customer.merged: which fields were taken from the other',
+      }),
+    ),
     how: Type.Optional(Type.String({ description: 'customer.user_linked: registration, verified_email, staff, api' })),
     user: Type.Optional(Type.String()),
+    customer: Type.Optional(
+      Type.String({
+        description:
+          'customer.merged: the customer merged into this one; customer.merged_into: the customer this one was merged into',
+      }),
+    ),
     transaction: Type.Optional(Type.String()),
     payment: Type.Optional(Type.String({ description: 'refund.created: the refunded payment' })),
     invoice: Type.Optional(Type.String()),

@@ -14,6 +14,8 @@ export const CUSTOMER_EVENT_TYPES = [
   'customer.user_unlinked',
   'customer.user_suggested',
   'customer.name_synced',
+  'customer.merged',
+  'customer.merged_into',
   'payment.succeeded',
   'payment.failed',
   'refund.created',
@@ -29,6 +31,7 @@ export const CUSTOMER_EVENT_TYPES = [
   'note.deleted',
   'image.updated',
   'image.removed',
+  'customer.erased',
 ] as const;
 export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
 

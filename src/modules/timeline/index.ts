@@ -15,3 +15,4 @@ export {
   type CustomerEventListView,
 } from './customer-event.schemas.js';
 export type { CustomerEventTable } from './customer-event.table.js';
+export { moveCustomerEvents } from './customer-event-merge.repository.js';

@@ -37,7 +37,9 @@ export async function startBrowserPaydesk(): Promise<BrowserPaydesk> {
     browser,
     async newPage(viewport = LAPTOP) {
       const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US', timezoneId: 'UTC' });
-      context.setDefaultTimeout(10_000);
+      // Generous: with the whole suite on two cores a page can take seconds to settle. The tests check
+      // what appears, not how fast (speed is measured by npm run bench).
+      context.setDefaultTimeout(20_000);
       contexts.push(context);
       const page = await context.newPage();
       // An exception in the app, or anything the Content-Security-Policy refused, fails the test that caused it.

@@ -8,6 +8,7 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { api, withQuery } from './client';
+import { isMerged, type MergedCustomer } from './merge';
 import type { Customer, CustomerContact, CustomerStats, Invoice, List, Order, RequestBody, Transaction } from './types';
 
 export const PAGE_SIZE = 20;
@@ -27,10 +28,11 @@ export function useCustomerStats() {
   });
 }
 
+/** One customer; a merged id answers a pointer to its survivor (the profile goes there). */
 export function useCustomer(id: string) {
   return useQuery({
     queryKey: ['customers', 'one', id],
-    queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`),
+    queryFn: () => api.get<Customer | MergedCustomer>(`/customers/${encodeURIComponent(id)}`),
   });
 }
 
@@ -43,14 +45,14 @@ export function useCustomerNames(ids: string[], enabled: boolean): Record<string
   const results = useQueries({
     queries: unique.map((id) => ({
       queryKey: ['customers', 'one', id],
-      queryFn: () => api.get<Customer>(`/customers/${encodeURIComponent(id)}`),
+      queryFn: () => api.get<Customer | MergedCustomer>(`/customers/${encodeURIComponent(id)}`),
       enabled,
       staleTime: 60_000,
     })),
   });
   const names: Record<string, string> = {};
   results.forEach((result, i) => {
-    if (result.data) names[unique[i]!] = result.data.name;
+    if (result.data && !isMerged(result.data)) names[unique[i]!] = result.data.name;
   });
   return names;
 }
@@ -154,4 +156,19 @@ export function useRemoveCustomerImage(id: string) {
 function imageChanged(queryClient: QueryClient, id: string) {
   void queryClient.invalidateQueries({ queryKey: ['customers', 'list'] });
   void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] });
+}
+
+/** POST /customers/{id}/erase: the personal data destroyed for good; payments and totals stay. */
+export function useEraseCustomer(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) =>
+      api.post<Customer & { scrubbed: boolean }>(`/customers/${encodeURIComponent(id)}/erase`, { reason }),
+    onSuccess: ({ scrubbed: _scrubbed, ...customer }) => {
+      queryClient.setQueryData(['customers', 'one', id], customer);
+      // Notes, image, site account, timeline and lists all changed.
+      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
 }

@@ -1,12 +1,13 @@
 import { lazy, Suspense, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { ArrowLeft, Pencil, Trash2 } from 'lucide-react';
 import { isApiError } from '../../api/client';
 import { useCustomer, useCustomerInvoices, useCustomerOrders, useCustomerTransactions } from '../../api/customers';
+import { isMerged } from '../../api/merge';
 import { activeMembership, useSession } from '../../api/session';
 import type { Invoice, Order, Transaction } from '../../api/types';
 import { KpiCard } from '../../components/Bits';
-import { EmptyState, ErrorState, PageLoading, Spinner } from '../../components/States';
+import { EmptyState, ErrorState, Notice, PageLoading, Spinner } from '../../components/States';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
@@ -20,6 +21,7 @@ import { CustomerAvatar } from './CustomerAvatar';
 import { CustomerImageControls } from './CustomerImageControls';
 import { sourcePhrase } from './customer-sources';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
+import { EraseCustomerDialog } from './EraseCustomerDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
 import { NotesCard } from './NotesCard';
 import { SiteAccountCard } from './SiteAccountCard';
@@ -37,7 +39,10 @@ export default function CustomerProfilePage() {
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  useDocumentTitle(customer.data?.name ?? 'Customer');
+  const [erasing, setErasing] = useState(false);
+  // Arriving from a merged customer's address (the redirect below), the profile says so.
+  const mergedFrom = (useLocation().state as { mergedFrom?: string } | null)?.mergedFrom;
+  useDocumentTitle(customer.data && !isMerged(customer.data) ? customer.data.name : 'Customer');
 
   if (customer.isPending) return <PageLoading />;
   if (customer.isError) {
@@ -55,21 +60,39 @@ export default function CustomerProfilePage() {
     );
   }
   const c = customer.data;
+  if (isMerged(c)) {
+    return <Navigate to={`/customers/${encodeURIComponent(c.merged_into)}`} replace state={{ mergedFrom: c.id }} />;
+  }
+  const erased = c.erased_at !== null;
   return (
     <>
       <BackLink />
+      {mergedFrom && (
+        <Notice title="This customer was merged">
+          <span data-testid="merged-notice">
+            <span className="mono">{mergedFrom}</span> was merged into this customer, which now holds its records.
+          </span>
+        </Notice>
+      )}
       <header className="profile-header">
         <CustomerAvatar customer={c} size="large" />
         <div className="profile-title">
-          <h1>{c.name}</h1>
+          <h1>
+            {c.name}
+            {erased && (
+              <span className="badge badge-danger" data-testid="erased-badge">
+                Erased {formatDate(c.erased_at!)}
+              </span>
+            )}
+          </h1>
           <p className="muted">
             <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added{' '}
             {sourcePhrase(c.source)}
           </p>
-          {can(membership, 'customers.edit') && <CustomerImageControls customer={c} />}
+          {!erased && can(membership, 'customers.edit') && <CustomerImageControls customer={c} />}
         </div>
         <div className="page-actions">
-          {can(membership, 'customers.edit') && (
+          {!erased && can(membership, 'customers.edit') && (
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
               <Pencil size={16} aria-hidden="true" /> Edit
             </button>
@@ -111,11 +134,15 @@ export default function CustomerProfilePage() {
           <NotesCard
             className="profile-notes"
             customerId={c.id}
-            canWrite={can(membership, 'notes.write')}
+            canWrite={!erased && can(membership, 'notes.write')}
             myId={myId}
           />
           {can(membership, 'users.read') && (
-            <SiteAccountCard className="profile-account" customer={c} canEdit={can(membership, 'customers.edit')} />
+            <SiteAccountCard
+              className="profile-account"
+              customer={c}
+              canEdit={!erased && can(membership, 'customers.edit')}
+            />
           )}
           <TimelineCard
             className="profile-timeline"
@@ -127,6 +154,24 @@ export default function CustomerProfilePage() {
         </div>
       </div>
 
+      {!erased && can(membership, 'customers.erase') && (
+        <section className="card danger-zone" aria-labelledby="danger-title" style={{ marginTop: 24 }}>
+          <div className="card-header">
+            <h2 id="danger-title">Danger zone</h2>
+          </div>
+          <p>
+            Erase this customer's personal data for good (name, email, phone, notes, image, site account), for someone
+            who asked to be forgotten. Payments, invoices and totals stay.
+          </p>
+          <div>
+            <button type="button" className="btn btn-danger" onClick={() => setErasing(true)}>
+              Erase personal data
+            </button>
+          </div>
+        </section>
+      )}
+
+      {erasing && <EraseCustomerDialog customer={c} onClose={() => setErasing(false)} />}
       {editing && <EditCustomerDialog customer={c} onClose={() => setEditing(false)} />}
       {deleting && (
         <DeleteCustomerDialog

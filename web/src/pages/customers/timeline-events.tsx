@@ -3,10 +3,12 @@ import { Link } from 'react-router';
 import {
   CircleX,
   CreditCard,
+  Eraser,
   Eye,
   FileCheck,
   FileText,
   FileX,
+  GitMerge,
   ImageOff,
   ImageUp,
   Link2,
@@ -47,6 +49,8 @@ const LOOKS: Record<CustomerEventType, { icon: LucideIcon; tone: Tone }> = {
   'customer.user_unlinked': { icon: Unlink, tone: 'neutral' },
   'customer.user_suggested': { icon: Link2, tone: 'neutral' },
   'customer.name_synced': { icon: RefreshCw, tone: 'accent' },
+  'customer.merged': { icon: GitMerge, tone: 'accent' },
+  'customer.merged_into': { icon: GitMerge, tone: 'neutral' },
   'payment.succeeded': { icon: CreditCard, tone: 'success' },
   'payment.failed': { icon: CircleX, tone: 'danger' },
   'refund.created': { icon: Undo2, tone: 'warning' },
@@ -62,6 +66,7 @@ const LOOKS: Record<CustomerEventType, { icon: LucideIcon; tone: Tone }> = {
   'note.deleted': { icon: StickyNote, tone: 'neutral' },
   'image.updated': { icon: ImageUp, tone: 'accent' },
   'image.removed': { icon: ImageOff, tone: 'neutral' },
+  'customer.erased': { icon: Eraser, tone: 'danger' },
 };
 
 const PAID_VIA: Record<string, string> = {
@@ -138,6 +143,21 @@ export function describeEvent(event: CustomerEvent, context: EventContext): Even
       return view(<>Site account {user} suggested: same email, not verified</>);
     case 'customer.name_synced':
       return view(<>Name updated from site account {user}</>);
+    case 'customer.merged':
+      return view(
+        <>
+          Merged with <CustomerRef id={event.customer} />
+          {event.fields?.length ? `, taking its ${fieldList(event.fields)}` : ''}
+          {by}
+        </>,
+      );
+    case 'customer.merged_into':
+      return view(
+        <>
+          Merged into <CustomerRef id={event.customer} />
+          {by}
+        </>,
+      );
     case 'payment.succeeded':
       return view(
         <>
@@ -199,6 +219,8 @@ export function describeEvent(event: CustomerEvent, context: EventContext): Even
       return view(<>Image updated{by}</>);
     case 'image.removed':
       return view(<>Image removed{by}</>);
+    case 'customer.erased':
+      return view(<>Personal data erased{by}</>);
     default:
       // A type this dashboard does not know yet (a newer server): its name, plainly.
       return view(<>{String(event.type).replace(/[._]/g, ' ')}</>);
@@ -261,5 +283,15 @@ function TransactionRef({ id, context }: { id: string; context: EventContext }) 
     </Link>
   ) : (
     <span className="mono">{id}</span>
+  );
+}
+
+/** The other customer of a merge: the merged id's profile leads to its survivor. */
+function CustomerRef({ id }: { id: string | undefined }) {
+  if (!id) return <>another customer</>;
+  return (
+    <Link to={`/customers/${encodeURIComponent(id)}`} className="mono">
+      {id}
+    </Link>
   );
 }
