@@ -10,7 +10,7 @@ import {
 } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { imagesApi, sampleImage } from '../../../test/support/images.js';
-import { byKey, newNote } from '../../../test/support/notes.js';
+import { byKey, newNote, notesApi } from '../../../test/support/notes.js';
 import { newOrder, setOrdersAutoCreate } from '../../../test/support/orders.js';
 import {
   createPaymentLink,
@@ -21,6 +21,7 @@ import {
   pay,
   payer,
   type InvoiceJson,
+  v1,
 } from '../../../test/support/payments.js';
 import { newUser, registerUser, registration, type SiteUserJson } from '../../../test/support/users.js';
 import type { ErasedCustomerView } from './erase.schemas.js';
@@ -218,6 +219,22 @@ describe.each(BACKENDS)('customer erase (%s)', (backend) => {
     it('refuses a second erase, and edits, with 409 customer_erased', async () => {
       expectProblem(await erase(brand.token, customer.id), 409, 'customer_erased');
       expectProblem(await customersApi(pd, brand.token).update(customer.id, { name }), 409, 'customer_erased');
+    });
+
+    it('takes no new personal data: notes, an image and a new invoice are refused with 409 customer_erased', async () => {
+      const notes = notesApi(byKey(pd, brand.token), customer.id);
+      expectProblem(await notes.add(`Called again from ${phone}`), 409, 'customer_erased');
+      const image = await imagesApi(pd, brand.token).put(customer.id, await sampleImage('png'), 'image/png');
+      expectProblem(image, 409, 'customer_erased');
+      const invoice = await v1(pd, brand.token).post('/invoices', {
+        currency: 'BDT',
+        customer_id: customer.id,
+        line_items: [{ description: 'Consulting', quantity: 1, unit_amount: 25000 }],
+      });
+      expectProblem(invoice, 409, 'customer_erased');
+      const listed = await notes.list();
+      expect(listed.statusCode, listed.body).toBe(200);
+      expect(listed.json<{ data: unknown[] }>().data).toEqual([]);
     });
   });
 });
