@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,6 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker per CPU but one, which on a 2-core machine runs the files one at a
+    // time; most of a test's time is spent waiting on PostgreSQL, PGlite or Chromium, so two overlap well.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
