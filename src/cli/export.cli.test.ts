@@ -1,31 +1,15 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, createPaydesk, type Paydesk } from '../app.js';
+import { cli, serverOnEmbeddedDatabase } from '../../test/support/cli.js';
+import { createContext } from '../app.js';
 import { parseConfig } from '../config.js';
 import type { Principal } from '../modules/access/principal.js';
 import { createBrand } from '../modules/brands/brand.service.js';
 import { createCustomer } from '../modules/customers/customer.service.js';
-import { prepareFirstStart } from './first-start.js';
-import { runCli } from './cli.js';
-import { writeServerAddress } from './server-address.js';
-
-/** Runs the CLI in process, as keys.cli.test.ts does. */
-async function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    env: { PAYDESK_DEMO: '0', LOG_LEVEL: 'silent', ...env },
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-    signal: new AbortController().signal,
-  });
-  return { code, out, err };
-}
 
 const records = (csv: string) => parse(csv, { columns: true }) as Array<Record<string, string>>;
 
@@ -104,33 +88,18 @@ describe('paydesk export, working on the database itself', () => {
 });
 
 describe('paydesk export while a server holds the embedded database', () => {
-  const apiKey = `pdk_${crypto.randomBytes(16).toString('hex')}`;
-  let dataDir: string;
-  let server: Paydesk;
-  let env: Record<string, string>;
-  let brandId: string;
-  beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-cli-export-server-'));
-    env = { PAYDESK_DATA_DIR: dataDir, PAYDESK_API_KEY: apiKey };
-    server = await createPaydesk(parseConfig({ ...env, PAYDESK_DEMO: '1', LOG_LEVEL: 'silent' }));
-    brandId = (await prepareFirstStart(server.ctx))!.brandId;
-    writeServerAddress(dataDir, await server.app.listen({ port: 0, host: '127.0.0.1' }));
-  });
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const held = serverOnEmbeddedDatabase('paydesk-cli-export-server-');
 
   it('asks the server with the API key, and gets the rows the API gives', async () => {
-    const out = path.join(dataDir, 'customers.csv');
-    const run = await cli(env, ['export', '--brand', brandId, '--out', out]);
+    const out = path.join(held.dataDir, 'customers.csv');
+    const run = await cli(held.env, ['export', '--brand', held.brandId, '--out', out]);
     expect(run.code).toBe(0);
     expect(run.err).toMatch(/holds the database; it exports the API key's brand/);
     const rows = records(fs.readFileSync(out, 'utf8'));
-    const api = await server.app.inject({
+    const api = await held.server.app.inject({
       method: 'GET',
       url: '/api/v1/customers/export',
-      headers: { authorization: `Bearer ${apiKey}` },
+      headers: { authorization: `Bearer ${held.env.PAYDESK_API_KEY}` },
     });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(records(api.body));
@@ -138,10 +107,10 @@ describe('paydesk export while a server holds the embedded database', () => {
   });
 
   it("refuses another brand than the key's, and a bad date with the API's message", async () => {
-    const other = await cli(env, ['export', '--brand', 'brd_0000000000000000000000000z']);
+    const other = await cli(held.env, ['export', '--brand', 'brd_0000000000000000000000000z']);
     expect(other.code).toBe(1);
     expect(other.err).toMatch(/belongs to brand/);
-    const bad = await cli(env, ['export', '--created-gte', 'yesterday']);
+    const bad = await cli(held.env, ['export', '--created-gte', 'yesterday']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/created_gte/);
   });

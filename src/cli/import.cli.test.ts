@@ -1,30 +1,13 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, createPaydesk, type Paydesk } from '../app.js';
+import { cli, serverOnEmbeddedDatabase } from '../../test/support/cli.js';
+import { createContext } from '../app.js';
 import { parseConfig } from '../config.js';
 import { createBrand } from '../modules/brands/brand.service.js';
-import { prepareFirstStart } from './first-start.js';
-import { runCli } from './cli.js';
-import { writeServerAddress } from './server-address.js';
-
-/** Runs the CLI in process, as export.cli.test.ts does. */
-async function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    env: { PAYDESK_DEMO: '0', LOG_LEVEL: 'silent', ...env },
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-    signal: new AbortController().signal,
-    pollMs: 20,
-  });
-  return { code, out, err };
-}
 
 const FILE = [
   'First Name,Last Name,Email,Phone,Customer Note',
@@ -119,36 +102,30 @@ describe('paydesk import, working on the database itself', () => {
 });
 
 describe('paydesk import while a server holds the embedded database', () => {
-  const apiKey = `pdk_${crypto.randomBytes(16).toString('hex')}`;
-  let dataDir: string;
-  let server: Paydesk;
-  let env: Record<string, string>;
-  let brandId: string;
-  beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-cli-import-server-'));
-    env = { PAYDESK_DATA_DIR: dataDir, PAYDESK_API_KEY: apiKey };
-    server = await createPaydesk(parseConfig({ ...env, PAYDESK_DEMO: '1', LOG_LEVEL: 'silent' }));
-    brandId = (await prepareFirstStart(server.ctx))!.brandId;
-    writeServerAddress(dataDir, await server.app.listen({ port: 0, host: '127.0.0.1' }));
-  });
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const held = serverOnEmbeddedDatabase('paydesk-cli-import-server-');
 
   it('uploads the file to the API, follows the job and prints the counts and the report', async () => {
-    const file = path.join(dataDir, 'customers.csv');
+    const file = path.join(held.dataDir, 'customers.csv');
     fs.writeFileSync(file, FILE);
-    const report = path.join(dataDir, 'report.csv');
-    const run = await cli(env, ['import', file, '--brand', brandId, '--mode', 'skip-invalid', '--report', report]);
+    const report = path.join(held.dataDir, 'report.csv');
+    const run = await cli(held.env, [
+      'import',
+      file,
+      '--brand',
+      held.brandId,
+      '--mode',
+      'skip-invalid',
+      '--report',
+      report,
+    ]);
     expect(run.err).toMatch(/holds the database; the file goes to the API key's brand/);
     expect(run.out).toBe('imported 2, updated 0, skipped 0, failed 1\n');
     expect(run.code).toBe(3);
     expect(fs.readFileSync(report, 'utf8')).toMatch(/^line,status,field,reason,customer\n3,failed,email,/);
-    const api = await server.app.inject({
+    const api = await held.server.app.inject({
       method: 'GET',
       url: '/api/v1/customers?q=ada.cli@example.com',
-      headers: { authorization: `Bearer ${apiKey}` },
+      headers: { authorization: `Bearer ${held.env.PAYDESK_API_KEY}` },
     });
     expect(api.json<{ data: Array<{ source: string }> }>().data).toEqual([
       expect.objectContaining({ source: 'import' }),
@@ -156,11 +133,11 @@ describe('paydesk import while a server holds the embedded database', () => {
   });
 
   it("refuses another brand than the key's, and shows the server's invalid_csv message", async () => {
-    const file = path.join(dataDir, 'bad.csv');
+    const file = path.join(held.dataDir, 'bad.csv');
     fs.writeFileSync(file, 'name,email\n"never closed,x@example.com\n');
-    const other = await cli(env, ['import', file, '--brand', 'brd_0000000000000000000000000z']);
+    const other = await cli(held.env, ['import', file, '--brand', 'brd_0000000000000000000000000z']);
     expect(other.err).toMatch(/belongs to brand/);
-    const bad = await cli(env, ['import', file]);
+    const bad = await cli(held.env, ['import', file]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/never closed.*\(invalid_csv\)/);
   });

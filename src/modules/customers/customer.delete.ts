@@ -4,7 +4,7 @@ import { isId } from '../../ids.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
 import { customerNotFound } from './customer.access.js';
-import { requireUnmergedCustomer } from './customer.merged.js';
+import { requireLiveCustomer } from './customer.merged.js';
 import {
   countCustomerReferences,
   deleteCustomer as deleteCustomerRow,
@@ -22,7 +22,7 @@ export async function deleteCustomer(ctx: AppContext, principal: Principal, id: 
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await lockCustomerRow(trx, merchantId, id))) throw customerNotFound(id);
     // A merged id is a pointer kept for good (it answers with its survivor): not deleted.
-    await requireUnmergedCustomer(trx, merchantId, id, { erased: 'allow' });
+    await requireLiveCustomer(trx, merchantId, id, { erased: 'allow' });
     // Counted under the row lock: a payment linking to this customer waits for it (or we for it).
     const { transactions, invoices, orders } = await countCustomerReferences(trx, merchantId, id);
     if (transactions > 0 || invoices > 0 || orders > 0) {

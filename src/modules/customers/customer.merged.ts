@@ -56,7 +56,7 @@ export async function resolveCustomerRef(
  * `customer_erased`) unless the write only removes (`erased: 'allow'`: delete). With `forUpdate` (inside the write's transaction) the row stays locked,
  * so a merge cannot slip in between the check and the write.
  */
-export async function requireUnmergedCustomer(
+export async function requireLiveCustomer(
   db: Executor,
   merchantId: string,
   id: string,

@@ -5,7 +5,7 @@ import { actorOf, recordAudit } from '../audit/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { recordCustomerEvent } from '../timeline/index.js';
 import { customerNotFound } from './customer.access.js';
-import { requireUnmergedCustomer } from './customer.merged.js';
+import { requireLiveCustomer } from './customer.merged.js';
 import { findCustomer } from './customer.repository.js';
 import { redactReason } from './customer.reveal-reason.js';
 import { decryptContact } from './customer.view.js';
@@ -32,7 +32,7 @@ export async function revealCustomerContact(
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCustomer(trx, merchantId, id);
     if (!row) throw customerNotFound(id);
-    await requireUnmergedCustomer(trx, merchantId, id); // 409 customer_merged, naming the survivor
+    await requireLiveCustomer(trx, merchantId, id); // 409 customer_merged, naming the survivor
     const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
     const contact = decryptContact(keys, row);
     const { text, redacted } = redactReason(reason, contact);

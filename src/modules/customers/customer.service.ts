@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { requireUnmergedCustomer } from './customer.merged.js';
+import { requireLiveCustomer } from './customer.merged.js';
 import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -262,7 +262,7 @@ async function applyPatch(
       if (!row) return false;
       // 409 customer_merged naming the survivor; 409 customer_erased: an erased customer takes no
       // new personal data (a new customer may have the email instead).
-      await requireUnmergedCustomer(trx, merchantId, id);
+      await requireLiveCustomer(trx, merchantId, id);
       const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
       const current = decryptContact(keys, row);
       const next: PlainContact = {

@@ -52,7 +52,7 @@ export { customerNotFound } from './customer.access.js';
 
 export { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 export { duplicateNameKey, sealContact, wipedContact, type SealedContact } from './customer.seal.js';
-export { customerMerged, MERGED_INTO_HEADER, requireUnmergedCustomer, resolveCustomerRef } from './customer.merged.js';
+export { customerMerged, MERGED_INTO_HEADER, requireLiveCustomer, resolveCustomerRef } from './customer.merged.js';
 export {
   findCustomersByIds,
   listCustomersMissingNameIndex,

@@ -8,7 +8,7 @@ import {
   customerNotFound,
   loadCustomerView,
   requireReadableCustomer,
-  requireUnmergedCustomer,
+  requireLiveCustomer,
   setCustomerImageUpdatedAt,
   type CustomerView,
 } from '../customers/index.js';
@@ -46,11 +46,11 @@ export async function putCustomerImage(
   requirePermission(principal, 'customers.edit');
   const { merchantId } = principal;
   // A wrong id is 404 whatever the body; checked before the image is decoded.
-  await requireUnmergedCustomer(ctx.db, merchantId, customerId);
+  await requireLiveCustomer(ctx.db, merchantId, customerId);
   // Decoded outside the transaction: no row is locked while the pixels are worked on.
   const image = await processImage(upload.bytes, upload.declaredType);
   await ctx.db.transaction().execute(async (trx) => {
-    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
+    await requireLiveCustomer(trx, merchantId, customerId, { forUpdate: true });
     const keys = await ctx.keyring.forBrand(trx, merchantId);
     const at = ctx.clock();
     await upsertCustomerImage(trx, {
@@ -75,7 +75,7 @@ export async function removeCustomerImage(ctx: AppContext, principal: Principal,
   const { merchantId } = principal;
   if (!isId('cus', customerId)) throw customerNotFound(customerId);
   await ctx.db.transaction().execute(async (trx) => {
-    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
+    await requireLiveCustomer(trx, merchantId, customerId, { forUpdate: true });
     if (!(await deleteCustomerImage(trx, merchantId, customerId))) throw imageNotFound(customerId);
     const at = ctx.clock();
     await setCustomerImageUpdatedAt(trx, merchantId, customerId, null);

@@ -4,7 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { requirePermission, type Principal } from '../access/index.js';
-import { customerNotFound, requireUnmergedCustomer } from '../customers/index.js';
+import { customerNotFound, requireLiveCustomer } from '../customers/index.js';
 import { recordCustomerEvent, type CustomerEventType } from '../timeline/index.js';
 import { normalizeNoteBody } from './note.input.js';
 import { noteNotFound, viewNotes } from './note.queries.js';
@@ -32,7 +32,7 @@ export async function addNote(
   const { merchantId } = principal;
   const row = await ctx.db.transaction().execute(async (trx) => {
     // 404, or 409 customer_merged naming the survivor; the row stays locked.
-    await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
+    await requireLiveCustomer(trx, merchantId, customerId, { forUpdate: true });
     const keys = await ctx.keyring.forBrand(trx, merchantId);
     const id = newId('note');
     const now = ctx.clock();
@@ -108,7 +108,7 @@ async function lockChangeableNote(
   noteId: string,
 ): Promise<CustomerNoteRow> {
   const { merchantId } = principal;
-  await requireUnmergedCustomer(trx, merchantId, customerId, { forUpdate: true });
+  await requireLiveCustomer(trx, merchantId, customerId, { forUpdate: true });
   const note = isId('note', noteId) ? await lockNote(trx, merchantId, customerId, noteId) : undefined;
   if (!note) throw noteNotFound(noteId);
   if (!mayChangeNote(principal, note)) {
