@@ -315,6 +315,8 @@ describe.skipIf(chromiumMissing)('dashboard: brands, site users and orders (brow
   it('fits the new pages on a phone without sideways scrolling', async () => {
     const phone = await env.newPage(PHONE);
     await signInThroughForm(phone, owner);
+    // The landing page's route change closes the menu: open it once the app has arrived there.
+    await phone.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
     await phone.getByRole('button', { name: 'Open menu' }).click();
     const drawer = phone.getByRole('complementary', { name: 'Main' });
     await drawer.getByRole('button', { name: 'New brand' }).waitFor();
