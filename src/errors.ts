@@ -50,6 +50,11 @@ export type ErrorCode =
   | 'merge_conflict'
   | 'import_not_found'
   | 'invalid_csv'
+  | 'payment_refused'
+  | 'tag_not_found'
+  | 'tag_exists'
+  | 'view_not_found'
+  | 'bulk_job_not_found'
   | 'internal';
 
 export interface FieldError {

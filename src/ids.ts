@@ -16,7 +16,10 @@ export type IdPrefix =
   | 'ord'
   | 'evt'
   | 'note'
-  | 'imp';
+  | 'imp'
+  | 'tag'
+  | 'view'
+  | 'bulk';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

@@ -9,6 +9,7 @@ import * as customerFillfactor from './migrations/0006-customer-fillfactor.js';
 import * as brandsUsersOrders from './migrations/0007-brands-users-orders.js';
 import * as customerProfile from './migrations/0008-customer-profile.js';
 import * as dataOperations from './migrations/0009-data-operations.js';
+import * as customerList from './migrations/0010-customer-list.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-brands-users-orders': brandsUsersOrders,
   '0008-customer-profile': customerProfile,
   '0009-data-operations': dataOperations,
+  '0010-customer-list': customerList,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -16,6 +16,10 @@ import type { CustomerEventTable } from '../modules/timeline/customer-event.tabl
 import type { CustomerNoteTable } from '../modules/notes/note.table.js';
 import type { CustomerImageTable } from '../modules/images/image.table.js';
 import type { CustomerImportTable } from '../modules/customer-imports/customer-import.table.js';
+import type { CustomerCountTable, CustomerRankTable } from '../modules/customers/customer-rank.table.js';
+import type { CustomerTagLinkTable, CustomerTagTable } from '../modules/customer-tags/customer-tag.table.js';
+import type { CustomerViewTable } from '../modules/customer-views/customer-view.table.js';
+import type { CustomerBulkJobTable } from '../modules/customer-bulk/customer-bulk-job.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 
 export interface DB {
@@ -42,4 +46,10 @@ export interface DB {
   customer_notes: CustomerNoteTable;
   customer_images: CustomerImageTable;
   customer_imports: CustomerImportTable;
+  customer_ranks: CustomerRankTable;
+  customer_counts: CustomerCountTable;
+  customer_tags: CustomerTagTable;
+  customer_tag_links: CustomerTagLinkTable;
+  customer_views: CustomerViewTable;
+  customer_bulk_jobs: CustomerBulkJobTable;
 }

@@ -55,6 +55,11 @@ const STATUS: Record<ErrorCode, number> = {
   merge_conflict: 409,
   import_not_found: 404,
   invalid_csv: 422,
+  payment_refused: 402,
+  tag_not_found: 404,
+  tag_exists: 409,
+  view_not_found: 404,
+  bulk_job_not_found: 404,
   internal: 500,
 };
 
@@ -109,6 +114,11 @@ const TITLES: Record<ErrorCode, string> = {
   merge_conflict: 'These customers cannot be merged',
   import_not_found: 'Import not found',
   invalid_csv: 'The file is not a CSV this import can read',
+  payment_refused: 'This payment cannot be accepted',
+  tag_not_found: 'Tag not found',
+  tag_exists: 'A tag with this name exists',
+  view_not_found: 'Saved view not found',
+  bulk_job_not_found: 'Bulk action not found',
   internal: 'Internal error',
 };
 

@@ -18,6 +18,9 @@ export type Permission =
   | 'customers.import'
   | 'customers.merge'
   | 'customers.erase'
+  | 'customers.tag'
+  | 'customers.suspend'
+  | 'customer_views.share'
   | 'keys.read'
   | 'keys.rotate'
   | 'api_keys.manage'
@@ -48,6 +51,11 @@ const CUSTOMERS: readonly Permission[] = [
   'customers.import',
   'customers.merge',
   'customers.erase',
+  // The list as a tool: tag and untag (and create the brand's tags), suspend and resume, share a
+  // saved view with the brand (anyone who reads customers saves views for themselves).
+  'customers.tag',
+  'customers.suspend',
+  'customer_views.share',
   // Notes on a customer: notes.write adds (and changes one's own), notes.manage changes anyone's.
   'notes.write',
   'notes.manage',

@@ -48,6 +48,15 @@ export const AUDIT_ACTIONS = [
   'customers.import',
   'customer.merge',
   'customer.erase',
+  'customer.suspend',
+  'customer.resume',
+  'customers.bulk',
+  'customer_tag.create',
+  'customer_tag.update',
+  'customer_tag.delete',
+  'customer_view.create',
+  'customer_view.update',
+  'customer_view.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -17,6 +17,8 @@ export const CUSTOMER_COLUMNS = [
   'user_id',
   'image_updated_at',
   'erased_at',
+  'suspended_at',
+  'suspension_reason',
   'transactions_count',
   'total_spent_minor',
   'last_payment_at',

@@ -50,6 +50,9 @@ describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,
         erased_at: null,
+        status: 'active',
+        suspension: null,
+        tags: [],
         created_at: expect.stringMatching(ISO_DATE),
         updated_at: customer.created_at,
       });

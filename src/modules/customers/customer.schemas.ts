@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListOf, Money, Nullable, PageQuery, Timestamp } from '../../http/common.schemas.js';
+import { SUSPENSION_REASONS } from './customer.table.js';
 
 // One source for validation, TypeScript types and the OpenAPI document.
 
@@ -86,6 +87,17 @@ export const CustomerUpdateBody = Type.Object(
 );
 export type CustomerUpdateBody = Static<typeof CustomerUpdateBody>;
 
+/** A tag as a customer carries it (the tag itself: GET /customer-tags). */
+export const CustomerTagRef = Type.Object(
+  {
+    id: Type.String({ examples: ['tag_06f9h2k1m3n4p5q6r7s8t9v0wx'] }),
+    name: Type.String({ examples: ['VIP'] }),
+    color: Type.String({ examples: ['violet'] }),
+  },
+  { title: 'CustomerTagRef' },
+);
+export type CustomerTagRef = Static<typeof CustomerTagRef>;
+
 export const Customer = Type.Object(
   {
     id: Type.String({ examples: ['cus_06f9h2k1m3n4p5q6r7s8t9v0wx'] }),
@@ -117,6 +129,20 @@ export const Customer = Type.Object(
       description:
         'When the personal data was erased (POST /customers/{id}/erase): name shows "Erased customer", email "", phone null',
     }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended')], {
+      description:
+        'suspended: payments from this email are refused on every public path (POST /customers/{id}/suspend)',
+    }),
+    suspension: Nullable(
+      Type.Object(
+        {
+          reason: Type.Union(SUSPENSION_REASONS.map((r) => Type.Literal(r))),
+          suspended_at: Timestamp,
+        },
+        { title: 'CustomerSuspension' },
+      ),
+    ),
+    tags: Type.Array(CustomerTagRef, { description: "The brand's tags this customer has" }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -138,6 +164,9 @@ export const Customer = Type.Object(
         total_spent: { amount: 0, currency: 'BDT' },
         last_payment_at: null,
         erased_at: null,
+        status: 'active',
+        suspension: null,
+        tags: [{ id: 'tag_06f9h2k1m3n4p5q6r7s8t9v0wx', name: 'VIP', color: 'violet' }],
         created_at: '2026-11-24T19:22:30.755Z',
         updated_at: '2026-11-24T19:22:30.755Z',
       },
@@ -164,9 +193,70 @@ export type MergedCustomerView = Static<typeof MergedCustomer>;
 export const CustomerList = ListOf(Customer);
 export type CustomerListView = Static<typeof CustomerList>;
 
+/** Sorts of the customers list: a field of the customer, `-` for descending. */
+export const CUSTOMER_SORTS = [
+  '-created_at',
+  'created_at',
+  '-total_spent',
+  'total_spent',
+  '-transactions_count',
+  'transactions_count',
+  '-last_payment_at',
+  'last_payment_at',
+] as const;
+export type CustomerSortParam = (typeof CUSTOMER_SORTS)[number];
+
+/**
+ * Sort and filters of the customers list, as query parameters: one source for the list, its count,
+ * the export, saved views and bulk actions on a view. Every filter combines with every other, with
+ * q and with every sort.
+ */
+export const CustomerListFilters = {
+  sort: Type.Optional(
+    Type.Union(
+      CUSTOMER_SORTS.map((s) => Type.Literal(s)),
+      {
+        description:
+          'created_at (default -created_at: newest first), total_spent, transactions_count or last_payment_at; ' +
+          '`-` for descending. Never-paid customers sort as the oldest last payment.',
+      },
+    ),
+  ),
+  source: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'Comma-separated: api, dashboard, demo, checkout, payment_link, invoice, import, registration, order',
+      examples: ['payment_link,checkout'],
+    }),
+  ),
+  created_gte: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after' })),
+  created_lt: Type.Optional(Type.String({ format: 'date-time', description: 'Created before' })),
+  last_payment_gte: Type.Optional(Type.String({ format: 'date-time', description: 'Last payment at or after' })),
+  last_payment_lt: Type.Optional(Type.String({ format: 'date-time', description: 'Last payment before' })),
+  last_payment_before: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description:
+        'No payment since: the last payment is before this, or there was none (with has_payments=true: paid, but not since)',
+    }),
+  ),
+  total_spent_gte: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 9_007_199_254_740_991, description: 'Base currency minor units' }),
+  ),
+  total_spent_lt: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 9_007_199_254_740_991, description: 'Base currency minor units' }),
+  ),
+  has_payments: Type.Optional(Type.Boolean({ description: 'At least one succeeded payment (transactions_count > 0)' })),
+  has_user: Type.Optional(Type.Boolean({ description: 'Linked to a site user' })),
+  tag: Type.Optional(Type.String({ maxLength: 40, description: 'A tag id (tag_…)' })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended')])),
+};
+
 export const CustomerListQuery = Type.Object(
   {
     ...PageQuery,
+    ...CustomerListFilters,
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -179,6 +269,31 @@ export const CustomerListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type CustomerListQuery = Static<typeof CustomerListQuery>;
+
+/** The list's parameters without paging: what a saved view or a bulk action on a view holds. */
+export const CustomerListParams = Type.Object(
+  { ...CustomerListFilters, q: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false, title: 'CustomerListParams' },
+);
+export type CustomerListParams = Static<typeof CustomerListParams>;
+
+export const CustomerCountQuery = Type.Object(
+  { ...CustomerListFilters, q: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
+/** GET /customers/count: how many match, when counting is cheap. */
+export const CustomerCount = Type.Object(
+  {
+    object: Type.Literal('customer_count'),
+    count: Nullable(Type.Integer(), {
+      description:
+        'How many customers match; null ("many") when counting would take too long (a search, or a filter over a large brand)',
+    }),
+  },
+  { title: 'CustomerCount' },
+);
+export type CustomerCountView = Static<typeof CustomerCount>;
 
 export const CustomerStats = Type.Object({ total_customers: Type.Integer() }, { title: 'CustomerStats' });
 export type CustomerStatsView = Static<typeof CustomerStats>;

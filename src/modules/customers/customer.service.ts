@@ -135,6 +135,8 @@ export async function createCustomer(
     user_id: linkedUser,
     image_updated_at: null,
     erased_at: null,
+    suspended_at: null,
+    suspension_reason: null,
     transactions_count: 0,
     total_spent_minor: 0,
     last_payment_at: null,

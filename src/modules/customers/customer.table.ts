@@ -13,6 +13,10 @@ export const CUSTOMER_SOURCES = [
 ] as const;
 export type CustomerSource = (typeof CUSTOMER_SOURCES)[number];
 
+/** Why a customer is suspended: a closed code (staff's own words go into an encrypted note). */
+export const SUSPENSION_REASONS = ['fraudulent', 'chargebacks', 'abuse', 'requested_by_customer', 'other'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
 export interface CustomerTable {
   merchant_id: string;
   id: string;
@@ -39,6 +43,9 @@ export interface CustomerTable {
   merged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Set when erased: the contact columns hold no ciphertext; ledger and totals stay. */
   erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set while suspended: payments from the customer's email are refused on every public path. */
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  suspension_reason: ColumnType<SuspensionReason | null, SuspensionReason | null | undefined, SuspensionReason | null>;
   transactions_count: ColumnType<number, number | undefined, number>;
   total_spent_minor: ColumnType<number, number | undefined, number>;
   last_payment_at: Date | null;

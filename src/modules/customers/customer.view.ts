@@ -4,7 +4,7 @@ import { maskE164, maskEmail } from '../../crypto/masking.js';
 import { roleAllows, type Principal } from '../access/index.js';
 import type { CustomerRecord } from './customer.repository.js';
 import { isWiped } from './customer.seal.js';
-import type { CustomerView } from './customer.schemas.js';
+import type { CustomerTagRef, CustomerView } from './customer.schemas.js';
 
 export interface PlainContact {
   name: string;
@@ -53,6 +53,8 @@ export function toCustomerView(
   contact: PlainContact,
   baseCurrency: string,
   access: ContactAccess,
+  /** The customer's tags; lists and the profile load them (customerTagsOf), other views have none to show. */
+  tags: CustomerTagRef[] = [],
 ): CustomerView {
   const masked = access === 'masked';
   return {
@@ -70,6 +72,12 @@ export function toCustomerView(
     total_spent: { amount: Number(row.total_spent_minor), currency: baseCurrency },
     last_payment_at: row.last_payment_at?.toISOString() ?? null,
     erased_at: row.erased_at?.toISOString() ?? null,
+    status: row.suspended_at ? 'suspended' : 'active',
+    suspension:
+      row.suspended_at && row.suspension_reason
+        ? { reason: row.suspension_reason, suspended_at: row.suspended_at.toISOString() }
+        : null,
+    tags,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

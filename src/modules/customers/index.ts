@@ -49,6 +49,23 @@ export {
   requireReadableCustomer,
 } from './customer.queries.js';
 export { customerNotFound } from './customer.access.js';
+export {
+  DEFAULT_SORT,
+  isEmptyFilter,
+  parseCustomerListParams,
+  type CustomerFilter,
+  type CustomerSort,
+  type CustomerSortKey,
+  type ParsedCustomerList,
+} from './customer.list-params.js';
+export {
+  CUSTOMER_SORTS,
+  CustomerListFilters,
+  CustomerListParams,
+  CustomerTagRef,
+  type CustomerSortParam,
+} from './customer.schemas.js';
+export { SUSPENSION_REASONS, type SuspensionReason } from './customer.table.js';
 
 export { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 export { duplicateNameKey, sealContact, wipedContact, type SealedContact } from './customer.seal.js';

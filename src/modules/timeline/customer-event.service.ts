@@ -32,6 +32,10 @@ export const CUSTOMER_EVENT_TYPES = [
   'image.updated',
   'image.removed',
   'customer.erased',
+  'customer.suspended',
+  'customer.resumed',
+  'customer.tagged',
+  'customer.untagged',
 ] as const;
 export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
 

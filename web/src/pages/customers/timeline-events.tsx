@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import {
+  Ban,
+  CircleCheck,
   CircleX,
   CreditCard,
   Eraser,
@@ -17,6 +19,7 @@ import {
   RefreshCw,
   ShoppingBag,
   StickyNote,
+  Tag,
   Undo2,
   Unlink,
   UserRoundPen,
@@ -67,6 +70,10 @@ const LOOKS: Record<CustomerEventType, { icon: LucideIcon; tone: Tone }> = {
   'image.updated': { icon: ImageUp, tone: 'accent' },
   'image.removed': { icon: ImageOff, tone: 'neutral' },
   'customer.erased': { icon: Eraser, tone: 'danger' },
+  'customer.suspended': { icon: Ban, tone: 'danger' },
+  'customer.resumed': { icon: CircleCheck, tone: 'success' },
+  'customer.tagged': { icon: Tag, tone: 'accent' },
+  'customer.untagged': { icon: Tag, tone: 'neutral' },
 };
 
 const PAID_VIA: Record<string, string> = {
