@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   checkout: () => import('./checkout.bench.js'),
   export: () => import('./export.bench.js'),
   import: () => import('./import.bench.js'),
+  list: () => import('./list.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

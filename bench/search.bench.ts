@@ -11,7 +11,7 @@ import type { Principal } from '../src/modules/access/principal.js';
 import { createBrand } from '../src/modules/brands/brand.service.js';
 import { insertCustomers, listCustomersPage } from '../src/modules/customers/customer.repository.js';
 import { sealContact } from '../src/modules/customers/customer.seal.js';
-import { searchCustomers } from '../src/modules/customers/customer.search.js';
+import { listCustomers } from '../src/modules/customers/customer.list.js';
 import {
   foldText,
   matchesQuery,
@@ -71,12 +71,12 @@ export async function run(argv: string[]): Promise<void> {
     log(
       `\nsearch over ${dataset.customers.toLocaleString()} customers in one brand (+ ${dataset.others.map((n) => n.toLocaleString()).join(' + ')} in other brands), page size ${PAGE}`,
     );
-    for (const q of queries.name.slice(0, 20)) await searchCustomers(ctx, principal, { q, limit: PAGE }); // warm-up
+    for (const q of queries.name.slice(0, 20)) await listCustomers(ctx, principal, { q, limit: PAGE }); // warm-up
 
     const rows: string[][] = [];
     for (const [kind, list] of Object.entries(queries)) {
       const encrypted = await measure(list, (q) =>
-        searchCustomers(ctx, principal, { q, limit: PAGE }).then((r) => r.data.length),
+        listCustomers(ctx, principal, { q, limit: PAGE }).then((r) => r.data.length),
       );
       const plain = await measure(list, (q) => plainTrigramSearch(raw, dataset.mainBrand, q));
       const naiveList = list.slice(0, Number(values['naive-queries']));
@@ -100,7 +100,7 @@ export async function run(argv: string[]): Promise<void> {
     const plans: string[] = [];
     for (const q of [queries.name[0] ?? 'rah', queries.phone[0] ?? '17123']) {
       captured = [];
-      await searchCustomers(ctx, principal, { q, limit: PAGE });
+      await listCustomers(ctx, principal, { q, limit: PAGE });
       for (const query of captured.filter((c) => c.sql.includes('search_tokens'))) {
         plans.push(`-- q=${q}\n${await explain(raw, query)}\n`);
       }

@@ -20,16 +20,23 @@ export function decodePageCursor(text: string, prefix: IdPrefix): PageCursor {
       typeof value[1] === 'string' &&
       isId(prefix, value[1])
     ) {
-      // Only the exact form encodePageCursor writes: odd but valid JS dates (year 275760) break drivers.
-      const createdAt = new Date(value[0]);
-      if (ISO_MS.test(value[0]) && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === value[0]) {
-        return { createdAt, id: value[1] };
-      }
+      const createdAt = cursorInstant(value[0]);
+      if (createdAt) return { createdAt, id: value[1] };
     }
   } catch {
     // fall through to the field error
   }
   throw fieldError('cursor', 'is not a cursor this API returned');
+}
+
+/**
+ * A cursor's instant, in the exact form Date#toISOString writes (what cursors hold); undefined
+ * otherwise: odd but valid JS dates (year 275760) break drivers.
+ */
+export function cursorInstant(text: unknown): Date | undefined {
+  if (typeof text !== 'string' || !ISO_MS.test(text)) return undefined;
+  const at = new Date(text);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === text ? at : undefined;
 }
 
 /** A newest-first page from `limit + 1` rows: the extra row only says there is more. */

@@ -49,7 +49,7 @@ export const exportCommand = defineCommand({
           }
         }
         const query = new URLSearchParams();
-        for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.set(name, value);
+        for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.set(name, String(value));
         const search = query.size > 0 ? `?${query.toString()}` : '';
         return writeCsv(await client.download(`/api/v1/customers/export${search}`), values.out, io.out);
       },

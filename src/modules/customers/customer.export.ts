@@ -2,15 +2,23 @@ import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { AppContext } from '../../context.js';
 import { checkFields, fieldError } from '../../errors.js';
+import { isId } from '../../ids.js';
 import { minorDigits } from '../../money/currency.js';
 import type { PageCursor } from '../../db/keyset.js';
 import { getBrand } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
-import { exportCustomersBatch } from './customer.repository.js';
-import { searchCustomers } from './customer.search.js';
+import { walkCustomersNewestFirst, type CustomerRecord } from './customer.repository.js';
+import { findCustomerListPage } from './customer.list.js';
+import { isDefaultSort, type ListPosition } from './customer.list-cursor.js';
+import {
+  isEmptyFilter,
+  parseCustomerListParams,
+  type CustomerFilter,
+  type ParsedCustomerList,
+} from './customer.list-params.js';
 import { contactAccessOf, decryptContact, toCustomerView } from './customer.view.js';
-import type { CustomerView } from './customer.schemas.js';
+import type { CustomerListParams, CustomerView } from './customer.schemas.js';
 
 /** Rows read, decrypted and written per step: memory holds one batch, whatever the brand's size. */
 export const EXPORT_BATCH_SIZE = 1000;
@@ -31,13 +39,13 @@ export const EXPORT_COLUMNS = [
 ] as const;
 type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
 
-export interface CustomerExportFilter {
-  /** The list's search (customer.search.ts), with its rules for masked roles. */
-  q?: string | undefined;
-  /** ISO date-times: created_gte ≤ created_at < created_lt. */
-  created_gte?: string | undefined;
-  created_lt?: string | undefined;
-}
+/** The list's sort, filters and search (as query parameters), or a selection of ids. */
+export type CustomerExportFilter = CustomerListParams & {
+  /** Comma-separated customer ids (a bulk selection), at most MAX_EXPORT_IDS; others' ids are simply absent. */
+  ids?: string | undefined;
+};
+
+export const MAX_EXPORT_IDS = 1000;
 
 export interface CustomerExport {
   filename: string;
@@ -47,9 +55,10 @@ export interface CustomerExport {
 }
 
 /**
- * GET /customers/export: every customer the list (or its search) shows, as CSV, masked like the
- * list for roles without raw contact access. The export is audited before the first row is read,
- * so a file that leaves the server is always on record; the search text is not (it is personal data).
+ * GET /customers/export: every customer the list with the same parameters shows (sort, filters,
+ * search), or a selection of ids, as CSV, masked like the list for roles without raw contact
+ * access. The export is audited before the first row is read, so a file that leaves the server is
+ * always on record; the search text is not (it is personal data).
  */
 export async function exportCustomers(
   ctx: AppContext,
@@ -59,9 +68,10 @@ export async function exportCustomers(
 ): Promise<CustomerExport> {
   // 1. Who may, and what they asked for.
   requirePermission(principal, 'customers.read');
-  const [createdGte, createdLt] = checkFields(
-    () => instantOf('created_gte', filter.created_gte),
-    () => instantOf('created_lt', filter.created_lt),
+  const { ids: idsParam, ...params } = filter;
+  const [list, ids] = checkFields(
+    () => parseCustomerListParams(params),
+    () => (idsParam === undefined ? undefined : parseIds(idsParam)),
   );
   const { merchantId } = principal;
   const brand = await getBrand(ctx, merchantId);
@@ -75,35 +85,38 @@ export async function exportCustomers(
     action: 'customers.export',
     target: { type: 'brand', id: merchantId },
     ip: options.ip,
-    details: { masked, filtered: filter.q !== undefined || createdGte !== undefined || createdLt !== undefined },
+    details: {
+      masked,
+      filtered: list.q !== undefined || !isEmptyFilter(list.filter) || ids !== undefined,
+      ...(ids ? { selected: ids.length } : {}),
+    },
   });
 
   // 3. The rows, a batch at a time, through the list's own view (and so its masking).
   const batchSize = options.batchSize ?? EXPORT_BATCH_SIZE;
-  const range = { createdGte, createdLt };
+  const toViews = async (rows: CustomerRecord[]): Promise<CustomerView[]> => {
+    const keys = await ctx.keyring.forBrand(
+      ctx.db,
+      merchantId,
+      rows.map((r) => r.data_key_id),
+    );
+    return rows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
+  };
   async function* views(): AsyncGenerator<CustomerView[]> {
-    if (filter.q !== undefined) {
-      yield* searchedViews(ctx, principal, filter.q, batchSize, range);
+    if (ids === undefined && isNewestFirstByCreation(list)) {
+      yield* newestFirstBatches(ctx, merchantId, list.filter, batchSize, toViews);
       return;
     }
-    type Batch = Awaited<ReturnType<typeof exportCustomersBatch>>;
-    const batchAfter = (after: PageCursor | undefined): Promise<Batch> =>
-      exportCustomersBatch(ctx.db, merchantId, { limit: batchSize, after, ...range });
-    let next: Promise<Batch> | undefined = batchAfter(undefined);
-    while (next) {
-      const rows: Batch = await next;
-      const last = rows[rows.length - 1];
-      // The next batch is read while this one is decrypted and written: the database and the
-      // CPU work side by side instead of in turn.
-      next = last && rows.length === batchSize ? batchAfter({ createdAt: last.created_at, id: last.id }) : undefined;
-      if (rows.length === 0) return;
-      const keys = await ctx.keyring.forBrand(
-        ctx.db,
-        merchantId,
-        rows.map((r) => r.data_key_id),
-      );
-      yield rows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
-    }
+    // Any other sort, filter, search or selection: the list's own pages, batch-sized.
+    let after: ListPosition | undefined;
+    do {
+      const page = await findCustomerListPage(ctx, principal, list, { limit: batchSize, after, ids }, brand);
+      const contacts = page.found.filter((f) => f.contact);
+      yield contacts.length === page.found.length
+        ? page.found.map(({ row, contact }) => toCustomerView(row, contact!, brand.base_currency, access))
+        : await toViews(page.found.map(({ row }) => row));
+      after = page.next ?? undefined;
+    } while (after !== undefined);
   }
   async function* records(): AsyncGenerator<ExportRecord> {
     for await (const batch of views()) for (const view of batch) yield toExportRecord(view);
@@ -115,24 +128,42 @@ export async function exportCustomers(
   return { filename: `customers-${merchantId}-${day}.csv`, masked, csv };
 }
 
-/** The search's pages, followed by their cursor; the range is applied to what it finds. */
-async function* searchedViews(
-  ctx: AppContext,
-  principal: Principal,
-  q: string,
-  batchSize: number,
-  range: { createdGte: Date | undefined; createdLt: Date | undefined },
-): AsyncGenerator<CustomerView[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await searchCustomers(ctx, principal, { q, limit: batchSize, cursor });
-    yield page.data.filter((view) => inRange(new Date(view.created_at), range));
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
+/** Newest first with no filter but a creation range: the export's fast walk, a batch read ahead. */
+function isNewestFirstByCreation(list: ParsedCustomerList): boolean {
+  const held = Object.keys(list.filter).every((key) => key === 'createdGte' || key === 'createdLt');
+  return list.q === undefined && isDefaultSort(list.sort) && held;
 }
 
-function inRange(at: Date, range: { createdGte: Date | undefined; createdLt: Date | undefined }): boolean {
-  return (!range.createdGte || at >= range.createdGte) && (!range.createdLt || at < range.createdLt);
+async function* newestFirstBatches(
+  ctx: AppContext,
+  merchantId: string,
+  filter: CustomerFilter,
+  batchSize: number,
+  toViews: (rows: CustomerRecord[]) => Promise<CustomerView[]>,
+): AsyncGenerator<CustomerView[]> {
+  type Batch = Awaited<ReturnType<typeof walkCustomersNewestFirst>>;
+  const range = { createdGte: filter.createdGte, createdLt: filter.createdLt };
+  const batchAfter = (after: PageCursor | undefined): Promise<Batch> =>
+    walkCustomersNewestFirst(ctx.db, merchantId, { limit: batchSize, after, ...range });
+  let next: Promise<Batch> | undefined = batchAfter(undefined);
+  while (next) {
+    const rows: Batch = await next;
+    const last = rows[rows.length - 1];
+    // The next batch is read while this one is decrypted and written: the database and the
+    // CPU work side by side instead of in turn.
+    next = last && rows.length === batchSize ? batchAfter({ createdAt: last.created_at, id: last.id }) : undefined;
+    if (rows.length === 0) return;
+    yield await toViews(rows);
+  }
+}
+
+function parseIds(text: string): string[] {
+  const ids = [...new Set(text.split(',').map((id) => id.trim()))];
+  if (ids.length === 0 || ids.some((id) => !isId('cus', id))) {
+    throw fieldError('ids', 'must be customer ids (cus_…), comma-separated');
+  }
+  if (ids.length > MAX_EXPORT_IDS) throw fieldError('ids', `must name at most ${MAX_EXPORT_IDS} customers`);
+  return ids;
 }
 
 function toExportRecord(view: CustomerView): ExportRecord {
@@ -169,13 +200,4 @@ export function formatMajor(amountMinor: number, currency: string): string {
   if (digits === 0) return `${sign}${abs}`;
   const padded = abs.padStart(digits + 1, '0');
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
-
-function instantOf(field: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
-    throw fieldError(field, 'must be an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z');
-  }
-  return at;
 }

@@ -55,8 +55,8 @@ export function parseCustomerListParams(params: CustomerListParams): ParsedCusto
   const date = (field: keyof CustomerListParams) => {
     const value = params[field];
     if (value === undefined) return undefined;
-    const parsed = new Date(String(value));
-    if (Number.isNaN(parsed.getTime())) throw fieldError(field, 'must be a date-time (RFC 3339)');
+    const parsed = rfc3339(String(value));
+    if (!parsed) throw fieldError(field, 'must be an ISO 8601 date-time (RFC 3339), e.g. 2026-01-01T00:00:00Z');
     return parsed;
   };
   const assign = <K extends keyof CustomerFilter>(key: K, value: CustomerFilter[K] | undefined) => {
@@ -82,6 +82,21 @@ export function parseCustomerListParams(params: CustomerListParams): ParsedCusto
 
   const q = params.q;
   return q !== undefined ? { sort, filter, q } : { sort, filter };
+}
+
+/**
+ * An RFC 3339 date-time, checked whole: JavaScript's Date reads "2025-02-30" as 2 March and "1" as
+ * 2001. The HTTP schema checks the format too; saved views, bulk jobs and the CLI come through here.
+ */
+function rfc3339(text: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i])) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const valid = month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth;
+  if (!valid || hour! > 23 || minute! > 59 || second! > 59) return undefined;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 function parseSources(text: string): CustomerSource[] {

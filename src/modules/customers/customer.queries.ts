@@ -4,23 +4,10 @@ import { getBrand, type BrandRow } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { customerNotFound } from './customer.access.js';
 import { customerTimeline, type CustomerEventListView, type TimelineQuery } from '../timeline/index.js';
-import { decodePageCursor, toPage } from '../../http/page-cursor.js';
-import {
-  countCustomers,
-  customerExists,
-  findCustomer,
-  findCustomerNames,
-  listCustomersPage,
-} from './customer.repository.js';
-import { searchCustomers } from './customer.search.js';
+import { countCustomers, customerExists, findCustomer, findCustomerNames } from './customer.repository.js';
+import { findCustomerTagRefs } from './customer-tag-refs.repository.js';
 import { contactAccessOf, decryptContact, decryptName, toCustomerView } from './customer.view.js';
-import type {
-  CustomerListQuery,
-  CustomerListView,
-  CustomerStatsView,
-  CustomerView,
-  MergedCustomerView,
-} from './customer.schemas.js';
+import type { CustomerStatsView, CustomerView, MergedCustomerView } from './customer.schemas.js';
 import { findCustomerPointer, findCustomersByIds } from './customer-merge.repository.js';
 import { customerMerged, mergedCustomerView } from './customer.merged.js';
 
@@ -54,28 +41,7 @@ export async function requireReadableCustomer(ctx: AppContext, principal: Princi
   if (!isId('cus', id) || !(await customerExists(ctx.db, principal.merchantId, id))) throw customerNotFound(id);
 }
 
-/** GET /customers: newest first, keyset-paginated; with q, a search (customer.search.ts). */
-export async function listCustomers(
-  ctx: AppContext,
-  principal: Principal,
-  page: CustomerListQuery,
-): Promise<CustomerListView> {
-  if (page.q !== undefined) return searchCustomers(ctx, principal, { ...page, q: page.q });
-  requirePermission(principal, 'customers.read');
-  const { merchantId } = principal;
-  const after = page.cursor ? decodePageCursor(page.cursor, 'cus') : undefined;
-  const brand = await getBrand(ctx, merchantId);
-  const rows = await listCustomersPage(ctx.db, merchantId, { limit: page.limit + 1, after });
-  const keys = await ctx.keyring.forBrand(
-    ctx.db,
-    merchantId,
-    rows.slice(0, page.limit).map((r) => r.data_key_id),
-  );
-  const access = contactAccessOf(principal);
-  return toPage(rows, page.limit, (row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
-}
-
-/** GET /customers/stats: the KPI card. */
+/** GET /customers/stats: the KPI card, from the maintained count (constant time at any size). */
 export async function customerStats(ctx: AppContext, principal: Principal): Promise<CustomerStatsView> {
   requirePermission(principal, 'customers.read');
   return { total_customers: await countCustomers(ctx.db, principal.merchantId) };
@@ -95,8 +61,17 @@ export async function loadCustomerView(
   const row = await findCustomer(ctx.db, merchantId, id);
   if (!row) throw customerNotFound(id);
   const brand = knownBrand ?? (await getBrand(ctx, merchantId));
-  const keys = await ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]);
-  return toCustomerView(row, decryptContact(keys, row), brand.base_currency, contactAccessOf(principal));
+  const [keys, tags] = await Promise.all([
+    ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]),
+    findCustomerTagRefs(ctx.db, merchantId, [id]),
+  ]);
+  return toCustomerView(
+    row,
+    decryptContact(keys, row),
+    brand.base_currency,
+    contactAccessOf(principal),
+    tags.get(id) ?? [],
+  );
 }
 
 /** Customer names by id, for lists of payments and invoices (who paid, nothing more); ids not found are absent. */
@@ -135,13 +110,22 @@ export async function customerViews(
   const rows = await findCustomersByIds(ctx.db, merchantId, [...new Set(ids)]);
   if (rows.length === 0) return views;
   const brand = await getBrand(ctx, merchantId);
-  const keys = await ctx.keyring.forBrand(
-    ctx.db,
-    merchantId,
-    rows.map((r) => r.data_key_id),
-  );
+  const [keys, tags] = await Promise.all([
+    ctx.keyring.forBrand(
+      ctx.db,
+      merchantId,
+      rows.map((r) => r.data_key_id),
+    ),
+    findCustomerTagRefs(
+      ctx.db,
+      merchantId,
+      rows.map((r) => r.id),
+    ),
+  ]);
   const access = contactAccessOf(principal);
-  for (const row of rows)
-    views.set(row.id, toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
+  for (const row of rows) {
+    const contact = decryptContact(keys, row);
+    views.set(row.id, toCustomerView(row, contact, brand.base_currency, access, tags.get(row.id) ?? []));
+  }
   return views;
 }

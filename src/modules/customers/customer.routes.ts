@@ -7,6 +7,8 @@ import { problemResponses } from '../../http/problem.js';
 import {
   Customer,
   CustomerContact,
+  CustomerCount,
+  CustomerCountQuery,
   CustomerCreateBody,
   CustomerList,
   CustomerListQuery,
@@ -19,7 +21,9 @@ import {
 } from './customer.schemas.js';
 import { createCustomer, createOrEditCustomer, sourceOf, updateCustomer } from './customer.service.js';
 import { deleteCustomer } from './customer.delete.js';
-import { customerStats, listCustomers, retrieveCustomer } from './customer.queries.js';
+import { customerStats, retrieveCustomer } from './customer.queries.js';
+import { listCustomers } from './customer.list.js';
+import { countCustomerList } from './customer.count.js';
 import { revealCustomerContact } from './customer.reveal.js';
 import { customerTimelineRoutes } from './customer-timeline.routes.js';
 import { customerExportRoutes } from './customer-export.routes.js';
@@ -84,12 +88,39 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           operationId: 'listCustomers',
-          summary: 'List customers, newest first',
+          summary: 'List customers: sort, filter, search',
+          description:
+            'Newest first unless `sort` says otherwise; every filter combines with every other (AND), with `q` and ' +
+            'with every sort. Keyset pages (`cursor`, made for one sort: another sort answers 422): a customer ' +
+            'whose sort value does not change while you page is seen exactly once, and customers created meanwhile ' +
+            'never shift later pages. A customer whose sort value changes meanwhile (a payment landing while sorted ' +
+            'by total spent) moves, and may be seen twice or not at all. A page may hold fewer rows than `limit` ' +
+            'with `has_more` true when a search or a filter that matches little has read its budget: follow ' +
+            '`next_cursor`. With `q`, exact email/phone matches come first on the newest-first sort; in other sorts ' +
+            'they take their place in the order.',
           querystring: CustomerListQuery,
           response: { 200: CustomerList, ...errors },
         },
       },
       async (request) => listCustomers(ctx, principalOf(request), request.query),
+    );
+
+    app.get(
+      '/customers/count',
+      {
+        schema: {
+          tags,
+          operationId: 'countCustomers',
+          summary: 'How many customers a list shows',
+          description:
+            'The same filters and `q` as GET /customers. Without either: the maintained total. Otherwise the count ' +
+            'when it is cheap to know (up to 10,000), else `null` ("many"): a search counts only when its matches ' +
+            'fit one page of 100.',
+          querystring: CustomerCountQuery,
+          response: { 200: CustomerCount, ...errors },
+        },
+      },
+      async (request) => countCustomerList(ctx, principalOf(request), request.query),
     );
 
     app.get(

@@ -218,7 +218,8 @@ export const CustomerListFilters = {
       {
         description:
           'created_at (default -created_at: newest first), total_spent, transactions_count or last_payment_at; ' +
-          '`-` for descending. Never-paid customers sort as the oldest last payment.',
+          '`-` for descending. Never-paid customers sort as the oldest last payment. Ties are broken by id; a ' +
+          '`cursor` continues only the sort it was made for.',
       },
     ),
   ),

@@ -1,85 +1,144 @@
-import type { Executor } from '../../db/database.js';
-import type { PageCursor } from '../../db/keyset.js';
-import type { CustomerRecord } from './customer.repository.js';
-import { listTokenMatches, listTokenMatchesInWindow, type TokenFilter } from './customer-search.repository.js';
-
-const FIRST_WINDOW = 1000;
-/** Past this many rows to walk, the GIN plan is cheaper (measured in bench/search.bench.ts). */
-const MAX_WINDOW = 8_000;
-const MAX_BATCH = 500;
+import type { Database } from '../../db/database.js';
+import type { ListPosition } from './customer.list-cursor.js';
+import {
+  countDriverIds,
+  inWalkPlan,
+  listDriverMatches,
+  readWindow,
+  type ListedCustomer,
+} from './customer-list.repository.js';
+import { driversOf, type Driver, type ListScope } from './customer-list.sql.js';
 
 /**
- * Feeds search candidates newest first, choosing per step between two plans, because PostgreSQL
- * cannot estimate how many rows hold a set of tokens (intarray's estimate is a constant):
- * - a common term is found quickest by walking the newest rows (a window) and filtering;
- * - a rare term is found quickest through the GIN index, sorting the few rows it returns.
+ * How far one request walks. A walk newest/oldest first reads whole rows from one index; a ranked
+ * walk also looks each row up in customers by primary key, about four times the cost a row, so
+ * its windows and budget are smaller. `maxWindow`: past it a driver is cheaper (measured in
+ * bench/search.bench.ts for the creation walk). `budget`: rows read per request at most; past it
+ * the page ends early (fewer rows, a cursor to go on), so a filter or a search that matches little
+ * of a large brand never makes a slow page.
+ */
+const WALKS = {
+  created: { firstWindow: { search: 1000, filter: 250 }, maxWindow: 8_000, budget: 16_000 },
+  ranked: { firstWindow: { search: 500, filter: 250 }, maxWindow: 2_000, budget: 4_000 },
+};
+const MAX_BATCH = 500;
+/** A driver proposing at most this many ids is read whole and sorted (a few ms at this size). */
+export const DRIVER_CAP = 2_000;
+/** Drivers tried (each counts up to DRIVER_CAP index entries) before walking on. */
+const DRIVERS_TRIED = 3;
+
+/**
+ * Feeds the rows of a filtered or searched list in the sort's order, choosing per step between
+ * two plans, because PostgreSQL cannot estimate how many rows hold a set of tokens (intarray's
+ * estimate is a constant) nor, on this machine's stale statistics, how many pass a filter:
+ * - a common term or a loose filter is found quickest by walking the sort's index (a window of
+ *   rows after the cursor) and keeping the matching rows;
+ * - a rare term or a narrow filter is found quickest from its own index (a driver: the GIN index,
+ *   a tag's links, the suspended customers…), sorting the few rows it proposes.
  * It starts with a small window, measures how often rows match, and then either sizes the next
- * window to fill the page or, when matches are too sparse, switches to the GIN plan for the rest.
- * Digit-only queries start on the GIN plan: runs of phone digits are rare by nature.
+ * window to fill the page or, when matches are too sparse, switches to the driver proposing the
+ * fewest ids if it proposes at most DRIVER_CAP. Without one it keeps walking in the largest
+ * windows, until the budget ends the page early (`spent`).
+ * Rows are only proposals for a search: the caller decrypts and checks each.
  */
 export class CandidateScanner {
-  private plan: 'window' | 'index';
-  private window = FIRST_WINDOW;
+  private plan: 'window' | Driver;
+  private readonly walk: (typeof WALKS)['created'];
+  private readonly firstWindow: number;
+  private window: number;
   private windowRowsSeen = 0;
   private windowMatches = 0;
+  private driverChecked = false;
+  /** Rows of the sort's index read so far (at most). */
+  walked = 0;
   exhausted = false;
 
   constructor(
-    private readonly db: Executor,
-    private readonly merchantId: string,
-    private readonly filters: TokenFilter[],
-    private readonly excludeIds: string[],
-    /** Where the scan stands: candidates older than this are still to come. */
-    public cursor: PageCursor | undefined,
-    startWith: 'window' | 'index' = 'window',
+    private readonly db: Database,
+    private readonly scope: ListScope,
+    /** Where the scan stands: rows after this one in the sort's order are still to come. */
+    public cursor: ListPosition | undefined,
+    startWith: 'window' | Driver = 'window',
   ) {
     this.plan = startWith;
+    this.walk = scope.sort.key === 'created_at' ? WALKS.created : WALKS.ranked;
+    this.firstWindow = scope.tokens ? this.walk.firstWindow.search : this.walk.firstWindow.filter;
+    this.window = this.firstWindow;
   }
 
-  /**
-   * The next candidates; `wanted` is how many more results the page needs and `hitRate` the share
-   * of candidates that really matched so far (tokens co-occurring out of order propose false
-   * candidates), so that a sparse term asks for larger batches instead of many round trips.
-   */
-  async next(wanted: number, hitRate = 1): Promise<CustomerRecord[]> {
-    const limit = Math.min(MAX_BATCH, Math.max(20, Math.ceil((wanted * 2) / Math.max(hitRate, 0.02))));
-    const page = { limit, after: this.cursor, excludeIds: this.excludeIds };
-    if (this.plan === 'index') {
-      const rows = await listTokenMatches(this.db, this.merchantId, this.filters, page);
+  /** True once this request has walked its budget: the page ends with what it has. */
+  get spent(): boolean {
+    return this.walked >= this.walk.budget;
+  }
+
+  /** The next rows (at most `limit`) satisfying the scope's conditions, in the sort's order. */
+  async next(limit: number): Promise<ListedCustomer[]> {
+    limit = Math.min(MAX_BATCH, limit);
+    if (this.plan !== 'window') {
+      const rows = await listDriverMatches(this.db, this.scope, this.plan, { after: this.cursor, limit });
       this.advance(rows, rows.length < limit ? null : undefined);
       return rows;
     }
-    const { rows, windowEnd } = await listTokenMatchesInWindow(this.db, this.merchantId, this.filters, {
-      ...page,
-      window: this.window,
-    });
-    if (rows.length === limit) {
+    const { rows, end } = await inWalkPlan(this.db, (trx) =>
+      readWindow(trx, this.scope, { after: this.cursor, walk: this.window, limit }),
+    );
+    this.walked += this.window;
+    if (end === undefined) {
       // The window holds more matches than asked for: continue inside it.
       this.advance(rows, undefined);
       return rows;
     }
     this.windowRowsSeen += this.window;
     this.windowMatches += rows.length;
-    this.advance(rows, windowEnd);
-    this.choosePlan(wanted - rows.length);
+    this.advance(rows, end);
+    if (!this.exhausted) await this.choosePlan(limit - rows.length);
     return rows;
   }
 
-  /** Moves the cursor past `rows`, or to `end` when given (null: nothing older is left). */
-  private advance(rows: CustomerRecord[], end: PageCursor | null | undefined): void {
+  /** Moves the cursor past `rows`, or to `end` when given (null: nothing further is left). */
+  private advance(rows: ListedCustomer[], end: ListPosition | null | undefined): void {
     if (end === null) {
       this.exhausted = true;
       return;
     }
     const last = rows.at(-1);
     if (end !== undefined) this.cursor = end;
-    else if (last) this.cursor = { createdAt: last.created_at, id: last.id };
+    else if (last) this.cursor = last.position;
   }
 
-  private choosePlan(stillWanted: number): void {
+  private async choosePlan(stillWanted: number): Promise<void> {
     const density = this.windowMatches / this.windowRowsSeen;
     const rowsToFill = density > 0 ? stillWanted / density : Infinity;
-    if (rowsToFill <= MAX_WINDOW) this.window = Math.max(FIRST_WINDOW, Math.ceil(rowsToFill * 1.5));
-    else this.plan = 'index';
+    if (rowsToFill <= this.walk.maxWindow) {
+      this.window = Math.min(this.walk.maxWindow, Math.max(this.firstWindow, Math.ceil(rowsToFill * 1.5)));
+      return;
+    }
+    const driver = await this.narrowDriver();
+    if (driver) this.plan = driver;
+    else this.window = this.walk.maxWindow;
+  }
+
+  /**
+   * Of the scope's drivers (its filters', its search's GIN index), the one proposing the fewest
+   * ids if that is at most DRIVER_CAP (asked once). A common term within a narrowing filter is
+   * sparse in the walk but not rare in the brand: its GIN proposal is too large, and the walk goes
+   * on, under the caller's budget.
+   */
+  private async narrowDriver(): Promise<Driver | undefined> {
+    if (this.driverChecked) return undefined;
+    this.driverChecked = true;
+    const sizes = await inWalkPlan(this.db, async (trx) => {
+      const found: Array<[Driver, number]> = [];
+      for (const driver of driversOf(this.scope).slice(0, DRIVERS_TRIED)) {
+        found.push([driver, await countDriverIds(trx, this.scope, driver, DRIVER_CAP)]);
+      }
+      return found;
+    });
+    if (this.scope.tokens) {
+      const count = await inWalkPlan(this.db, (trx) => countDriverIds(trx, this.scope, 'tokens', DRIVER_CAP), 'gin');
+      sizes.push(['tokens', count]);
+    }
+    const [smallest] = sizes.filter(([, n]) => n <= DRIVER_CAP).sort((a, b) => a[1] - b[1]);
+    return smallest?.[0];
   }
 }
