@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { BrandKeys, KeyPurpose } from '../../crypto/keyring.js';
 import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
+import { customerViewKeySweep } from '../customer-views/index.js';
 import { imageKeySweep } from '../images/index.js';
 import { noteKeySweep } from '../notes/index.js';
 import { orderKeySweep } from '../orders/index.js';
@@ -48,6 +49,7 @@ export const OTHER_SEALED_TABLES: readonly SealedTable[] = [
   orderKeySweep,
   noteKeySweep,
   imageKeySweep,
+  customerViewKeySweep,
 ];
 
 /** Rows of the table still off the active key of the purpose (none for a rotation that does not touch it). */
