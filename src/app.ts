@@ -22,6 +22,10 @@ import { checkoutSessionRoutes } from './modules/checkout/index.js';
 import { dataExportRoutes } from './modules/data-export/index.js';
 import { eraseRoutes } from './modules/customer-erase/index.js';
 import { customerMergeRoutes } from './modules/customer-merge/index.js';
+import { customerTagRoutes } from './modules/customer-tags/index.js';
+import { customerViewRoutes } from './modules/customer-views/index.js';
+import { customerSuspensionRoutes } from './modules/customer-suspension/index.js';
+import { customerBulkRoutes, CustomerBulkJobs } from './modules/customer-bulk/index.js';
 import { exchangeRateRoutes } from './modules/exchange-rates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { imageRoutes } from './modules/images/index.js';
@@ -57,6 +61,8 @@ export interface ServerServices {
   readonly rotationJobs: RotationJobs;
   /** CSV imports running in the background; stopped after their batch when the server closes. */
   readonly importJobs: CustomerImportJobs;
+  /** Bulk actions on customers running in the background; stopped after their batch when the server closes. */
+  readonly bulkJobs: CustomerBulkJobs;
 }
 
 export interface PaydeskOptions {
@@ -112,13 +118,16 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     declineGuard: new DeclineGuard(ctx.clock),
     rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
     importJobs: new CustomerImportJobs(ctx),
+    bulkJobs: new CustomerBulkJobs(ctx),
   });
   try {
     // On close, a rotation in flight stops after its batch, before the database closes; starting it again resumes it.
     app.addHook('onClose', async () => services.rotationJobs.close());
     app.addHook('onClose', async () => services.importJobs.close());
+    app.addHook('onClose', async () => services.bulkJobs.close());
     // Imports left running by a stopped process are marked failed (running the file again is safe).
     await services.importJobs.failInterrupted();
+    await services.bulkJobs.failInterrupted();
     installValidators(app);
     installProblemHandlers(app);
     await installOpenApi(app);
@@ -133,6 +142,10 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(eraseRoutes(ctx), { prefix: '/api/v1' });
     await app.register(customerImportRoutes(ctx, { jobs: services.importJobs }), { prefix: '/api/v1' });
     await app.register(customerMergeRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(customerTagRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(customerViewRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(customerSuspensionRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(customerBulkRoutes(ctx, { jobs: services.bulkJobs }), { prefix: '/api/v1' });
     await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
     await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });

@@ -274,8 +274,9 @@ describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
 
     it('a whole row moved to another brand does not decrypt there', async () => {
       const ofA = await newCustomer(paydesk, brandA, { name: 'Moved Row Person' });
-      // Its timeline rows hold it by foreign key; an attacker moving the row would drop them first.
+      // Its timeline and sort-key rows hold it by foreign key; an attacker moving the row would drop them first.
       await paydesk.rawQuery('DELETE FROM customer_events WHERE customer_id = $1', [ofA.id]);
+      await paydesk.rawQuery('DELETE FROM customer_ranks WHERE customer_id = $1', [ofA.id]);
       await paydesk.rawQuery('UPDATE customers SET merchant_id = $1 WHERE id = $2', [brandB.id, ofA.id]);
       expectOpaque500(await customersApi(paydesk, brandB.token).get(ofA.id), [ofA]);
       expectProblem(await customersApi(paydesk, brandA.token).get(ofA.id), 404, 'customer_not_found');

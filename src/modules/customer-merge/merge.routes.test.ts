@@ -213,6 +213,26 @@ describe.each(BACKENDS)('customer merge (%s)', (backend) => {
     expectProblem(await customersApi(pd, brand.token).create({ name: 'X', email: other.email }), 409, 'email_taken');
   });
 
+  it("carries a suspended source's suspension to the survivor, so the person stays refused", async () => {
+    const survivor = await newCustomer(pd, brand);
+    const source = await newCustomer(pd, brand);
+    const suspend = await pd.request(brand.token, {
+      method: 'POST',
+      url: `/api/v1/customers/${source.id}/suspend`,
+      payload: { reason: 'fraudulent' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    const response = await merge(survivor.id, { source_customer: source.id });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<CustomerJson & { status: string; suspension: { reason: string } | null }>()).toMatchObject({
+      status: 'suspended',
+      suspension: { reason: 'fraudulent' },
+    });
+    const refused = await pay(pd, link.url, payer({ name: survivor.name, email: survivor.email }));
+    expect(refused.statusCode, refused.body).toBe(402);
+    expect(refused.json<{ code: string }>().code).toBe('payment_refused');
+  });
+
   it('leaves merged customers out of the list, search and the CSV export', async () => {
     const survivor = await newCustomer(pd, brand, { name: 'Listed Survivor' });
     const source = await newCustomer(pd, brand, { name: 'Listed Survivor' });

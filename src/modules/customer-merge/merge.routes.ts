@@ -39,7 +39,7 @@ export function customerMergeRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
           summary: 'Merge another customer into this one',
           description:
             "In one transaction this customer (the survivor) takes the other's transactions, invoices, orders, " +
-            'checkout sessions, notes, timeline, image (if it has none) and site-user link; totals add up. The other ' +
+            'checkout sessions, notes, tags, timeline, image (if it has none) and site-user link; totals add up. The other ' +
             'id stays as a pointer (`GET` answers `{id, object, merged_into}`) and its email and phone are free again. ' +
             '409 `merge_conflict` for the same id, a customer already merged or erased, or two linked site users.',
           params: IdParams,

@@ -20,6 +20,7 @@ import {
   type MergeRow,
   type PlainContact,
 } from '../customers/index.js';
+import { moveCustomerTags } from '../customer-tags/index.js';
 import { moveCustomerImage } from '../images/index.js';
 import { moveCustomerInvoices } from '../invoices/index.js';
 import { moveCustomerNotes } from '../notes/index.js';
@@ -36,13 +37,15 @@ import type { MergeBody, MergeField } from './merge.schemas.js';
  * 1. lock both rows, in id order (two merges of the same pair cannot deadlock), and refuse with 409
  *    `merge_conflict` the same id twice, a customer already merged or erased, or two customers linked
  *    to site users (one account each: unlink one first). Another brand's id is 404, like a missing one;
- * 2. move the source's transactions, invoices, orders, checkout sessions, notes and timeline to the
- *    survivor; suggestions of site users and earlier merges' pointers follow;
+ * 2. move the source's transactions, invoices, orders, checkout sessions, notes, tags (the survivor
+ *    gets the union of both) and timeline to the survivor; suggestions of site users and earlier
+ *    merges' pointers follow;
  * 3. the image: the survivor keeps its own (the source's is deleted) or takes the source's;
  * 4. the source becomes a pointer (contact wiped: its email and phone free again, aggregates zero,
  *    no user link) — before the survivor's write, so a taken email or user link is free to take;
  * 5. the survivor: aggregates summed (count, total spent; last payment the later), the user link if
  *    it had none, the taken fields re-sealed with its contact;
+ *    a suspension of the source carries over (its email is the survivor's now, and must stay refused);
  * 6. timeline events on both, the audit row.
  *
  * Any failure rolls back every step.
@@ -70,6 +73,7 @@ export async function mergeCustomers(
       orders: await moveCustomerOrders(trx, merchantId, sourceId, survivorId),
       checkout_sessions: await moveCustomerCheckoutSessions(trx, merchantId, sourceId, survivorId),
       customer_notes: await moveCustomerNotes(trx, merchantId, sourceId, survivorId),
+      customer_tags: await moveCustomerTags(trx, merchantId, sourceId, survivorId),
       events: await moveCustomerEvents(trx, merchantId, sourceId, survivorId),
     };
     await moveSuggestedCustomer(trx, merchantId, sourceId, survivorId);
@@ -78,6 +82,11 @@ export async function mergeCustomers(
     const { survivorImageAt } = await moveCustomerImage(trx, keys, merchantId, sourceId, survivorId);
 
     const at = ctx.clock();
+    // A suspended source's refusal must not end because its email now lives on the survivor.
+    const suspensionCarried =
+      survivor.suspended_at === null && source.suspended_at !== null
+        ? { suspended_at: at, suspension_reason: source.suspension_reason }
+        : {};
     await markCustomerMerged(trx, merchantId, sourceId, { survivorId, at, wiped: wipedContact() });
     const contactTaken = take.some((field) => field !== 'metadata');
     await writeMergeSurvivor(trx, merchantId, survivorId, {
@@ -95,11 +104,24 @@ export async function mergeCustomers(
       transactions_count: survivor.transactions_count + source.transactions_count,
       total_spent_minor: Number(survivor.total_spent_minor) + Number(source.total_spent_minor),
       last_payment_at: later(survivor.last_payment_at, source.last_payment_at),
+      ...suspensionCarried,
       updated_at: at,
     });
 
     const actor = actorOf(principal);
     await recordCustomerEvent(trx, [
+      ...(suspensionCarried.suspension_reason
+        ? [
+            {
+              merchantId,
+              customerId: survivorId,
+              type: 'customer.suspended' as const,
+              actor,
+              refs: { reason: suspensionCarried.suspension_reason, customer: sourceId },
+              at,
+            },
+          ]
+        : []),
       {
         merchantId,
         customerId: survivorId,

@@ -80,7 +80,7 @@ export async function writeMergeSurvivor(
     total_spent_minor: number;
     last_payment_at: Date | null;
     updated_at: Date;
-  },
+  } & Partial<Pick<CustomerRecord, 'suspended_at' | 'suspension_reason'>>,
 ): Promise<void> {
   await trx.updateTable('customers').set(changes).where('merchant_id', '=', merchantId).where('id', '=', id).execute();
 }

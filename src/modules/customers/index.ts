@@ -16,7 +16,7 @@ export {
   type CustomerUpsertInput,
 } from './customer.service.js';
 export { deleteCustomer } from './customer.delete.js';
-export { exportCustomers, type CustomerExportFilter } from './customer.export.js';
+export { exportCustomers, type CustomerExport, type CustomerExportFilter } from './customer.export.js';
 export { findOrCreateCustomer, type FindOrCreateRequest } from './customer.find-or-create.js';
 export {
   linkByEmailMatch,
@@ -44,11 +44,12 @@ export {
   customerStats,
   customerViews,
   getCustomer,
-  listCustomers,
   loadCustomerView,
   requireReadableCustomer,
 } from './customer.queries.js';
 export { customerNotFound } from './customer.access.js';
+export { matchingCustomerIds } from './customer.matching-ids.js';
+export { listCustomers } from './customer.list.js';
 export {
   DEFAULT_SORT,
   isEmptyFilter,
@@ -66,10 +67,14 @@ export {
   type CustomerSortParam,
 } from './customer.schemas.js';
 export { SUSPENSION_REASONS, type SuspensionReason } from './customer.table.js';
+// Suspend and resume (the customer-suspension module composes them) and the check every payment makes.
+export { changeCustomerSuspension, suspendedPayerOf } from './customer.suspend.js';
 
 export { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 export { duplicateNameKey, sealContact, wipedContact, type SealedContact } from './customer.seal.js';
 export { customerMerged, MERGED_INTO_HEADER, requireLiveCustomer, resolveCustomerRef } from './customer.merged.js';
+// Bulk tag and untag (customer-tags): which of many ids are live, locked against merge, erase, delete.
+export { lockCustomerStates, type CustomerState } from './customer-states.repository.js';
 export {
   findCustomersByIds,
   listCustomersMissingNameIndex,

@@ -33,25 +33,41 @@ export async function addNote(
   const row = await ctx.db.transaction().execute(async (trx) => {
     // 404, or 409 customer_merged naming the survivor; the row stays locked.
     await requireLiveCustomer(trx, merchantId, customerId, { forUpdate: true });
-    const keys = await ctx.keyring.forBrand(trx, merchantId);
-    const id = newId('note');
-    const now = ctx.clock();
-    const note: CustomerNoteRow = {
-      merchant_id: merchantId,
-      id,
-      customer_id: customerId,
-      author_type: principal.actor.type,
-      author_id: principal.actor.id,
-      body_enc: sealNoteBody(keys, merchantId, id, body),
-      data_key_id: keys.activeDataKeyId,
-      created_at: now,
-      updated_at: now,
-    };
-    await insertNote(trx, note);
-    await recordNoteEvent(trx, principal, note, 'note.added', now);
-    return note;
+    return addNoteInTransaction(ctx, trx, principal, customerId, body);
   });
   return viewOne(ctx, principal, row);
+}
+
+/**
+ * A note written as part of another change (a suspension's reason in staff's own words), sealed
+ * and put on the timeline inside that change's transaction. The caller has checked its permission,
+ * locked the live customer and normalised the body (normalizeNoteBody).
+ */
+export async function addNoteInTransaction(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  principal: Principal,
+  customerId: string,
+  body: string,
+): Promise<CustomerNoteRow> {
+  const { merchantId } = principal;
+  const keys = await ctx.keyring.forBrand(trx, merchantId);
+  const id = newId('note');
+  const now = ctx.clock();
+  const note: CustomerNoteRow = {
+    merchant_id: merchantId,
+    id,
+    customer_id: customerId,
+    author_type: principal.actor.type,
+    author_id: principal.actor.id,
+    body_enc: sealNoteBody(keys, merchantId, id, body),
+    data_key_id: keys.activeDataKeyId,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertNote(trx, note);
+  await recordNoteEvent(trx, principal, note, 'note.added', now);
+  return note;
 }
 
 /**

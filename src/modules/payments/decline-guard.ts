@@ -1,8 +1,14 @@
-import { DomainError } from '../../errors.js';
+import { DomainError, type ErrorCode } from '../../errors.js';
 import { FailureWindow } from '../../http/failure-window.js';
 
 /** Declined or failed card payments allowed per client address in the window, before 429. */
 export const DECLINE_LIMITS = { windowMs: 15 * 60_000, perAddress: 20 } as const;
+
+/**
+ * What counts against an address. A refusal (a suspended customer's email) counts too: otherwise
+ * the public pages would answer, without limit, which emails a brand has suspended.
+ */
+const COUNTED = new Set<ErrorCode>(['card_declined', 'payment_failed', 'payment_refused']);
 
 /**
  * Card testing: someone with a list of stolen numbers tries them one by one on a public page.
@@ -31,7 +37,7 @@ export class DeclineGuard {
     try {
       return await pay();
     } catch (error) {
-      if (error instanceof DomainError && (error.code === 'card_declined' || error.code === 'payment_failed')) {
+      if (error instanceof DomainError && COUNTED.has(error.code)) {
         this.window.recordFailure([key]);
       }
       throw error;

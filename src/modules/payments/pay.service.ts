@@ -13,6 +13,7 @@ import {
   normalizeName,
   normalizePhone,
   payerCustomer,
+  suspendedPayerOf,
 } from '../customers/index.js';
 import type { TransactionSource } from '../transactions/index.js';
 import type { PayableBrand } from './payable.repository.js';
@@ -62,7 +63,8 @@ export interface Payable {
 
 /**
  * Takes a payment, as a sequence of steps that each know how to undo themselves:
- *   1. check the client's input and price it in the base currency (nothing written yet);
+ *   1. check the client's input and price it in the base currency, and refuse a suspended
+ *      customer's payment (nothing written yet);
  *   2. record the pending transaction, claiming the session or invoice (undo: step 4's failure);
  *   3. charge the card at the gateway;
  *   4. on success record it with the customer and their aggregates in one statement; otherwise
@@ -73,6 +75,7 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
   const now = ctx.clock();
   const contact = checkPayer(payable, input, now);
   const baseAmountMinor = priceInBase(payable);
+  await refuseSuspendedPayer(ctx, payable, contact);
 
   const transactionId = newId('txn');
   const card = summarizeCard(contact.card.number);
@@ -212,6 +215,26 @@ function priceInBase(payable: Payable): number {
     throw fieldError('amount', `is too large: it would be ${inBase} minor units of ${brand.base_currency}`);
   }
   return Number(inBase);
+}
+
+/**
+ * Every path that charges a card comes through here, so one check covers payment links, checkouts
+ * (an order's included) and invoices: a payment billed to a suspended customer of the brand, or
+ * paid with a suspended customer's email, is refused before anything is written or charged. The
+ * payer is not told why (nor that the email is known); the brand's staff see the suspension.
+ */
+async function refuseSuspendedPayer(ctx: AppContext, payable: Payable, payer: CheckedPayer): Promise<void> {
+  const { brand } = payable;
+  const suspended = await suspendedPayerOf(ctx, brand.merchant_id, {
+    customerId: payable.billedCustomerId,
+    email: payer.email,
+  });
+  if (suspended === undefined) return;
+  ctx.logger.info(
+    { merchantId: brand.merchant_id, customerId: suspended, source: payable.source },
+    'Payment refused: the customer is suspended',
+  );
+  throw new DomainError('payment_refused', `This payment can't be accepted. Please contact ${brand.brand_name}.`);
 }
 
 async function charge(

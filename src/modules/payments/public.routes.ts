@@ -25,8 +25,9 @@ import {
 const errors = problemResponses(400, 402, 404, 409, 410, 422, 429);
 const tags = ['Public pay pages'];
 const payDescription =
-  'No authentication: what the public page calls. 402 when the card is declined or the payment fails (with transaction_id). ' +
-  'After 20 declined or failed payments from one address in 15 minutes, 429 rate_limited with Retry-After (card testing). ' +
+  'No authentication: what the public page calls. 402 when the card is declined or the payment fails (with transaction_id), ' +
+  'and 402 payment_refused, before the card is charged, when the payer is a customer the brand suspended (the message says only to contact the brand). ' +
+  'After 20 declined, failed or refused payments from one address in 15 minutes, 429 rate_limited with Retry-After (card testing). ' +
   'Test-mode cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0000 0000 0119 fails after a delay.';
 
 /**

@@ -6,7 +6,19 @@ import { CUSTOMER_EVENT_TYPES, type CustomerEventType } from './customer-event.s
 
 type EventRow = Awaited<ReturnType<typeof listCustomerEvents>>[number];
 
-const REF_KEYS = ['source', 'how', 'user', 'customer', 'transaction', 'payment', 'invoice', 'order', 'note'] as const;
+const REF_KEYS = [
+  'source',
+  'how',
+  'user',
+  'customer',
+  'transaction',
+  'payment',
+  'invoice',
+  'order',
+  'note',
+  'reason',
+  'tag',
+] as const;
 
 /**
  * A customer's timeline, newest first, one kind or all. The caller has checked that the customer is

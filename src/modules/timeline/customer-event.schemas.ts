@@ -41,6 +41,10 @@ export const CustomerEvent = Type.Object(
     invoice: Type.Optional(Type.String()),
     order: Type.Optional(Type.String()),
     note: Type.Optional(Type.String()),
+    reason: Type.Optional(
+      Type.String({ description: 'customer.suspended: why, a closed code (fraudulent, chargebacks, abuse, …)' }),
+    ),
+    tag: Type.Optional(Type.String({ description: 'customer.tagged, customer.untagged: the tag (tag_…)' })),
     amount: Type.Optional(
       Type.Object({ amount: Type.Integer(), currency: Type.String() }, { description: 'Payments and refunds' }),
     ),
