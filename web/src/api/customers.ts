@@ -1,5 +1,4 @@
 import {
-  keepPreviousData,
   useInfiniteQuery,
   useMutation,
   useQueries,
@@ -8,18 +7,9 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { api, withQuery } from './client';
+import { customerListKey, PAGE_SIZE } from './customer-list';
 import { isMerged, type MergedCustomer } from './merge';
 import type { Customer, CustomerContact, CustomerStats, Invoice, List, Order, RequestBody, Transaction } from './types';
-
-export const PAGE_SIZE = 20;
-
-export function useCustomerList(q: string, cursor: string | undefined) {
-  return useQuery({
-    queryKey: ['customers', 'list', { q, cursor }],
-    queryFn: () => api.get<List<Customer>>(withQuery('/customers', { q, cursor, limit: PAGE_SIZE })),
-    placeholderData: keepPreviousData,
-  });
-}
 
 export function useCustomerStats() {
   return useQuery({
@@ -82,7 +72,7 @@ export function useCreateCustomer() {
     mutationFn: (input: CustomerInput) => api.post<Customer>('/customers', input),
     onSuccess: (customer) => {
       // Shown at once on the first page of the unfiltered list (newest first), then confirmed by a refetch.
-      queryClient.setQueryData<List<Customer>>(['customers', 'list', { q: '', cursor: undefined }], (list) =>
+      queryClient.setQueryData<List<Customer>>(customerListKey({}, undefined), (list) =>
         list
           ? { ...list, data: [customer, ...list.data.filter((c) => c.id !== customer.id)].slice(0, PAGE_SIZE) }
           : list,

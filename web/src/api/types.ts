@@ -23,6 +23,21 @@ export type Permission = Membership['permissions'][number];
 export type Customer = Schemas['Customer'];
 export type CustomerContact = Schemas['CustomerContact'];
 export type CustomerStats = Schemas['CustomerStats'];
+/** How many customers a list matches; count is null ("many") when counting would be slow. */
+export type CustomerCount = Schemas['CustomerCount'];
+/** The customers list's sort, filters and search as query parameters, without paging (saved views hold these). */
+export type CustomerListParams = Schemas['CustomerListParams'];
+export type CustomerSort = NonNullable<CustomerListParams['sort']>;
+export type SuspensionReason = NonNullable<Customer['suspension']>['reason'];
+/** A tag as a customer carries it. */
+export type CustomerTagRef = Schemas['CustomerTagRef'];
+/** One of the brand's tags, with how many customers have it. */
+export type CustomerTag = Schemas['CustomerTag'];
+export type TagColor = CustomerTag['color'];
+/** A saved view of the customers list: its name, who sees it, and the list's parameters. */
+export type CustomerView = Schemas['CustomerView'];
+/** A bulk action's job: progress, then what it did and each customer it left alone, with the reason. */
+export type CustomerBulkJob = Schemas['CustomerBulkJob'];
 /** A private note about a customer, shared with the brand's staff. */
 export type Note = Schemas['Note'];
 export type NoteAuthor = Schemas['NoteAuthor'];

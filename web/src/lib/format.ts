@@ -5,6 +5,14 @@ export function formatDate(iso: string | null | undefined): string {
   return iso ? dateFormat.format(new Date(iso)) : '—';
 }
 
+const sameYearFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** "Dec 3" this year, "Dec 3, 2025" before: for dense tables (pair it with formatDateTime as a title). */
+export function formatShortDate(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  return date.getFullYear() === now.getFullYear() ? sameYearFormat.format(date) : dateFormat.format(date);
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
 }

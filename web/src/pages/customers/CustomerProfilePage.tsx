@@ -1,21 +1,16 @@
-import { lazy, Suspense, useState } from 'react';
+import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, Pencil, Trash2 } from 'lucide-react';
+import { ArrowLeft, PauseCircle, Pencil, PlayCircle, Trash2 } from 'lucide-react';
 import { isApiError } from '../../api/client';
-import { useCustomer, useCustomerInvoices, useCustomerOrders, useCustomerTransactions } from '../../api/customers';
+import { useCustomer } from '../../api/customers';
 import { isMerged } from '../../api/merge';
 import { activeMembership, useSession } from '../../api/session';
-import type { Invoice, Order, Transaction } from '../../api/types';
 import { KpiCard } from '../../components/Bits';
-import { EmptyState, ErrorState, Notice, PageLoading, Spinner } from '../../components/States';
+import { EmptyState, ErrorState, Notice, PageLoading } from '../../components/States';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
-import { RefundDialog } from '../payments/RefundDialog';
-import { TransactionsTable } from '../payments/TransactionsTable';
-import { InvoicesTable } from '../payments/InvoicesTable';
-import { OrdersTable } from '../orders/OrdersTable';
 import { ContactCard } from './ContactCard';
 import { CustomerAvatar } from './CustomerAvatar';
 import { CustomerImageControls } from './CustomerImageControls';
@@ -24,11 +19,12 @@ import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 import { EraseCustomerDialog } from './EraseCustomerDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
 import { NotesCard } from './NotesCard';
+import { InvoicesSection, OrdersSection, PaymentsSection } from './ProfileSections';
 import { SiteAccountCard } from './SiteAccountCard';
+import { ResumeDialog, SuspendDialog } from './suspension/SuspendDialog';
+import { SuspensionNotice } from './suspension/SuspensionNotice';
+import { CustomerTags } from './tags/CustomerTags';
 import { TimelineCard } from './TimelineCard';
-
-// recharts is the largest dependency; only this page needs it.
-const PaymentsChart = lazy(() => import('./PaymentsChart'));
 
 export default function CustomerProfilePage() {
   const { id = '' } = useParams();
@@ -40,6 +36,8 @@ export default function CustomerProfilePage() {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [erasing, setErasing] = useState(false);
+  // Which one was opened: the customer's status flips while the dialog closes.
+  const [suspension, setSuspension] = useState<'suspend' | 'resume' | null>(null);
   // Arriving from a merged customer's address (the redirect below), the profile says so.
   const mergedFrom = (useLocation().state as { mergedFrom?: string } | null)?.mergedFrom;
   useDocumentTitle(customer.data && !isMerged(customer.data) ? customer.data.name : 'Customer');
@@ -64,6 +62,7 @@ export default function CustomerProfilePage() {
     return <Navigate to={`/customers/${encodeURIComponent(c.merged_into)}`} replace state={{ mergedFrom: c.id }} />;
   }
   const erased = c.erased_at !== null;
+  const suspended = c.status === 'suspended';
   return (
     <>
       <BackLink />
@@ -74,6 +73,7 @@ export default function CustomerProfilePage() {
           </span>
         </Notice>
       )}
+      <SuspensionNotice customer={c} />
       <header className="profile-header">
         <CustomerAvatar customer={c} size="large" />
         <div className="profile-title">
@@ -84,17 +84,40 @@ export default function CustomerProfilePage() {
                 Erased {formatDate(c.erased_at!)}
               </span>
             )}
+            {suspended && (
+              <span className="badge badge-danger" data-testid="suspended-badge">
+                Suspended
+              </span>
+            )}
           </h1>
           <p className="muted">
             <span className="mono">{c.id}</span> · Customer since {formatDate(c.created_at)} · Added{' '}
             {sourcePhrase(c.source)}
           </p>
+          <CustomerTags customer={c} canTag={!erased && can(membership, 'customers.tag')} />
           {!erased && can(membership, 'customers.edit') && <CustomerImageControls customer={c} />}
         </div>
         <div className="page-actions">
           {!erased && can(membership, 'customers.edit') && (
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
               <Pencil size={16} aria-hidden="true" /> Edit
+            </button>
+          )}
+          {can(membership, 'customers.suspend') && (suspended || !erased) && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => setSuspension(suspended ? 'resume' : 'suspend')}
+            >
+              {suspended ? (
+                <>
+                  <PlayCircle size={16} aria-hidden="true" /> Resume
+                </>
+              ) : (
+                <>
+                  <PauseCircle size={16} aria-hidden="true" /> Suspend
+                </>
+              )}
             </button>
           )}
           {can(membership, 'customers.delete') && (
@@ -171,6 +194,8 @@ export default function CustomerProfilePage() {
         </section>
       )}
 
+      {suspension === 'suspend' && <SuspendDialog customer={c} onClose={() => setSuspension(null)} />}
+      {suspension === 'resume' && <ResumeDialog customer={c} onClose={() => setSuspension(null)} />}
       {erasing && <EraseCustomerDialog customer={c} onClose={() => setErasing(false)} />}
       {editing && <EditCustomerDialog customer={c} onClose={() => setEditing(false)} />}
       {deleting && (
@@ -189,143 +214,5 @@ function BackLink() {
     <Link to="/customers" className="back-link">
       <ArrowLeft size={16} aria-hidden="true" /> Customers
     </Link>
-  );
-}
-
-function PaymentsSection({
-  customerId,
-  baseCurrency,
-  canRefund,
-}: {
-  customerId: string;
-  baseCurrency: string;
-  canRefund: boolean;
-}) {
-  const pages = useCustomerTransactions(customerId);
-  const [refunding, setRefunding] = useState<Transaction | null>(null);
-  const rows = pages.data?.pages.flatMap((page) => page.data) ?? [];
-  const empty = pages.isSuccess && rows.length === 0;
-  return (
-    <>
-      {!empty && (
-        <section className="card" aria-labelledby="chart-title">
-          <div className="card-header">
-            <h2 id="chart-title">Payments over time</h2>
-            {pages.hasNextPage && <span className="muted small">From the {rows.length} most recent transactions</span>}
-          </div>
-          {pages.isPending ? (
-            <div className="chart-placeholder">
-              <Spinner />
-            </div>
-          ) : pages.isError ? (
-            <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Payments could not be loaded" />
-          ) : (
-            <Suspense
-              fallback={
-                <div className="chart-placeholder">
-                  <Spinner />
-                </div>
-              }
-            >
-              <PaymentsChart transactions={rows} currency={baseCurrency} />
-            </Suspense>
-          )}
-        </section>
-      )}
-      <section className="card table-card" aria-labelledby="transactions-title">
-        <div className="card-header">
-          <h2 id="transactions-title">Transactions</h2>
-        </div>
-        {pages.isError ? null : !pages.isPending && rows.length === 0 ? (
-          <EmptyState title="No payments yet">
-            Payments by this customer, and a chart of them over time, will show up here.
-          </EmptyState>
-        ) : (
-          <TransactionsTable
-            rows={rows}
-            loading={pages.isPending}
-            showCustomer={false}
-            onRefund={canRefund ? setRefunding : undefined}
-          />
-        )}
-        {pages.hasNextPage && (
-          <div className="card-footer">
-            <button
-              type="button"
-              className="btn btn-secondary btn-small"
-              onClick={() => void pages.fetchNextPage()}
-              disabled={pages.isFetchingNextPage}
-            >
-              {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
-            </button>
-          </div>
-        )}
-      </section>
-      {refunding && <RefundDialog transaction={refunding} onClose={() => setRefunding(null)} />}
-    </>
-  );
-}
-
-function InvoicesSection({ customerId }: { customerId: string }) {
-  const pages = useCustomerInvoices(customerId);
-  const rows: Invoice[] = pages.data?.pages.flatMap((page) => page.data) ?? [];
-  return (
-    <section className="card table-card" aria-labelledby="invoices-title">
-      <div className="card-header">
-        <h2 id="invoices-title">Invoices</h2>
-      </div>
-      {pages.isError ? (
-        <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Invoices could not be loaded" />
-      ) : !pages.isPending && rows.length === 0 ? (
-        <EmptyState title="No invoices yet">Invoices made out to this customer will show up here.</EmptyState>
-      ) : (
-        <InvoicesTable rows={rows} loading={pages.isPending} showCustomer={false} />
-      )}
-      {pages.hasNextPage && (
-        <div className="card-footer">
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => void pages.fetchNextPage()}
-            disabled={pages.isFetchingNextPage}
-          >
-            {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
-          </button>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function OrdersSection({ customerId }: { customerId: string }) {
-  const pages = useCustomerOrders(customerId);
-  const rows: Order[] = pages.data?.pages.flatMap((page) => page.data) ?? [];
-  return (
-    <section className="card table-card" aria-labelledby="orders-title">
-      <div className="card-header">
-        <h2 id="orders-title">Orders</h2>
-      </div>
-      {pages.isError ? (
-        <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Orders could not be loaded" />
-      ) : !pages.isPending && rows.length === 0 ? (
-        <EmptyState title="No orders yet">
-          Orders placed by this customer, on your site or here, will show up here.
-        </EmptyState>
-      ) : (
-        <OrdersTable rows={rows} loading={pages.isPending} showCustomer={false} />
-      )}
-      {pages.hasNextPage && (
-        <div className="card-footer">
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => void pages.fetchNextPage()}
-            disabled={pages.isFetchingNextPage}
-          >
-            {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
-          </button>
-        </div>
-      )}
-    </section>
   );
 }

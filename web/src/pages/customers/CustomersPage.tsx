@@ -1,42 +1,68 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
-import { Plus, Search, Upload, UserRound } from 'lucide-react';
-import { useCustomerList, useCustomerStats } from '../../api/customers';
+import { Plus, Upload } from 'lucide-react';
+import { useBrand } from '../../api/brands';
+import type { BulkAction } from '../../api/customer-bulk';
+import { useCustomerCount, useCustomerList } from '../../api/customer-list';
+import { useCustomerTags } from '../../api/customer-tags';
+import { useCustomerStats } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
 import type { Customer } from '../../api/types';
-import { EmailText, KpiCard, PageHeader, Pager, SearchBox } from '../../components/Bits';
-import { EmptyState, ErrorState, SkeletonRows } from '../../components/States';
-import { formatDate } from '../../lib/format';
-import { useCursorStack, useDebouncedValue, useDocumentTitle } from '../../lib/hooks';
-import { formatMoney } from '../../lib/money';
+import { KpiCard, PageHeader, Pager } from '../../components/Bits';
+import { ErrorState } from '../../components/States';
+import { plural } from '../../lib/format';
+import { useCursorStack, useDocumentTitle } from '../../lib/hooks';
 import { can } from '../../lib/permissions';
 import { AddCustomerDialog } from './AddCustomerDialog';
-import { ImportCustomersDialog } from './ImportCustomersDialog';
-import { CustomerAvatar } from './CustomerAvatar';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
+import { ImportCustomersDialog } from './ImportCustomersDialog';
+import { BulkBar, SelectAllNotice } from './list/BulkBar';
+import { BulkDialog } from './list/BulkDialog';
+import { CustomerTable } from './list/CustomerTable';
+import { filterChips, listSummary } from './list/filter-chips';
+import { FiltersDialog } from './list/FiltersDialog';
+import { isFiltered } from './list/list-params';
+import { ListEmpty } from './list/ListEmpty';
+import { ListToolbar } from './list/ListToolbar';
+import { SavedViews } from './list/SavedViews';
+import { useListState, useSearchText } from './list/use-list-state';
+import { useSelection } from './list/use-selection';
 
-const COLUMNS = 7;
-
+/**
+ * The customers list as a tool: its sort, filters, search and saved view live in the address; a page at a
+ * time (cursor, never a total scan); pick rows, or everything the list matches, for a bulk action.
+ */
 export default function CustomersPage() {
   useDocumentTitle('Customers');
-  const membership = activeMembership(useSession().data);
-  const [search, setSearch] = useState('');
-  const q = useDebouncedValue(search.trim(), 250);
+  const session = useSession().data;
+  const membership = activeMembership(session);
+  const { params, viewId, setParams, key } = useListState();
+  const search = useSearchText(params, setParams);
   const pages = useCursorStack();
-  const [lastQ, setLastQ] = useState(q);
-  if (q !== lastQ) {
-    // A new search starts from its first page.
-    setLastQ(q);
+  const selection = useSelection();
+  const [listKey, setListKey] = useState(key);
+  if (key !== listKey) {
+    // Another list starts at its first page, with nothing picked.
+    setListKey(key);
     pages.reset();
+    selection.clear();
   }
-  const list = useCustomerList(q, pages.cursor);
+  const list = useCustomerList(params, pages.cursor);
+  const count = useCustomerCount(params);
   const stats = useCustomerStats();
+  const tags = useCustomerTags();
+  const currency = useBrand().data?.base_currency ?? 'BDT';
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [filtering, setFiltering] = useState(false);
   const [deleting, setDeleting] = useState<Customer | null>(null);
+  const [bulk, setBulk] = useState<BulkAction | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const rows = list.data?.data ?? [];
+  const chips = filterChips(params, { tags: tags.data?.data, currency });
+  const total = count.data?.count;
+  const allowed = bulkActions(membership, params.status === 'suspended' || rows.some((r) => r.status === 'suspended'));
+  const filtered = isFiltered(params);
   return (
     <>
       <PageHeader
@@ -65,134 +91,98 @@ export default function CustomersPage() {
         />
       </div>
 
+      <SavedViews
+        viewId={viewId}
+        params={params}
+        setParams={setParams}
+        summary={listSummary(params, chips)}
+        myId={session?.staff.id}
+        canShare={can(membership, 'customer_views.share')}
+      />
       <section className="card table-card" aria-label="Customer list">
-        <div className="toolbar">
-          <SearchBox
-            id="customer-search"
-            label="Search customers"
-            placeholder="Search by name, email or phone"
-            value={search}
-            onChange={setSearch}
-          />
-          {list.isFetching && !list.isPending && (
-            <span className="toolbar-status" role="status">
-              Updating…
-            </span>
-          )}
-        </div>
+        <ListToolbar
+          search={search.text}
+          onSearch={search.setText}
+          params={params}
+          onParams={setParams}
+          chips={chips}
+          onOpenFilters={() => setFiltering(true)}
+          count={count.data}
+          updating={list.isFetching && !list.isPending}
+        />
+        {allowed.length > 0 && (selection.size > 0 || selection.all) && (
+          <BulkBar selection={selection} count={total} allowed={allowed} onAction={setBulk} />
+        )}
+        {allowed.length > 0 && (
+          <SelectAllNotice selection={selection} rows={rows} hasMore={list.data?.has_more ?? false} count={total} />
+        )}
 
         {list.isError ? (
           <ErrorState error={list.error} retry={() => void list.refetch()} title="Customers could not be loaded" />
         ) : !list.isPending && rows.length === 0 ? (
-          q ? (
-            <EmptyState title="No matching customers" icon={<Search size={22} />}>
-              Nobody's name, email or phone matches “{q}”.
-              {!can(membership, 'customers.read_raw_contact')
-                ? ' Your role finds emails and phone numbers only by their full value.'
-                : ''}
-            </EmptyState>
-          ) : (
-            <EmptyState
-              title="No customers yet"
-              icon={<UserRound size={22} />}
-              action={
-                can(membership, 'customers.create') && (
-                  <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-                    <Plus size={18} aria-hidden="true" /> Add the first customer
-                  </button>
-                )
-              }
-            >
-              Customers appear here when they pay, order or register on your site, or when you add them.
-            </EmptyState>
-          )
+          <ListEmpty
+            q={params.q}
+            filtered={filtered}
+            masked={!can(membership, 'customers.read_raw_contact')}
+            onClear={() => {
+              search.setText('');
+              setParams({ sort: params.sort });
+            }}
+            onAdd={can(membership, 'customers.create') ? () => setAdding(true) : null}
+          />
         ) : (
-          <div className="table-scroll">
-            <table className="table table-stack">
-              <thead>
-                <tr>
-                  <th scope="col">Name / ID</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Phone</th>
-                  <th scope="col" className="num">
-                    Transactions
-                  </th>
-                  <th scope="col" className="num">
-                    Total Spent
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody aria-busy={list.isFetching}>
-                {list.isPending ? (
-                  <SkeletonRows columns={COLUMNS} />
-                ) : (
-                  rows.map((customer) => (
-                    <tr key={customer.id} className={customer.id === highlight ? 'row-new' : undefined}>
-                      <td className="stack-full">
-                        <span className="person">
-                          <CustomerAvatar customer={customer} size="small" />
-                          <span className="person-text">
-                            <Link to={`/customers/${customer.id}`} className="cell-title">
-                              {customer.name}
-                            </Link>
-                            <span className="cell-sub mono">{customer.id}</span>
-                          </span>
-                        </span>
-                      </td>
-                      <td className={`email stack-full${customer.contact_masked ? ' masked' : ''}`}>
-                        <EmailText email={customer.email} />
-                      </td>
-                      <td className={`nowrap stack-full${customer.contact_masked ? ' masked' : ''}`}>
-                        {customer.phone ?? '—'}
-                      </td>
-                      <td className="num" data-label="Transactions">
-                        {customer.transactions_count.toLocaleString()}
-                      </td>
-                      <td className="num" data-label="Spent">
-                        {formatMoney(customer.total_spent)}
-                      </td>
-                      <td className="nowrap" data-label="Created">
-                        {formatDate(customer.created_at)}
-                      </td>
-                      <td className="actions">
-                        <Link
-                          to={`/customers/${customer.id}`}
-                          className="btn btn-ghost btn-small"
-                          aria-label={`View ${customer.name}`}
-                        >
-                          View
-                        </Link>
-                        {can(membership, 'customers.delete') && (
-                          <button
-                            type="button"
-                            className="btn btn-ghost btn-small btn-danger-text"
-                            aria-label={`Delete ${customer.name}`}
-                            onClick={() => setDeleting(customer)}
-                          >
-                            Delete
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
+          <CustomerTable
+            rows={rows}
+            loading={list.isPending}
+            busy={list.isFetching}
+            sort={params.sort}
+            onSort={(sort) => setParams({ ...params, sort })}
+            selection={allowed.length > 0 ? selection : null}
+            onDelete={can(membership, 'customers.delete') ? setDeleting : null}
+            highlight={highlight}
+          />
         )}
         <Pager pages={pages} list={list} />
       </section>
 
+      {filtering && (
+        <FiltersDialog
+          params={params}
+          tags={tags.data?.data ?? []}
+          currency={currency}
+          onClose={() => setFiltering(false)}
+          onApply={(next) => {
+            setFiltering(false);
+            setParams(next);
+          }}
+        />
+      )}
+      {bulk && (
+        <BulkDialog
+          action={bulk}
+          target={selection.all ? { view: params } : { ids: selection.ids }}
+          targetLabel={
+            selection.all
+              ? typeof total === 'number'
+                ? `all ${plural(total, 'customer')}`
+                : 'every matching customer'
+              : plural(selection.size, 'customer')
+          }
+          names={new Map([...rows.map((row) => [row.id, row.name] as const), ...selection.names])}
+          canCreateTag={can(membership, 'customers.tag')}
+          onClose={(finished) => {
+            setBulk(null);
+            if (finished) selection.clear();
+          }}
+        />
+      )}
       {adding && (
         <AddCustomerDialog
           onClose={() => setAdding(false)}
           onCreated={(customer) => {
             setAdding(false);
-            setSearch('');
+            search.setText('');
+            setParams({ ...params, q: undefined });
             pages.reset();
             setHighlight(customer.id);
           }}
@@ -210,4 +200,17 @@ export default function CustomersPage() {
       )}
     </>
   );
+}
+
+/**
+ * The bulk actions the role may take (export only needs to read customers: a masked role's CSV is masked);
+ * Resume only where a suspended customer may be among the picked.
+ */
+function bulkActions(membership: Parameters<typeof can>[0], suspendedInView: boolean): BulkAction[] {
+  const actions: BulkAction[] = [];
+  if (can(membership, 'customers.tag')) actions.push('tag', 'untag');
+  actions.push('export');
+  if (can(membership, 'customers.suspend')) actions.push('suspend', ...(suspendedInView ? ['resume' as const] : []));
+  if (can(membership, 'customers.delete')) actions.push('delete');
+  return actions;
 }

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useCustomerTags } from '../../api/customer-tags';
 import { useCustomerInvoices, useCustomerOrders } from '../../api/customers';
 import { useCustomerTimeline } from '../../api/timeline';
 import type { CustomerEventKind } from '../../api/types';
@@ -28,6 +29,7 @@ export function TimelineCard({
   const pages = useCustomerTimeline(customerId, kind);
   const orders = useCustomerOrders(customerId, canOpenOrders);
   const invoices = useCustomerInvoices(customerId);
+  const tags = useCustomerTags();
   const events = pages.data?.pages.flatMap((page) => page.data) ?? [];
   const context: EventContext = {
     myId,
@@ -35,6 +37,7 @@ export function TimelineCard({
     canOpenPayments,
     orderNumbers: numbers(orders.data?.pages.flatMap((page) => page.data)),
     invoiceNumbers: numbers(invoices.data?.pages.flatMap((page) => page.data)),
+    tags: Object.fromEntries((tags.data?.data ?? []).map((tag) => [tag.id, tag])),
   };
 
   return (

@@ -26,9 +26,17 @@ import {
   UserRoundPlus,
   type LucideIcon,
 } from 'lucide-react';
-import type { CustomerEvent, CustomerEventKind, CustomerEventType } from '../../api/types';
+import { SUSPENSION_REASON_LABELS } from '../../api/customer-suspension';
+import type {
+  CustomerEvent,
+  CustomerEventKind,
+  CustomerEventType,
+  CustomerTag,
+  SuspensionReason,
+} from '../../api/types';
 import { formatMoney } from '../../lib/money';
 import { sourcePhrase } from './customer-sources';
+import { TagChip } from './tags/TagChip';
 
 export const EVENT_KINDS: { value: CustomerEventKind | ''; label: string }[] = [
   { value: '', label: 'All events' },
@@ -95,6 +103,8 @@ export interface EventContext {
   invoiceNumbers: Record<string, string>;
   canOpenOrders: boolean;
   canOpenPayments: boolean;
+  /** The brand's tags by id (events name a tag by its id). */
+  tags: Record<string, CustomerTag>;
 }
 
 export interface EventView {
@@ -228,6 +238,28 @@ export function describeEvent(event: CustomerEvent, context: EventContext): Even
       return view(<>Image removed{by}</>);
     case 'customer.erased':
       return view(<>Personal data erased{by}</>);
+    case 'customer.suspended': {
+      const reason = SUSPENSION_REASON_LABELS[event.reason as SuspensionReason] ?? event.reason;
+      return view(
+        <>
+          Suspended{reason ? ` (${reason})` : ''}
+          {by}
+        </>,
+      );
+    }
+    case 'customer.resumed':
+      return view(<>Resumed: may pay again{by}</>);
+    case 'customer.tagged':
+    case 'customer.untagged': {
+      const tag = event.tag ? context.tags[event.tag] : undefined;
+      return view(
+        <>
+          {event.type === 'customer.tagged' ? 'Tagged ' : 'Untagged '}
+          {tag ? <TagChip tag={tag} /> : 'with a deleted tag'}
+          {by}
+        </>,
+      );
+    }
     default:
       // A type this dashboard does not know yet (a newer server): its name, plainly.
       return view(<>{String(event.type).replace(/[._]/g, ' ')}</>);

@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
 import { X } from 'lucide-react';
-import { useCustomerList } from '../../api/customers';
+import { useCustomerList } from '../../api/customer-list';
 import { useDebouncedValue } from '../../lib/hooks';
 
 interface Picked {
@@ -25,7 +25,7 @@ export function CustomerPicker({
   const id = useId();
   const [text, setText] = useState('');
   const q = useDebouncedValue(text.trim(), 250);
-  const results = useCustomerList(q, undefined);
+  const results = useCustomerList(q ? { q } : {}, undefined);
   const options = q ? (results.data?.data ?? []).slice(0, 6) : [];
 
   return (

@@ -46,6 +46,17 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
     );
   }
   const declined = isApiError(pay.error, 402) ? pay.error : null;
+  if (declined?.code === 'payment_refused') {
+    // This payer may not pay this merchant: another card would not help, and the page does not say why.
+    return (
+      <div className="result result-declined" role="alert">
+        <XCircle size={44} aria-hidden="true" />
+        <h2>Payment not accepted</h2>
+        <p>{declined.message}</p>
+        <p className="muted small">Nothing was charged.</p>
+      </div>
+    );
+  }
   if (declined) {
     return (
       <div className="result result-declined" role="alert">
