@@ -37,7 +37,7 @@ export async function countCustomerList(
   limits = COUNT_LIMITS,
 ): Promise<CustomerCountView> {
   requirePermission(principal, 'customers.read');
-  const list = parseCustomerListParams(params);
+  const list = parseCustomerListParams(params, ctx.clock());
   const { merchantId } = principal;
   const answer = (count: number | null): CustomerCountView => ({
     object: 'customer_count',

@@ -70,7 +70,7 @@ export async function exportCustomers(
   requirePermission(principal, 'customers.read');
   const { ids: idsParam, ...params } = filter;
   const [list, ids] = checkFields(
-    () => parseCustomerListParams(params),
+    () => parseCustomerListParams(params, ctx.clock()),
     () => (idsParam === undefined ? undefined : parseIds(idsParam)),
   );
   const { merchantId } = principal;

@@ -67,6 +67,8 @@ describe.each(BACKENDS)('customers list: filters, counts and tags through the AP
     ['last_payment_gte=2026-01-02T00:00:00Z&last_payment_lt=2026-01-02T00:00:00Z', 'last_payment_lt'],
     ['tag=vip', 'tag'],
     ['status=gone', 'status'],
+    ['no_payment_days=0', 'no_payment_days'],
+    ['no_payment_days=ninety', 'no_payment_days'],
   ])('answers 422 naming the parameter for %s, on the list, its count and its export', async (query, field) => {
     const brand = await paydesk.newBrand();
     for (const path of ['/customers', '/customers/count', '/customers/export']) {
@@ -195,5 +197,29 @@ describe.each(BACKENDS)('customers list: filters, counts and tags through the AP
     expect(await listIds(brand, 'status=active&sort=-transactions_count')).toEqual([b.id]);
     const suspended = (await get(brand, '/customers?status=suspended')).json<CustomerListJson>().data[0]!;
     expect(suspended).toMatchObject({ status: 'suspended', suspension: { reason: 'fraudulent' } });
+  });
+
+  it('no_payment_days counts back from the request: never paid or paid before then; with has_payments, paid before only', async () => {
+    const brand = await paydesk.newBrand();
+    const [recent, lapsed, never] = [
+      await newCustomer(paydesk, brand),
+      await newCustomer(paydesk, brand),
+      await newCustomer(paydesk, brand),
+    ];
+    const paidDaysAgo = (id: string, days: number) =>
+      paydesk.rawQuery(
+        `UPDATE customers SET transactions_count = 1, total_spent_minor = 100,
+           last_payment_at = now() - make_interval(days => $3) WHERE merchant_id = $1 AND id = $2`,
+        [brand.id, id, days],
+      );
+    await paidDaysAgo(recent.id, 10);
+    await paidDaysAgo(lapsed.id, 100);
+    expect((await listIds(brand, 'no_payment_days=30')).sort()).toEqual([lapsed.id, never.id].sort());
+    expect(await listIds(brand, 'no_payment_days=30&has_payments=true')).toEqual([lapsed.id]);
+    expect(await listIds(brand, 'no_payment_days=5&sort=-last_payment_at')).toEqual([recent.id, lapsed.id, never.id]);
+    expect(await countOf(brand, 'no_payment_days=30')).toBe(2);
+    // With a fixed bound too, both hold.
+    const fixed = new Date(Date.now() - 200 * 24 * 3600 * 1000).toISOString();
+    expect(await listIds(brand, `no_payment_days=30&last_payment_before=${fixed}`)).toEqual([never.id]);
   });
 });

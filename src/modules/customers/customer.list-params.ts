@@ -44,7 +44,7 @@ export const DEFAULT_SORT: CustomerSortParam = '-created_at';
  * From query parameters (already shape-checked by the schema) to a sort and a filter; what the
  * schema cannot say (a list of sources, a range the wrong way round) is a 422 naming the parameter.
  */
-export function parseCustomerListParams(params: CustomerListParams): ParsedCustomerList {
+export function parseCustomerListParams(params: CustomerListParams, now: Date = new Date()): ParsedCustomerList {
   const sortParam = params.sort ?? DEFAULT_SORT;
   const sort: CustomerSort = sortParam.startsWith('-')
     ? { key: sortParam.slice(1) as CustomerSortKey, direction: 'desc' }
@@ -67,6 +67,12 @@ export function parseCustomerListParams(params: CustomerListParams): ParsedCusto
   assign('lastPaymentGte', date('last_payment_gte'));
   assign('lastPaymentLt', date('last_payment_lt'));
   assign('lastPaymentBefore', date('last_payment_before'));
+  if (params.no_payment_days !== undefined) {
+    // Relative to this request; with last_payment_before too, both must hold: the earlier bound.
+    const since = new Date(now.getTime() - params.no_payment_days * 24 * 3600 * 1000);
+    const before = filter.lastPaymentBefore;
+    filter.lastPaymentBefore = before !== undefined && before < since ? before : since;
+  }
   assign('totalSpentGte', params.total_spent_gte);
   assign('totalSpentLt', params.total_spent_lt);
   assign('hasPayments', params.has_payments);

@@ -30,7 +30,7 @@ export async function listCustomers(
   query: CustomerListQuery,
 ): Promise<CustomerListView> {
   requirePermission(principal, 'customers.read');
-  const list = parseCustomerListParams(query);
+  const list = parseCustomerListParams(query, ctx.clock());
   const brand = await getBrand(ctx, principal.merchantId);
   const after = query.cursor ? decodeListCursor(query.cursor, list.sort) : undefined;
   const page = await findCustomerListPage(ctx, principal, list, { limit: query.limit, after }, brand);

@@ -21,7 +21,7 @@ export async function* matchingCustomerIds(
   batchSize = 500,
 ): AsyncGenerator<string[]> {
   requirePermission(principal, 'customers.read');
-  const list = parseCustomerListParams(params);
+  const list = parseCustomerListParams(params, ctx.clock());
   const brand = await getBrand(ctx, principal.merchantId);
   let after: ListPosition | undefined;
   do {

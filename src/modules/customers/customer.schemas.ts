@@ -242,6 +242,15 @@ export const CustomerListFilters = {
         'No payment since: the last payment is before this, or there was none (with has_payments=true: paid, but not since)',
     }),
   ),
+  no_payment_days: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 36_500,
+      description:
+        'No payment in the last N days (or none at all), counted back from each request: a saved view keeps meaning ' +
+        '"the last N days". Combines with last_payment_before (both must hold).',
+    }),
+  ),
   total_spent_gte: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 9_007_199_254_740_991, description: 'Base currency minor units' }),
   ),

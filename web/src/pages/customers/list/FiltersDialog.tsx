@@ -3,7 +3,7 @@ import type { CustomerListParams, CustomerTag } from '../../../api/types';
 import { Dialog } from '../../../components/Dialog';
 import { InputField, SelectField } from '../../../components/Field';
 import { parseMajor, toMajorString } from '../../../lib/money';
-import { dayEnd, dayStart, daysAgo, daysBefore, isoToDay, isoToLastDay } from './dates';
+import { dayEnd, dayStart, daysBefore, isoToDay, isoToLastDay } from './dates';
 import { SOURCE_LABELS } from './filter-chips';
 import { parseSources, SOURCES, withoutKeys, type FilterKey } from './list-params';
 
@@ -16,6 +16,7 @@ const FILTER_KEYS: FilterKey[] = [
   'last_payment_gte',
   'last_payment_lt',
   'last_payment_before',
+  'no_payment_days',
   'total_spent_gte',
   'total_spent_lt',
   'has_payments',
@@ -46,11 +47,21 @@ export function FiltersDialog({
   const [createdFrom, setCreatedFrom] = useState(isoToDay(params.created_gte));
   const [createdTo, setCreatedTo] = useState(isoToLastDay(params.created_lt));
   const [payment, setPayment] = useState<Payment>(
-    params.last_payment_before ? 'none_since' : params.last_payment_gte || params.last_payment_lt ? 'between' : 'any',
+    params.no_payment_days || params.last_payment_before
+      ? 'none_since'
+      : params.last_payment_gte || params.last_payment_lt
+        ? 'between'
+        : 'any',
   );
   const [paidFrom, setPaidFrom] = useState(isoToDay(params.last_payment_gte));
   const [paidTo, setPaidTo] = useState(isoToLastDay(params.last_payment_lt));
-  const [days, setDays] = useState(params.last_payment_before ? String(daysBefore(params.last_payment_before)) : '90');
+  const [days, setDays] = useState(
+    params.no_payment_days
+      ? String(params.no_payment_days)
+      : params.last_payment_before
+        ? String(daysBefore(params.last_payment_before))
+        : '90',
+  );
   const [spentMin, setSpentMin] = useState(
     params.total_spent_gte !== undefined ? toMajorString(params.total_spent_gte, currency) : '',
   );
@@ -88,7 +99,8 @@ export function FiltersDialog({
       created_lt: dayEnd(createdTo),
       last_payment_gte: payment === 'between' ? dayStart(paidFrom) : undefined,
       last_payment_lt: payment === 'between' ? dayEnd(paidTo) : undefined,
-      last_payment_before: payment === 'none_since' ? daysAgo(n) : undefined,
+      // Relative, so a saved view keeps meaning "the last N days".
+      no_payment_days: payment === 'none_since' ? n : undefined,
       total_spent_gte: min ?? undefined,
       total_spent_lt: typeof max === 'number' ? max + 1 : undefined,
       has_payments: fromYesNo(hasPayments),

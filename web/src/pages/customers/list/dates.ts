@@ -43,13 +43,6 @@ export function isoToLastDay(iso: string | undefined): string {
   return toDay(date);
 }
 
-/** The start of today, `days` days back: stable through the day, so the address does not change by the second. */
-export function daysAgo(days: number, now = new Date()): string {
-  const date = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  date.setDate(date.getDate() - days);
-  return date.toISOString();
-}
-
 /** Whole days from an instant to the start of today (the N of "no payment in N days"). */
 export function daysBefore(iso: string, now = new Date()): number {
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());

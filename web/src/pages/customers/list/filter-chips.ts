@@ -68,6 +68,10 @@ export function filterChips(
       keys: ['last_payment_gte', 'last_payment_lt'],
     });
   }
+  if (params.no_payment_days) {
+    const n = params.no_payment_days;
+    chips.push({ label: `No payment in ${n} day${n === 1 ? '' : 's'}`, keys: ['no_payment_days'] });
+  }
   if (params.last_payment_before) {
     chips.push({ label: `No payment since ${day(params.last_payment_before)}`, keys: ['last_payment_before'] });
   }

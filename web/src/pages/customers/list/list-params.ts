@@ -33,7 +33,7 @@ export const SOURCES = [
 ] as const;
 
 const DATE_KEYS = ['created_gte', 'created_lt', 'last_payment_gte', 'last_payment_lt', 'last_payment_before'] as const;
-const AMOUNT_KEYS = ['total_spent_gte', 'total_spent_lt'] as const;
+const AMOUNT_KEYS = ['total_spent_gte', 'total_spent_lt', 'no_payment_days'] as const;
 const BOOLEAN_KEYS = ['has_payments', 'has_user'] as const;
 
 /** Every key the list reads from the address, in the order it writes them. */
