@@ -10,6 +10,7 @@ import * as brandsUsersOrders from './migrations/0007-brands-users-orders.js';
 import * as customerProfile from './migrations/0008-customer-profile.js';
 import * as dataOperations from './migrations/0009-data-operations.js';
 import * as customerList from './migrations/0010-customer-list.js';
+import * as rankSearchTokens from './migrations/0011-rank-search-tokens.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-customer-profile': customerProfile,
   '0009-data-operations': dataOperations,
   '0010-customer-list': customerList,
+  '0011-rank-search-tokens': rankSearchTokens,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,7 +7,7 @@ import { migrateTo, migrateToLatest } from '../migrate.js';
 
 // Migration 0010's triggers keep the KPI count and the sort keys (customer_ranks) in step with
 // customers, whatever statement writes them: these are the statements the modules use, raw.
-describe.each(BACKENDS)('customer counts and ranks follow the customers table (%s)', (backend) => {
+describe.each(BACKENDS)('customer counts, ranks and their token copies follow the customers table (%s)', (backend) => {
   let store: ReopenableDatabase;
   let database: DatabaseHandle;
   const b = 'brd_0000000000000000000000000b';
@@ -132,6 +132,26 @@ describe.each(BACKENDS)('customer counts and ranks follow the customers table (%
     await run(`DELETE FROM customers WHERE id = 'cus_00000000000000000000000101'`);
     expect(await count(b)).toBe(before - 3);
     expect(await count(b)).toBe(await live(b));
+  });
+
+  it('copies the search tokens and index key to the rank row, and follows a write that re-seals them (0011)', async () => {
+    const tokens = async (id: string) =>
+      (await run(`SELECT search_tokens, index_key_id FROM customer_ranks WHERE customer_id = $1`, [id]))[0];
+    await run(
+      `UPDATE customers SET search_tokens = '{7,8,9}', index_key_id = 2 WHERE id = 'cus_000000000000000000000000a1'`,
+    );
+    expect(await tokens('cus_000000000000000000000000a1')).toEqual({ search_tokens: [7, 8, 9], index_key_id: 2 });
+    await run(
+      `INSERT INTO customers (merchant_id, id, name_enc, email_enc, email_bidx, search_tokens, data_key_id, index_key_id, source,
+         created_at, updated_at) VALUES ($1, 'cus_000000000000000000000000t1', '\\x01', '\\x02', '\\xe1', '{4,5}', 1, 2, 'api', now(), now())`,
+      [b],
+    );
+    expect(await tokens('cus_000000000000000000000000t1')).toEqual({ search_tokens: [4, 5], index_key_id: 2 });
+    // A payment's update leaves the tokens alone and still moves the sort keys.
+    await run(
+      `UPDATE customers SET total_spent_minor = total_spent_minor + 1 WHERE id = 'cus_000000000000000000000000t1'`,
+    );
+    expect(await tokens('cus_000000000000000000000000t1')).toEqual({ search_tokens: [4, 5], index_key_id: 2 });
   });
 
   it('rolls back with the statement that failed', async () => {

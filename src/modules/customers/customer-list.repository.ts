@@ -20,6 +20,7 @@ import {
   type Driver,
   type ListScope,
 } from './customer-list.sql.js';
+import { tokenCondition } from './customer-search.repository.js';
 
 /** A listed customer with its place in the sort (the cursor of a page ending on it). */
 export type ListedCustomer = CustomerRecord & { position: ListPosition };
@@ -35,7 +36,7 @@ interface WalkPage {
  * no sort, no bitmap scan, nested loops only. Right after a bulk load (no ANALYZE yet; this
  * machine runs without autovacuum) the planner guesses a few hundred rows for a brand of a
  * million and would read and sort all of them for every page: 1 s a page where the walk takes
- * 1 ms (bench/list.bench.ts, bench/list-plan.txt). A sort that remains (a driver's few rows)
+ * 1 ms (bench/list.bench.ts; it writes the plans to $TMPDIR/paydesk-list-plan.txt). A sort that remains (a driver's few rows)
  * carries the "disabled" cost, which would make PostgreSQL JIT-compile it (100 ms): jit is off
  * too. The settings end with the transaction.
  */
@@ -115,10 +116,24 @@ export async function readWindow(
   const last = sql`${page.walk}::bigint`;
   let query: RawBuilder<ListedRow & { matched: boolean; walk_n: number | string }>;
   if (walksRanks(sort.key)) {
-    const walk = walkFrom(scope, page, sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k`);
+    const { tokens } = scope;
+    const walk = walkFrom(
+      scope,
+      page,
+      tokens
+        ? sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k, r.search_tokens AS rank_tokens, r.index_key_id AS rank_key_id`
+        : sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k`,
+    );
+    // A search tests the rank row's copy of the tokens (migration 0011) before any customer is
+    // read: only candidates, and the window's last row, are looked up by primary key.
+    const walked = tokens
+      ? sql`(SELECT * FROM ${numbered(walk, 'k')} n
+          WHERE ${tokenCondition(tokens, 'any index', { tokens: 'n.rank_tokens', keyId: 'n.rank_key_id' })}
+            OR n.walk_n = ${last})`
+      : numbered(walk, 'k');
     query = sql`SELECT ${customerColumns('c')}, ${sortValueOutput(sort.key, sql`w.k`)} AS sort_key,
         ${conditions} AS matched, w.walk_n
-      FROM ${numbered(walk, 'k')} w CROSS JOIN LATERAL (
+      FROM ${walked} w CROSS JOIN LATERAL (
         -- OFFSET 0 keeps this a lookup by primary key: the filter stays outside, so no other index
         -- of customers can look cheaper to a planner without statistics.
         SELECT c.* FROM customers c WHERE c.merchant_id = ${scope.merchantId} AND c.id = w.id OFFSET 0) c

@@ -9,6 +9,9 @@ export interface CustomerRankTable {
   total_spent_minor: number;
   transactions_count: number;
   last_payment_key: Date;
+  /** Copies of the customer's search tokens and index key (migration 0011): a ranked walk tests them here. */
+  search_tokens: number[];
+  index_key_id: number | null;
 }
 
 /** The KPI's maintained count of live customers: a brand's count is the sum of its slots (triggers write it). */

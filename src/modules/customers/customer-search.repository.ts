@@ -15,12 +15,15 @@ export interface TokenFilter {
 export function tokenCondition(
   filters: TokenFilter[],
   use: 'any index' | 'gin only' = 'any index',
+  /** Where the tokens are read: the customer's columns, or the copy a ranks walk carries. */
+  columns: { tokens: string; keyId: string } = { tokens: 'search_tokens', keyId: 'index_key_id' },
 ): RawBuilder<boolean> {
-  const keyId = use === 'gin only' ? sql`index_key_id + 0` : sql`index_key_id`;
+  const keyId = use === 'gin only' ? sql`${sql.ref(columns.keyId)} + 0` : sql.ref(columns.keyId);
+  const tokensColumn = sql.ref(columns.tokens);
   const alternatives = filters.flatMap((filter) =>
     filter.tokenSets.map(
       (tokens) =>
-        sql`(${keyId} = ${sql.lit(filter.indexKeyId)} AND search_tokens @> ${sql.lit(`{${tokens.join(',')}}`)}::int4[])`,
+        sql`(${keyId} = ${sql.lit(filter.indexKeyId)} AND ${tokensColumn} @> ${sql.lit(`{${tokens.join(',')}}`)}::int4[])`,
     ),
   );
   return sql<boolean>`(${sql.join(alternatives, sql` OR `)})`;

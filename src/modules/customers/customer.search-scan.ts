@@ -8,6 +8,7 @@ import {
   type ListedCustomer,
 } from './customer-list.repository.js';
 import { driversOf, type Driver, type ListScope } from './customer-list.sql.js';
+import { countCustomers } from './customer.repository.js';
 
 /**
  * How far one request walks. A walk newest/oldest first reads whole rows from one index; a ranked
@@ -124,6 +125,19 @@ export class CandidateScanner {
    * sparse in the walk but not rare in the brand: its GIN proposal is too large, and the walk goes
    * on, under the caller's budget.
    */
+  /**
+   * Whether the walk has already shown the term to be far too common for its GIN proposal to be
+   * small: counting that proposal builds a bitmap of every match (8 ms for a first name at 1M
+   * customers) only to find it over DRIVER_CAP. Matches seen along the walk, times the brand's
+   * size (the maintained count), estimate the term's rows; a filter only lowers that estimate,
+   * so a rare term is never mistaken for a common one.
+   */
+  private async termIsCommon(): Promise<boolean> {
+    if (this.windowMatches === 0) return false;
+    const brandSize = await countCustomers(this.db, this.scope.merchantId);
+    return (this.windowMatches / this.windowRowsSeen) * brandSize > DRIVER_CAP * 2;
+  }
+
   private async narrowDriver(): Promise<Driver | undefined> {
     if (this.driverChecked) return undefined;
     this.driverChecked = true;
@@ -134,7 +148,7 @@ export class CandidateScanner {
       }
       return found;
     });
-    if (this.scope.tokens) {
+    if (this.scope.tokens && !(await this.termIsCommon())) {
       const count = await inWalkPlan(this.db, (trx) => countDriverIds(trx, this.scope, 'tokens', DRIVER_CAP), 'gin');
       sizes.push(['tokens', count]);
     }
