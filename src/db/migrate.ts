@@ -11,6 +11,7 @@ import * as customerProfile from './migrations/0008-customer-profile.js';
 import * as dataOperations from './migrations/0009-data-operations.js';
 import * as customerList from './migrations/0010-customer-list.js';
 import * as rankSearchTokens from './migrations/0011-rank-search-tokens.js';
+import * as rankFilterColumns from './migrations/0012-rank-filter-columns.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-data-operations': dataOperations,
   '0010-customer-list': customerList,
   '0011-rank-search-tokens': rankSearchTokens,
+  '0012-rank-filter-columns': rankFilterColumns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -154,6 +154,22 @@ describe.each(BACKENDS)('customer counts, ranks and their token copies follow th
     expect(await tokens('cus_000000000000000000000000t1')).toEqual({ search_tokens: [4, 5], index_key_id: 2 });
   });
 
+  it('copies source, suspended and has_user to the rank row and follows suspend and link changes (0012)', async () => {
+    const copies = async (id: string) =>
+      (await run(`SELECT source, suspended, has_user FROM customer_ranks WHERE customer_id = $1`, [id]))[0];
+    const id = 'cus_000000000000000000000000a1';
+    expect(await copies(id)).toEqual({ source: 'api', suspended: false, has_user: false });
+    await run(`UPDATE customers SET suspended_at = now(), suspension_reason = 'abuse' WHERE id = $1`, [id]);
+    expect(await copies(id)).toMatchObject({ suspended: true });
+    await run(`UPDATE customers SET suspended_at = NULL, suspension_reason = NULL WHERE id = $1`, [id]);
+    expect(await copies(id)).toMatchObject({ suspended: false });
+    expect(await copies('cus_00000000000000000000000104')).toEqual({
+      source: 'import',
+      suspended: false,
+      has_user: false,
+    });
+  });
+
   it('rolls back with the statement that failed', async () => {
     const before = await count(b);
     await expect(run(insert(b, 'cus_000000000000000000000000x1', 'a2'))).rejects.toThrow();

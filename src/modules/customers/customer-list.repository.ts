@@ -84,6 +84,18 @@ function walkFrom(
     ORDER BY ${column} ${direction(sort)}, ${idColumn} ${direction(sort)} ${limit}`;
 }
 
+/** The scope's conditions a rank row can answer by itself, on the walk's copies (alias `n`). */
+function rankConditions(scope: ListScope): RawBuilder<boolean>[] {
+  const f = scope.filter;
+  const on: RawBuilder<boolean>[] = [];
+  if (scope.tokens)
+    on.push(tokenCondition(scope.tokens, 'any index', { tokens: 'n.rank_tokens', keyId: 'n.rank_key_id' }));
+  if (f.sources) on.push(sql`n.rank_source IN (${sql.join(f.sources)})`);
+  if (f.status) on.push(f.status === 'suspended' ? sql`n.rank_suspended` : sql`NOT n.rank_suspended`);
+  if (f.hasUser !== undefined) on.push(f.hasUser ? sql`n.rank_has_user` : sql`NOT n.rank_has_user`);
+  return on;
+}
+
 /** What one window of the walk gave: its matches, and where the next read starts. */
 export interface WindowRead {
   rows: ListedCustomer[];
@@ -116,21 +128,20 @@ export async function readWindow(
   const last = sql`${page.walk}::bigint`;
   let query: RawBuilder<ListedRow & { matched: boolean; walk_n: number | string }>;
   if (walksRanks(sort.key)) {
-    const { tokens } = scope;
     const walk = walkFrom(
       scope,
       page,
-      tokens
-        ? sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k, r.search_tokens AS rank_tokens, r.index_key_id AS rank_key_id`
-        : sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k`,
+      sql`r.customer_id AS id, ${sortColumn(sort.key)} AS k, r.search_tokens AS rank_tokens,
+        r.index_key_id AS rank_key_id, r.source AS rank_source, r.suspended AS rank_suspended, r.has_user AS rank_has_user`,
     );
-    // A search tests the rank row's copy of the tokens (migration 0011) before any customer is
-    // read: only candidates, and the window's last row, are looked up by primary key.
-    const walked = tokens
-      ? sql`(SELECT * FROM ${numbered(walk, 'k')} n
-          WHERE ${tokenCondition(tokens, 'any index', { tokens: 'n.rank_tokens', keyId: 'n.rank_key_id' })}
-            OR n.walk_n = ${last})`
-      : numbered(walk, 'k');
+    // The search tokens and the common filters are tested on the rank row's copies (migrations
+    // 0011, 0012) before any customer is read: only the rows that pass, and the window's last row,
+    // are looked up by primary key, where every condition is checked again.
+    const early = rankConditions(scope);
+    const walked =
+      early.length > 0
+        ? sql`(SELECT * FROM ${numbered(walk, 'k')} n WHERE ${allOf(early)} OR n.walk_n = ${last})`
+        : numbered(walk, 'k');
     query = sql`SELECT ${customerColumns('c')}, ${sortValueOutput(sort.key, sql`w.k`)} AS sort_key,
         ${conditions} AS matched, w.walk_n
       FROM ${walked} w CROSS JOIN LATERAL (

@@ -12,6 +12,10 @@ export interface CustomerRankTable {
   /** Copies of the customer's search tokens and index key (migration 0011): a ranked walk tests them here. */
   search_tokens: number[];
   index_key_id: number | null;
+  /** Copies of filter columns (migration 0012): the customer's source, suspended_at set, user_id set. */
+  source: string | null;
+  suspended: boolean;
+  has_user: boolean;
 }
 
 /** The KPI's maintained count of live customers: a brand's count is the sum of its slots (triggers write it). */
