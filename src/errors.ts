@@ -55,6 +55,10 @@ export type ErrorCode =
   | 'tag_exists'
   | 'view_not_found'
   | 'bulk_job_not_found'
+  | 'invitation_not_found'
+  | 'invitation_expired'
+  | 'uri_too_long'
+  | 'header_too_large'
   | 'internal';
 
 export interface FieldError {

@@ -4,7 +4,7 @@ import { createPaydesk, type Paydesk } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { createApiKey } from '../src/modules/api-keys/api-key.service.js';
 import { createBrand } from '../src/modules/brands/brand.service.js';
-import { BACKENDS } from './support/backends.js';
+import { describeBackends } from './support/backends.js';
 import {
   customersApi,
   expectProblem,
@@ -68,7 +68,7 @@ function plaintextForms(person: Person): string[] {
 const MARKER = 'plain-metadata-marker-7d1c9e';
 const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
 
-describe.each(BACKENDS)('personal data at rest (%s)', (backend) => {
+describeBackends('personal data at rest (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let token: string;

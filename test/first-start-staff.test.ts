@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../test/support/backends.js';
+import { afterAll, expect, it } from 'vitest';
+import { describeBackends } from '../test/support/backends.js';
 import { expectProblem } from '../test/support/customers.js';
 import { startTestPaydesk, type TestPaydesk } from '../test/support/harness.js';
 import { startAnotherPaydesk } from '../test/support/keys.js';
@@ -16,7 +16,7 @@ const OWNER_OF_DEMO_BRAND = (id: string) => ({
   permissions: [...ROLE_PERMISSIONS.owner],
 });
 
-describe.each(BACKENDS)('owner account at first start (%s)', (backend) => {
+describeBackends('owner account at first start (%s)', (backend) => {
   const opened: Array<TestPaydesk | Paydesk> = [];
   afterAll(async () => {
     for (const p of opened.reverse()) await p.close();

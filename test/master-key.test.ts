@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPaydesk } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { KeyringError } from '../src/crypto/keyring.js';
 import { createApiKey } from '../src/modules/api-keys/api-key.service.js';
 import { createBrand } from '../src/modules/brands/brand.service.js';
-import { BACKENDS } from './support/backends.js';
+import { describeBackends } from './support/backends.js';
 import type { CustomerJson } from './support/customers.js';
 import { reopenableDatabase, type ReopenableDatabase } from './support/databases.js';
 
@@ -13,7 +13,7 @@ const RIGHT_KEY = crypto.randomBytes(32).toString('base64');
 const WRONG_KEY = crypto.randomBytes(32).toString('base64');
 const configWith = (key: string) => parseConfig({ PAYDESK_MASTER_KEY: key, PAYDESK_DEMO: '0', LOG_LEVEL: 'silent' });
 
-describe.each(BACKENDS)('master key (%s)', (backend) => {
+describeBackends('master key (%s)', (backend) => {
   let database: ReopenableDatabase;
   let token: string;
   let customer: CustomerJson;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from './support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from './support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from './support/harness.js';
 import { emailBlindIndex } from '../src/crypto/blind-index.js';
 import { customersApi, newCustomer, type CustomerJson, type CustomerListJson } from './support/customers.js';
@@ -64,7 +64,7 @@ function count(haystack: string, needle: string): number {
   return n;
 }
 
-describe.each(BACKENDS)('search data at rest (%s)', (backend) => {
+describeBackends('search data at rest (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let tables: string[];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, type Backend } from '../../test/support/backends.js';
+import { describeBackends, type Backend } from '../../test/support/backends.js';
 import { createContext, createPaydesk, type Paydesk } from '../app.js';
 import { parseConfig } from '../config.js';
 import type { Principal } from '../modules/access/principal.js';
@@ -87,7 +87,7 @@ async function scratchEnv(backend: Backend): Promise<{ env: Record<string, strin
   };
 }
 
-describe.each(BACKENDS)('paydesk keys, working on the database itself (%s)', (backend) => {
+describeBackends('paydesk keys, working on the database itself (%s)', (backend) => {
   let scratch: Awaited<ReturnType<typeof scratchEnv>>;
   let env: Record<string, string>;
   let brandId: string;

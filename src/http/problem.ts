@@ -60,6 +60,10 @@ const STATUS: Record<ErrorCode, number> = {
   tag_exists: 409,
   view_not_found: 404,
   bulk_job_not_found: 404,
+  invitation_not_found: 404,
+  invitation_expired: 410,
+  uri_too_long: 414,
+  header_too_large: 431,
   internal: 500,
 };
 
@@ -119,6 +123,10 @@ const TITLES: Record<ErrorCode, string> = {
   tag_exists: 'A tag with this name exists',
   view_not_found: 'Saved view not found',
   bulk_job_not_found: 'Bulk action not found',
+  invitation_not_found: 'Invitation not found',
+  invitation_expired: 'Invitation expired or already used',
+  uri_too_long: 'URL too long',
+  header_too_large: 'Request headers too large',
   internal: 'Internal error',
 };
 

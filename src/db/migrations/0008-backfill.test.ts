@@ -1,13 +1,13 @@
 import { CompiledQuery } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { reopenableDatabase, type ReopenableDatabase } from '../../../test/support/databases.js';
 import type { DatabaseHandle } from '../database.js';
 import { migrateTo, migrateToLatest } from '../migrate.js';
 
 // Customers from before the timeline do not start with an empty one: migration 0008 writes their
 // creation, payments, refunds and invoices from the rows that exist, once.
-describe.each(BACKENDS)('migration 0008 backfills the timeline (%s)', (backend) => {
+describeBackends('migration 0008 backfills the timeline (%s)', (backend) => {
   let store: ReopenableDatabase;
   let database: DatabaseHandle;
   const run = async (text: string, params: unknown[] = []) =>

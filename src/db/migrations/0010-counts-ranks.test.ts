@@ -1,13 +1,13 @@
 import { CompiledQuery } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { reopenableDatabase, type ReopenableDatabase } from '../../../test/support/databases.js';
 import type { DatabaseHandle } from '../database.js';
 import { migrateTo, migrateToLatest } from '../migrate.js';
 
 // Migration 0010's triggers keep the KPI count and the sort keys (customer_ranks) in step with
 // customers, whatever statement writes them: these are the statements the modules use, raw.
-describe.each(BACKENDS)('customer counts, ranks and their token copies follow the customers table (%s)', (backend) => {
+describeBackends('customer counts, ranks and their token copies follow the customers table (%s)', (backend) => {
   let store: ReopenableDatabase;
   let database: DatabaseHandle;
   const b = 'brd_0000000000000000000000000b';

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { contactBody } from '../../../test/support/contact-data.js';
 import {
   customersApi,
@@ -24,7 +24,7 @@ interface KeyJson {
   token?: string;
 }
 
-describe.each(BACKENDS)('API keys (%s)', (backend) => {
+describeBackends('API keys (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { contactBody, expectNoRawContact } from '../../../test/support/contact-data.js';
 import { customersApi, expectInvalidFields, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
@@ -21,7 +21,7 @@ interface AuditListJson {
   next_cursor: string | null;
 }
 
-describe.each(BACKENDS)('audit log API (%s)', (backend) => {
+describeBackends('audit log API (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { listBrandAudit, recordAudit, SYSTEM_MERCHANT_ID } from './audit.service.js';
 
-describe.each(BACKENDS)('audit log (%s)', (backend) => {
+describeBackends('audit log (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

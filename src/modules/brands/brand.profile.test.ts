@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { auditEvents } from '../../../test/support/keys.js';
@@ -9,7 +9,7 @@ import type { BrandView } from './brand.schemas.js';
 
 const NEW_BRAND = { name: '  Chittagong   Tea House ', country: 'bd', base_currency: 'bdt' };
 
-describe.each(BACKENDS)('brands: create, list, profile (%s)', (backend) => {
+describeBackends('brands: create, list, profile (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: TestStaff;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -17,7 +17,7 @@ import {
 
 // The public checkout flow end to end: /checkout/{token} is paid once, declines leave it payable,
 // and an expired session takes no money and writes no transaction.
-describe.each(BACKENDS)('checkout flow (%s)', (backend) => {
+describeBackends('checkout flow (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

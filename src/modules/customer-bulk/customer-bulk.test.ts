@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { allNotes, byKey } from '../../../test/support/notes.js';
@@ -13,7 +13,7 @@ type Body = Record<string, unknown>;
 // Bulk actions through the API: each customer goes through the single action (its refusals listed),
 // small selections finish in the request, large ones and views run as a job with progress, and the
 // job is audited once.
-describe.each(BACKENDS)('customer bulk actions (%s)', (backend) => {
+describeBackends('customer bulk actions (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPaydesk } from '../../app.js';
 import { parseConfig } from '../../config.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { createApiKey } from '../api-keys/api-key.service.js';
 import { createBrand } from '../brands/brand.service.js';
-import { BACKENDS, type Backend } from '../../../test/support/backends.js';
+import { describeBackends, type Backend } from '../../../test/support/backends.js';
 import { customersApi, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { filesUnder, reopenableDatabase } from '../../../test/support/databases.js';
 import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
@@ -138,7 +138,7 @@ async function harness(backend: Backend): Promise<Harness> {
   };
 }
 
-describe.each(BACKENDS)('erase leaves nothing in the database files (%s)', (backend) => {
+describeBackends('erase leaves nothing in the database files (%s)', (backend) => {
   let h: Harness;
   let brand: TestBrand;
   let person: CustomerJson;

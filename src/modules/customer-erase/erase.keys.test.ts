@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customersApi, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CLI_TEST } from '../../../test/support/keys.js';
@@ -7,7 +7,7 @@ import { brandKeyStatus, rotateBrandKey } from '../keys/index.js';
 
 // An erased row has no ciphertext to decrypt: key rotations move it to the new key ids without
 // decrypting, keep it wiped, and finish; key status counts it under the active keys.
-describe.each(BACKENDS)('key rotation with an erased customer (%s)', (backend) => {
+describeBackends('key rotation with an erased customer (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let erased: CustomerJson;

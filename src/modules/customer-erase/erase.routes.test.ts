@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import {
   customersApi,
   expectInvalidFields,
@@ -28,7 +28,7 @@ import type { ErasedCustomerView } from './erase.schemas.js';
 
 // Erase: the person's data is gone from every place the API shows it; payments, invoices and totals
 // stay; the email is free again; only owners and admins may do it, with a reason, audited.
-describe.each(BACKENDS)('customer erase (%s)', (backend) => {
+describeBackends('customer erase (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let customer: CustomerJson;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectInvalidFields, expectProblem } from '../../../test/support/customers.js';
 import type { CustomerImportListView, CustomerImportView } from './customer-import.schemas.js';
@@ -14,7 +14,7 @@ const FILE = [
 ].join('\r\n');
 
 // The upload API: a raw text/csv body, a job polled to its end, and a report without contact data.
-describe.each(BACKENDS)('customer import API (%s)', (backend) => {
+describeBackends('customer import API (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -15,7 +15,7 @@ import type { CustomerImportView } from './customer-import.schemas.js';
 const csv = (...lines: string[]) => Buffer.from(lines.join('\n') + '\n');
 
 // Imports through the service, as the CLI and the upload both do; what they leave is checked in the database.
-describe.each(BACKENDS)('customer CSV import (%s)', (backend) => {
+describeBackends('customer CSV import (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import type { DuplicateListView } from './merge.schemas.js';
@@ -11,7 +11,7 @@ function tag(): string {
   return `${Date.now().toString(36)}x${counter}`;
 }
 
-describe.each(BACKENDS)('duplicate customers (%s)', (backend) => {
+describeBackends('duplicate customers (%s)', (backend) => {
   let pd: TestPaydesk;
   beforeAll(async () => {
     pd = await startTestPaydesk(backend);

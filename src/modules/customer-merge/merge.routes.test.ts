@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -25,7 +25,7 @@ import { allNotes, byKey, newNote, notesApi } from '../../../test/support/notes.
 import { imagesApi, sampleImage } from '../../../test/support/images.js';
 import { newUser } from '../../../test/support/users.js';
 
-describe.each(BACKENDS)('customer merge (%s)', (backend) => {
+describeBackends('customer merge (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };

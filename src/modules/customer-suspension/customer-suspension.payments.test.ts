@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CLI_TEST, rowsPerKey } from '../../../test/support/keys.js';
@@ -25,7 +25,7 @@ const REFUSED = "This payment can't be accepted. Please contact Refusal Brand.";
 // A suspended customer's payment is refused on every public path (payment link, checkout, an
 // order's checkout, invoice), before the gateway and before anything is written, without saying
 // why; everyone else pays as before, and the same email pays another brand.
-describe.each(BACKENDS)('payments of a suspended customer (%s)', (backend) => {
+describeBackends('payments of a suspended customer (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

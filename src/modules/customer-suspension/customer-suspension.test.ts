@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { allNotes, byKey } from '../../../test/support/notes.js';
@@ -8,7 +8,7 @@ import type { Role } from '../access/index.js';
 
 // Suspend and resume through the API: the customer's status, the note in staff's words, the
 // timeline and the audit log, each written once; who may; what cannot be suspended.
-describe.each(BACKENDS)('customer suspension (%s)', (backend) => {
+describeBackends('customer suspension (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { byKey, type Caller } from '../../../test/support/notes.js';
@@ -10,7 +10,7 @@ import type { CustomerTagListView, CustomerTagView } from './customer-tag.schema
 
 // Bulk tag and untag (the service functions bulk actions call), and what a customer's life does to
 // its tags: merge (the survivor gets both customers' tags), erase, delete.
-describe.each(BACKENDS)('customer tags: bulk and customer lifecycle (%s)', (backend) => {
+describeBackends('customer tags: bulk and customer lifecycle (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: Caller;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { byKey, type Caller } from '../../../test/support/notes.js';
@@ -18,7 +18,7 @@ function tagsApi(call: Caller) {
   };
 }
 
-describe.each(BACKENDS)('customer tags API (%s)', (backend) => {
+describeBackends('customer tags API (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let api: ReturnType<typeof tagsApi>;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../access/index.js';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { byKey, type Caller } from '../../../test/support/notes.js';
@@ -9,7 +9,7 @@ import type { CustomerTagListView, CustomerTagView } from './customer-tag.schema
 const TAGGERS: Role[] = ['owner', 'admin', 'manager'];
 const READERS: Role[] = ['support', 'viewer'];
 
-describe.each(BACKENDS)('customer tags: roles and brands (%s)', (backend) => {
+describeBackends('customer tags: roles and brands (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

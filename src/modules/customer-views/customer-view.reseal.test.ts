@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, newCustomer } from '../../../test/support/customers.js';
 import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
@@ -13,7 +13,7 @@ import type { SavedViewListResponse, SavedViewResponse } from './customer-view.s
 
 // A saved view's search text is sealed under the brand's data key like contact data: a data-key
 // rotation moves it too, and an old key is destroyed only when no view uses it either.
-describe.each(BACKENDS)('key rotation of saved views (%s)', (backend) => {
+describeBackends('key rotation of saved views (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: Caller;

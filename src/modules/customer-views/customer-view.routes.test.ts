@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectInvalidFields, expectProblem } from '../../../test/support/customers.js';
 import type { Caller } from '../../../test/support/notes.js';
@@ -11,7 +11,7 @@ import type { SavedViewListResponse, SavedViewResponse } from './customer-view.s
 
 const SEARCH = 'rahim.uddin@example.com';
 
-describe.each(BACKENDS)('saved views of the customers list (%s)', (backend) => {
+describeBackends('saved views of the customers list (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let manager: TestStaff;

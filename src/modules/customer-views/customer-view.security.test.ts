@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../access/index.js';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectInvalidFields, expectProblem } from '../../../test/support/customers.js';
 import { byKey, type Caller } from '../../../test/support/notes.js';
@@ -10,7 +10,7 @@ import type { SavedViewListResponse, SavedViewResponse } from './customer-view.s
 const SHARERS: Role[] = ['owner', 'admin', 'manager'];
 const NOT_SHARERS: Role[] = ['support', 'viewer'];
 
-describe.each(BACKENDS)('saved views: owners, sharing, roles and brands (%s)', (backend) => {
+describeBackends('saved views: owners, sharing, roles and brands (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -14,7 +14,7 @@ import {
 // they interleave between statements on its one connection.
 const PARALLEL = 20;
 
-describe.each(BACKENDS)('customers under concurrency (%s)', (backend) => {
+describeBackends('customers under concurrency (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let api: ReturnType<typeof customersApi>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -47,7 +47,7 @@ const INVALID_CREATE: [string, Record<string, unknown>, string[]][] = [
   ['both required fields missing', { name: undefined, email: undefined }, ['name', 'email']],
 ];
 
-describe.each(BACKENDS)('customer errors (%s)', (backend) => {
+describeBackends('customer errors (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let api: ReturnType<typeof customersApi>;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   expectInvalidFields,
@@ -11,7 +11,7 @@ import {
 import { newId } from '../../ids.js';
 
 /** The export takes the list's sort and filters (the same rows in the same order) or a selection of ids. */
-describe.each(BACKENDS)('customers CSV export with the list’s parameters (%s)', (backend) => {
+describeBackends('customers CSV export with the list’s parameters (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let customers: CustomerJson[];

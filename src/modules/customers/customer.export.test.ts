@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -45,7 +45,7 @@ describe('formula guard and money (pure)', () => {
   });
 });
 
-describe.each(BACKENDS)('customers CSV export (%s)', (backend) => {
+describeBackends('customers CSV export (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

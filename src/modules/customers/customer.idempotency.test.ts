@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, expectProblem, totalCustomers, type CustomerJson } from '../../../test/support/customers.js';
 
 let keyCounter = 0;
 const newKey = () => `order-${Date.now()}-${++keyCounter}`;
 
-describe.each(BACKENDS)('Idempotency-Key on POST /customers (%s)', (backend) => {
+describeBackends('Idempotency-Key on POST /customers (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let api: ReturnType<typeof customersApi>;

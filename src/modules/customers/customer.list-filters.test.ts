@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -27,7 +27,7 @@ async function tagCustomers(paydesk: TestPaydesk, brand: TestBrand, name: string
   return id;
 }
 
-describe.each(BACKENDS)('customers list: filters, counts and tags through the API (%s)', (backend) => {
+describeBackends('customers list: filters, counts and tags through the API (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

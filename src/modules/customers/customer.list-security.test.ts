@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { newCustomer, type CustomerJson, type CustomerListJson } from '../../../test/support/customers.js';
 import { CUSTOMER_SORTS } from './customer.schemas.js';
@@ -10,7 +10,7 @@ import { CUSTOMER_SORTS } from './customer.schemas.js';
  * and email/phone only by exact value, in every sort; a count must not reveal what a fragment of
  * an email would have matched either.
  */
-describe.each(BACKENDS)('masked roles and the list’s sorts, filters and counts (%s)', (backend) => {
+describeBackends('masked roles and the list’s sorts, filters and counts (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let customers: CustomerJson[];

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -45,7 +45,7 @@ function inSortOrder(sort: CustomerSortParam, customers: CustomerJson[]): string
     .map((c) => c.id);
 }
 
-describe.each(BACKENDS)('every sort pages through ties while customers arrive and payments land (%s)', (backend) => {
+describeBackends('every sort pages through ties while customers arrive and payments land (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { newUser } from '../../../test/support/users.js';
 import { newId } from '../../ids.js';
@@ -140,7 +140,7 @@ function oracle(facts: Fact[], p: CustomerListParams): string[] {
 
 // ---- the test ---------------------------------------------------------------------------------
 
-describe.each(BACKENDS)('list filters × sorts × search against an in-memory oracle (%s)', (backend) => {
+describeBackends('list filters × sorts × search against an in-memory oracle (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   const facts: Fact[] = [];

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { newId } from '../../ids.js';
 import { countCustomerList } from './customer.count.js';
@@ -16,7 +16,7 @@ import type { NewCustomerRow } from './customer.table.js';
  * that the sort walks last (no payments, sorted by most spent) end pages early within the budget,
  * all without losing or repeating anyone.
  */
-describe.each(BACKENDS)('filtering a brand larger than a walk window (%s)', (backend) => {
+describeBackends('filtering a brand larger than a walk window (%s)', (backend) => {
   const TOTAL = 3000;
   const CHECKOUT_EVERY = 37;
   const SUSPENDED = new Set([4, 1900]);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, newCustomer, totalCustomers, type CustomerListJson } from '../../../test/support/customers.js';
 
-describe.each(BACKENDS)('listing customers (%s)', (backend) => {
+describeBackends('listing customers (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

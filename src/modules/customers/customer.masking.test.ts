@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { contactBody, expectNoRawContact } from '../../../test/support/contact-data.js';
 import {
   customersApi,
@@ -11,7 +11,7 @@ import {
 } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 
-describe.each(BACKENDS)('masked contact data (%s)', (backend) => {
+describeBackends('masked contact data (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let target: CustomerJson;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { contactBody, contactNeedles } from '../../../test/support/contact-data.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { auditEvents } from '../../../test/support/keys.js';
 
-describe.each(BACKENDS)('reveal (%s)', (backend) => {
+describeBackends('reveal (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

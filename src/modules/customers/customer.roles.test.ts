@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { contactBody, expectNoRawContact } from '../../../test/support/contact-data.js';
 import { customersApi, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
@@ -23,7 +23,7 @@ interface Endpoint {
   call(token: string, target: CustomerJson): Promise<{ response: LightMyRequestResponse; shows?: Contact }>;
 }
 
-describe.each(BACKENDS)('roles × endpoints (%s)', (backend) => {
+describeBackends('roles × endpoints (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   const tokens = {} as Record<Role, string>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -11,7 +11,7 @@ import {
 
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-describe.each(BACKENDS)('customers API, happy path (%s)', (backend) => {
+describeBackends('customers API, happy path (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let api: ReturnType<typeof customersApi>;

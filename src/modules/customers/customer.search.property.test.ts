@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, type CustomerJson, type CustomerListJson } from '../../../test/support/customers.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
@@ -131,7 +131,7 @@ function queryArbitrary(customers: CustomerJson[]) {
 
 // ---- the test ---------------------------------------------------------------------------------
 
-describe.each(BACKENDS)('search against an in-memory oracle (%s)', (backend) => {
+describeBackends('search against an in-memory oracle (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let customers: CustomerJson[];

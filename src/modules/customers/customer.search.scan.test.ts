@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, newCustomer, type CustomerListJson } from '../../../test/support/customers.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
@@ -14,7 +14,7 @@ import type { NewCustomerRow } from './customer.table.js';
  * so the search must go on across windows, switch to the index plan for a rare term, and end a
  * page early on a long run of false candidates without losing or repeating anyone.
  */
-describe.each(BACKENDS)('searching a brand larger than a scan window (%s)', (backend) => {
+describeBackends('searching a brand larger than a scan window (%s)', (backend) => {
   const TOTAL = 2600;
   const RARE = new Set([3, 5, 8]); // among the oldest: far outside the first window
   const MIDTERM_EVERY = 50;

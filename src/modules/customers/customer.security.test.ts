@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -11,7 +11,7 @@ import {
   type CustomerListJson,
 } from '../../../test/support/customers.js';
 
-describe.each(BACKENDS)('customers security (%s)', (backend) => {
+describeBackends('customers security (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brandA: TestBrand;
   let brandB: TestBrand;

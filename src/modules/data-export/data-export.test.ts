@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { imagesApi, sampleImage } from '../../../test/support/images.js';
@@ -20,7 +20,7 @@ import type { CustomerDataExportView } from './data-export.schemas.js';
 
 // The access request: one document with everything held about a customer, raw, for roles that see
 // contact data raw; audited before it is answered, and refused (with no audit row) to everyone else.
-describe.each(BACKENDS)('customer data export (%s)', (backend) => {
+describeBackends('customer data export (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let customer: CustomerJson;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -26,7 +26,7 @@ interface RatesJson {
 
 // Payments in other currencies: priced in the brand's base currency at the rate in force, kept at
 // that rate for ever, and refused (nothing written) when the brand has no rate.
-describe.each(BACKENDS)('multi-currency (%s)', (backend) => {
+describeBackends('multi-currency (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

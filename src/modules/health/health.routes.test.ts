@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestPaydesk } from '../../../test/support/harness.js';
 
-describe.each(BACKENDS)('GET /api/health (%s)', (backend) => {
+describeBackends('GET /api/health (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

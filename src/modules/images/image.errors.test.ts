@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { imageEvents, imagesApi, pngDeclaring, sampleImage, storedImage } from '../../../test/support/images.js';
 
 // Every refused upload answers a clear problem and leaves nothing behind: no image row, no
 // image_updated_at on the customer, no timeline event.
-describe.each(BACKENDS)('customer image refusals (%s)', (backend) => {
+describeBackends('customer image refusals (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let images: ReturnType<typeof imagesApi>;

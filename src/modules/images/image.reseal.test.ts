@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, newCustomer } from '../../../test/support/customers.js';
 import { imagesApi, sampleImage } from '../../../test/support/images.js';
@@ -11,7 +11,7 @@ import { imageKeySweep } from './image.reseal.js';
 
 // Images are sealed under a data key: a rotation moves them to the new key, they read the same
 // (same bytes, same image_url), and an old key is not destroyed while an image still uses it.
-describe.each(BACKENDS)('key rotation of customer images (%s)', (backend) => {
+describeBackends('key rotation of customer images (%s)', (backend) => {
   let pd: TestPaydesk;
   let png: Buffer;
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decryptBytes } from '../../crypto/field-cipher.js';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   customersApi,
@@ -21,7 +21,7 @@ import {
 import { imageBinding } from './image.service.js';
 
 // The happy path: upload, serve, replace, remove; what the database keeps; the customer's image_url.
-describe.each(BACKENDS)('customer images over HTTP (%s)', (backend) => {
+describeBackends('customer images over HTTP (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let images: ReturnType<typeof imagesApi>;

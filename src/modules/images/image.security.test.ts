@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { imagesApi, sampleImage, storedImage } from '../../../test/support/images.js';
 
 // Who may see and change a customer's image: staff and keys of its brand, by role. Another brand
 // is told the customer does not exist, exactly as for any other id.
-describe.each(BACKENDS)('customer image access (%s)', (backend) => {
+describeBackends('customer image access (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let customer: CustomerJson;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -19,7 +19,7 @@ import {
 
 // Invoices: draft → open (public pay page) → paid, or void; numbers per brand; paying attaches to
 // the billed customer or registers the payer.
-describe.each(BACKENDS)('invoice flow (%s)', (backend) => {
+describeBackends('invoice flow (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

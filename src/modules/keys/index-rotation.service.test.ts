@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import {
   customerBody,
   startTestPaydesk,
@@ -22,7 +22,7 @@ import { beginRotation, finishRotation, rotateBrandKey } from './key-rotation.se
 
 const emailOf = (i: number) => `person.${i}@example.com`;
 
-describe.each(BACKENDS)('search index rebuild (%s)', (backend) => {
+describeBackends('search index rebuild (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import {
   customerBody,
   startTestPaydesk,
@@ -31,7 +31,7 @@ async function staleServer(paydesk: TestPaydesk, merchantId: string): Promise<Ap
   return { ...paydesk.ctx, keyring };
 }
 
-describe.each(BACKENDS)('data key rotation (%s)', (backend) => {
+describeBackends('data key rotation (%s)', (backend) => {
   let paydesk: TestPaydesk;
   beforeAll(async () => {
     paydesk = await startTestPaydesk(backend);

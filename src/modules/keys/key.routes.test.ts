@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { auditEvents, createCustomers, readContacts, startAnotherPaydesk } from '../../../test/support/keys.js';
 import type { Paydesk } from '../../app.js';
 import type { RotationJobView } from './key.schemas.js';
 
-describe.each(BACKENDS)('key admin API (%s)', (backend) => {
+describeBackends('key admin API (%s)', (backend) => {
   let paydesk: TestPaydesk;
   // The server under test: the same database, with a short wait for other servers' key caches.
   let server: Paydesk;

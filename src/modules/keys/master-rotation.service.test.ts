@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { reopenableDatabase, type ReopenableDatabase } from '../../../test/support/databases.js';
 import { CLI_TEST } from '../../../test/support/keys.js';
 import { createContext, createPaydesk, type Paydesk } from '../../app.js';
@@ -30,7 +30,7 @@ async function getCustomer(paydesk: Paydesk, token: string, id: string) {
   });
 }
 
-describe.each(BACKENDS)('master key rotation with PAYDESK_NEW_MASTER_KEY (%s)', (backend) => {
+describeBackends('master key rotation with PAYDESK_NEW_MASTER_KEY (%s)', (backend) => {
   let database: ReopenableDatabase;
   let running: Paydesk;
   let token: string;

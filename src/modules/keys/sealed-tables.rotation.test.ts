@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
 import { v1 } from '../../../test/support/payments.js';
@@ -10,7 +10,7 @@ import { beginRotation, retireKey, rotateBrandKey } from './key-rotation.service
 
 // Site users are sealed under the brand's keys like customers: a rotation moves them too, and an
 // old key is destroyed only when no row of any sealed table uses it.
-describe.each(BACKENDS)('key rotation of site users (%s)', (backend) => {
+describeBackends('key rotation of site users (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let users: SiteUserJson[];

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, newCustomer } from '../../../test/support/customers.js';
 import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
@@ -12,7 +12,7 @@ import { noteKeySweep } from './note.reseal.js';
 
 // Note bodies are sealed under the brand's data key like contact data: a data-key rotation moves
 // them too, and an old key is destroyed only when no note uses it either.
-describe.each(BACKENDS)('key rotation of customer notes (%s)', (backend) => {
+describeBackends('key rotation of customer notes (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: Caller;

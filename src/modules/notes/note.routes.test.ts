@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { expectInvalidFields, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import {
@@ -27,7 +27,7 @@ const INVALID_BODIES: [string, unknown][] = [
   ['null', null],
 ];
 
-describe.each(BACKENDS)('customer notes (%s)', (backend) => {
+describeBackends('customer notes (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: Caller;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../access/index.js';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { customersApi, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import {
@@ -17,7 +17,7 @@ import { asStaff, newStaff, signIn } from '../../../test/support/staff.js';
 const WRITERS: Role[] = ['owner', 'admin', 'manager', 'support'];
 const NOT_WRITERS: Role[] = ['viewer', 'developer'];
 
-describe.each(BACKENDS)('customer notes: roles, authors and brands (%s)', (backend) => {
+describeBackends('customer notes: roles, authors and brands (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let owner: Caller;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { newOrder, orderCheckout, ordersApi, type OrderJson } from '../../../test/support/orders.js';
@@ -7,7 +7,7 @@ import { fetchJson, pay, payer } from '../../../test/support/payments.js';
 
 // An order is paid at most once, whatever races its card payment: a cancel, or cash recorded by
 // staff at the same moment. The gateway is slowed so the requests overlap.
-describe.each(BACKENDS)('order races (%s)', (backend) => {
+describeBackends('order races (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -14,7 +14,7 @@ import { customerCount, fetchJson } from '../../../test/support/payments.js';
 import { newUser } from '../../../test/support/users.js';
 
 // Creating orders: who the buyer is (new, known, no customer at all), what is refused, replays.
-describe.each(BACKENDS)('create orders (%s)', (backend) => {
+describeBackends('create orders (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

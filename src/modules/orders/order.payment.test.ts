@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -23,7 +23,7 @@ import {
 
 // Paying orders: offline (cash, bank transfer, mobile money) and at a checkout made for the order;
 // each is one transaction for the order's customer, whose aggregates reconcile with the ledger.
-describe.each(BACKENDS)('order payments (%s)', (backend) => {
+describeBackends('order payments (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CLI_TEST } from '../../../test/support/keys.js';
 import { newOrder, ordersApi, setOrdersAutoCreate, type OrderJson } from '../../../test/support/orders.js';
@@ -10,7 +10,7 @@ import { orderKeySweep } from './order.reseal.js';
 
 // An order's kept buyer is sealed under a data key: the sweep the keys module runs moves it to the
 // new key, readable as before, and says whether an old key is still in use.
-describe.each(BACKENDS)('key rotation of order buyers (%s)', (backend) => {
+describeBackends('key rotation of order buyers (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let orders: OrderJson[];

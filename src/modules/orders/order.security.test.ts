@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../access/permissions.js';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../../test/support/orders.js';
 
 // Who may do what with orders, other brands' orders, and the buyer's contact at rest.
-describe.each(BACKENDS)('orders security (%s)', (backend) => {
+describeBackends('orders security (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -17,7 +17,7 @@ import {
 
 // The public payment-link flow: /pay/{slug} with a fixed or a client-chosen amount, the active
 // flag, and slugs that are unique across every brand (the path names no brand).
-describe.each(BACKENDS)('payment link flow (%s)', (backend) => {
+describeBackends('payment link flow (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -21,7 +21,7 @@ import {
 
 // Automatic registration: a new email becomes a customer, a known one (blind index, any case)
 // gets the payment without losing what staff entered, and the brand setting turns creation off.
-describe.each(BACKENDS)('automatic registration (%s)', (backend) => {
+describeBackends('automatic registration (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };

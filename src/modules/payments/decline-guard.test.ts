@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CARDS, createPaymentLink, pay, payer } from '../../../test/support/payments.js';
 import { DomainError } from '../../errors.js';
@@ -32,7 +32,7 @@ describe('DeclineGuard', () => {
   });
 });
 
-describe.each(BACKENDS)('card testing on a public page (%s)', (backend) => {
+describeBackends('card testing on a public page (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -18,7 +18,7 @@ import type { RefundRequest } from '../../gateways/gateway.js';
 
 // The payment flow only talks to the PaymentGateway interface: these tests stand in for a real
 // provider at that seam (what it is asked, and a provider that throws or refuses a refund).
-describe.each(BACKENDS)('payment gateway seam (%s)', (backend) => {
+describeBackends('payment gateway seam (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import type { CustomerJson, ProblemJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -20,7 +20,7 @@ const N = 50;
 
 // Completions at once: on PostgreSQL the pool (20 connections) really interleaves them; on PGlite
 // they queue on its one connection, which still checks the sequence of steps.
-describe.each(BACKENDS)('concurrent completions (%s)', (backend) => {
+describeBackends('concurrent completions (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { createCheckout, createPaymentLink, pay, payer } from '../../../test/support/payments.js';
 
-describe.each(BACKENDS)('payment smoke (%s)', (backend) => {
+describeBackends('payment smoke (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -19,7 +19,7 @@ const card = (overrides: Record<string, unknown>) => ({ ...CARDS.ok, ...override
 
 // What a pay form can get wrong is a 422 naming the field (problem+json), checked before any
 // charge: nothing reaches the ledger and no customer is made. Odd bodies are 4xx, never a 500.
-describe.each(BACKENDS)('pay page validation (%s)', (backend) => {
+describeBackends('pay page validation (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };

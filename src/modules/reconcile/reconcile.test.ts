@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { createPaymentLink, pay, payer } from '../../../test/support/payments.js';
 import { createPaydesk } from '../../app.js';
@@ -11,7 +11,7 @@ import { runCli } from '../../cli/cli.js';
 import { createBrand } from '../brands/brand.service.js';
 import { createApiKey } from '../api-keys/api-key.service.js';
 
-describe.each(BACKENDS)('reconcile (%s)', (backend) => {
+describeBackends('reconcile (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let otherBrand: TestBrand;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
   createCheckout,
@@ -15,7 +15,7 @@ import { registerUser, registration, type SiteUserJson } from '../../../test/sup
 
 // Every source goes through the brand's one unique email index: registrations racing payments for
 // one new email still make one customer. On PostgreSQL the pool really interleaves them.
-describe.each(BACKENDS)('registrations racing payments (%s)', (backend) => {
+describeBackends('registrations racing payments (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import {
   customersApi,
   expectInvalidFields,
@@ -12,7 +12,7 @@ import { createPaymentLink, customerCount, fetchJson, paid, pay, payer, v1 } fro
 import { newUser, registerUser, registration, type SiteUserJson } from '../../../test/support/users.js';
 
 // Registration on the merchant's site: the user, and their customer found or created with it.
-describe.each(BACKENDS)('site-user registration (%s)', (backend) => {
+describeBackends('site-user registration (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   beforeAll(async () => {

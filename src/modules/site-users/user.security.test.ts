@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { v1 } from '../../../test/support/payments.js';
 import { newUser, type SiteUserJson, type SiteUserListJson } from '../../../test/support/users.js';
 
-describe.each(BACKENDS)('site users: brands, roles, encryption (%s)', (backend) => {
+describeBackends('site users: brands, roles, encryption (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let other: TestBrand;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -15,7 +15,7 @@ import {
 import { ROLE_PERMISSIONS } from '../access/permissions.js';
 import { SYSTEM_MERCHANT_ID } from '../audit/audit.service.js';
 
-describe.each(BACKENDS)('staff sessions (%s)', (backend) => {
+describeBackends('staff sessions (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let owner: TestStaff;

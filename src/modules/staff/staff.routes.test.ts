@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { asStaff, newStaff, signIn, signInRequest, staffAudit, type TestStaff } from '../../../test/support/staff.js';
 
-describe.each(BACKENDS)('staff management and brands (%s)', (backend) => {
+describeBackends('staff management and brands (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let owner: TestStaff;

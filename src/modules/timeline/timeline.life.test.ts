@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customersApi, expectInvalidFields, expectProblem } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { byKey, notesApi } from '../../../test/support/notes.js';
@@ -23,7 +23,7 @@ type EventJson = CustomerEventView;
 
 // The life of one customer, scripted through the API: every change leaves its event, in order,
 // written with the change; a change that rolls back leaves none.
-describe.each(BACKENDS)('the customer timeline (%s)', (backend) => {
+describeBackends('the customer timeline (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let customerId: string;

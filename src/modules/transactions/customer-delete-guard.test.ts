@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { customersApi, expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -15,7 +15,7 @@ import {
 
 // A customer with any payment history (a transaction or an invoice, in any state) cannot be
 // deleted: 409 with the counts, and nothing changes.
-describe.each(BACKENDS)('customer delete guard (%s)', (backend) => {
+describeBackends('customer delete guard (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -18,7 +18,7 @@ import {
 
 // Brand B never sees brand A's payment records: every get is the same 404 as a missing id, and
 // every list is scoped (STYLE.md: "another brand's record is the same 404").
-describe.each(BACKENDS)('payments isolation between brands (%s)', (backend) => {
+describeBackends('payments isolation between brands (%s)', (backend) => {
   let pd: TestPaydesk;
   let a: TestBrand;
   let b: TestBrand;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -20,7 +20,7 @@ import {
 
 // The ledger as lists: filters, newest-first keyset pages, and a customer's own transactions and
 // invoices.
-describe.each(BACKENDS)('transaction and invoice lists (%s)', (backend) => {
+describeBackends('transaction and invoice lists (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let alice: { email: string; id: string };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../../../test/support/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBackends } from '../../../test/support/backends.js';
 import { expectInvalidFields, expectProblem, type CustomerJson } from '../../../test/support/customers.js';
 import { startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -17,7 +17,7 @@ import {
 
 // Refunds: a refund transaction per refund, the payment's status and refunded amount, and the
 // customer's total spent lowered (their transaction count is history and stays).
-describe.each(BACKENDS)('refunds (%s)', (backend) => {
+describeBackends('refunds (%s)', (backend) => {
   let pd: TestPaydesk;
   let brand: TestBrand;
   let link: { url: string };
