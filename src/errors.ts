@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'invitation_expired'
   | 'uri_too_long'
   | 'header_too_large'
+  | 'database_unavailable'
   | 'internal';
 
 export interface FieldError {

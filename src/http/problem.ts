@@ -64,6 +64,7 @@ const STATUS: Record<ErrorCode, number> = {
   invitation_expired: 410,
   uri_too_long: 414,
   header_too_large: 431,
+  database_unavailable: 503,
   internal: 500,
 };
 
@@ -127,6 +128,7 @@ const TITLES: Record<ErrorCode, string> = {
   invitation_expired: 'Invitation expired or already used',
   uri_too_long: 'URL too long',
   header_too_large: 'Request headers too large',
+  database_unavailable: 'The database is unreachable; try again',
   internal: 'Internal error',
 };
 
