@@ -1,4 +1,5 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { SINGLE_LINE_PATTERN } from './text-rule.js';
 
 export const Money = Type.Object(
   {
@@ -39,3 +40,10 @@ export const AmountMinor = Type.Integer({
   description: 'Integer minor units',
 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code', examples: ['BDT'] });
+
+/**
+ * Text on one line (a name, a title, an email): no tab, CR or LF, and nothing the text rule refuses
+ * (text-rule.ts). A `pattern` Ajv checks with the u flag; its failure reads "must be one line …".
+ */
+export const SingleLineText = (options: Omit<StringOptions, 'pattern'> = {}) =>
+  Type.String({ ...options, pattern: SINGLE_LINE_PATTERN });

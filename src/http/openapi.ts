@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE } from '../modules/staff/index.js';
 import { READ, WRITE } from './openapi-security.js';
+import { DOCS_CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 /** Tags in the order the UI lists them; each names the README section that explains it. */
 const TAGS = [
@@ -44,7 +45,12 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
           'Customers and payments of one brand. Authenticate with `Authorization: Bearer pdk_…` (the key decides the ' +
           'brand and role), or, from the dashboard, with the staff session cookie plus the `X-CSRF-Token` header on ' +
           'requests that change state. Errors are RFC 9457 `application/problem+json` with a stable `code` and, for ' +
-          'invalid fields, `errors[].field`.',
+          'invalid fields, `errors[].field`. Bodies are UTF-8 JSON (`application/json`), sent uncompressed: another ' +
+          'Content-Type, or a Content-Encoding other than identity (gzip included), is 415 `unsupported_media_type`; ' +
+          'bytes that are not UTF-8, nesting deeper than 64 levels or a key twice in one object are 400 `invalid_json`. ' +
+          'Text anywhere (body, path, query, the headers read) must not hold NUL, other control characters but tab, ' +
+          'LF and CR, or unpaired surrogates: 422 naming the field (`path.id`, `query.customer_id`). Limits: body 1 ' +
+          'MiB (413), URL 8 KiB (414 `uri_too_long`), headers 16 KiB (431 `header_too_large`).',
       },
       // Self-hosted: each installation has its own address.
       servers: [
@@ -87,7 +93,8 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       return doc;
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Its own scripts and styles only, nothing inline, no framing (security-headers.ts).
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CONTENT_SECURITY_POLICY });
 }
 
 type Json = { [key: string]: unknown };

@@ -1,11 +1,10 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { fieldError } from '../../errors.js';
 import { checkCurrency } from '../../money/currency.js';
+import { NOT_SINGLE_LINE_TEXT as NOT_TEXT } from '../../http/text-rule.js';
 
 // The brand profile's fields, checked the same way on create and on change.
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u001f\u007f]/u;
 const NAME_MAX = 100;
 
 export function checkBrandName(raw: string): string {

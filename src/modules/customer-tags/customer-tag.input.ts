@@ -1,10 +1,7 @@
 import { fieldError } from '../../errors.js';
+import { NOT_SINGLE_LINE_TEXT as NOT_TEXT } from '../../http/text-rule.js';
 
 export const TAG_NAME_MAX_LENGTH = 40;
-
-// NUL and the other control characters, and unpaired surrogates, cannot be stored as text.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u001f\u007f]/u;
 
 export interface TagName {
   name: string;

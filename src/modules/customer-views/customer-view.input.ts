@@ -1,13 +1,11 @@
 import { DomainError, fieldError, validationError } from '../../errors.js';
 import { parseCustomerListParams, type CustomerListParams } from '../customers/index.js';
+import { NOT_SINGLE_LINE_TEXT as NOT_TEXT } from '../../http/text-rule.js';
 
 /** Sort and filters of a view: the list's parameters without the search text (the `query` column). */
 export type ViewQuery = Omit<CustomerListParams, 'q'>;
 
 export const VIEW_NAME_MAX_LENGTH = 60;
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u001f\u007f]/u;
 
 /** Trimmed, inner runs of white space folded, Unicode NFC; 1–60 characters (code points). */
 export function normalizeViewName(raw: string, field = 'name'): string {

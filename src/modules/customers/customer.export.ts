@@ -45,7 +45,9 @@ export type CustomerExportFilter = CustomerListParams & {
   ids?: string | undefined;
 };
 
-export const MAX_EXPORT_IDS = 1000;
+// A URL holds at most 8 KiB (src/http/request-limits.ts): 200 ids of 30 characters fit with room for the
+// filters. A larger selection is exported as a bulk action (POST /customers/bulk, action export).
+export const MAX_EXPORT_IDS = 200;
 
 export interface CustomerExport {
   filename: string;

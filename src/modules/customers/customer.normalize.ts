@@ -1,14 +1,10 @@
 import validator from 'validator';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { fieldError } from '../../errors.js';
+import { NOT_TEXT } from '../../http/text-rule.js';
 
 export const NAME_MAX_LENGTH = 200;
 const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
-
-// Unpaired UTF-16 surrogates cannot be stored as UTF-8 and control characters (NUL above all)
-// are refused by PostgreSQL text and jsonb: both are rejected here rather than failing later.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
 
 function requireText(value: string, field: string): void {
   if (NOT_TEXT.test(value)) throw fieldError(field, 'contains a control character or invalid Unicode');

@@ -10,6 +10,7 @@ import {
 } from '../customers/index.js';
 import type { OrderCreateBody } from './order.schemas.js';
 import type { StoredOrderLine } from './order.table.js';
+import { NOT_TEXT } from '../../http/text-rule.js';
 
 /** A new order's body, checked and normalised; who the buyer is gets resolved against the database. */
 export interface CheckedOrder {
@@ -20,10 +21,6 @@ export interface CheckedOrder {
   details: PlainContact | null;
   userId: string | null;
 }
-
-// PostgreSQL's jsonb and text refuse NUL, and control characters have no place in a line.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
 
 export function customerNotInBrand(): ReturnType<typeof fieldError> {
   return fieldError('customer', 'is not a customer of this brand');

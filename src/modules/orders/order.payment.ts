@@ -13,10 +13,7 @@ import { findOrder, lockOrderForPayment, updateOrder } from './order.repository.
 import type { OrderPaymentBody, OrderView } from './order.schemas.js';
 import { recordOrderEvent } from './order.service.js';
 import { orderNotFound, orderNumber, orderState } from './order.view.js';
-
-// A reference is free text staff copy from a receipt: storable text only (PostgreSQL refuses NUL).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u001f\u007f]/u;
+import { NOT_SINGLE_LINE_TEXT as NOT_TEXT } from '../../http/text-rule.js';
 
 /**
  * POST /orders/{id}/payments: money taken outside the gateway (cash on delivery, bank transfer,

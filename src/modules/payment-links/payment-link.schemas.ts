@@ -1,5 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AmountMinor, CurrencyCode, ListOf, Money, Nullable, PageQuery, Timestamp } from '../../http/common.schemas.js';
+import {
+  AmountMinor,
+  CurrencyCode,
+  ListOf,
+  Money,
+  Nullable,
+  PageQuery,
+  SingleLineText,
+  Timestamp,
+} from '../../http/common.schemas.js';
 import { SLUG_PATTERN } from '../public-paths/index.js';
 
 export const PaymentLink = Type.Object(
@@ -28,7 +37,7 @@ export type PaymentLinkListView = Static<typeof PaymentLinkList>;
 
 export const PaymentLinkCreateBody = Type.Object(
   {
-    title: Type.String({ minLength: 1, maxLength: 200, examples: ['Yoga class, monthly'] }),
+    title: SingleLineText({ minLength: 1, maxLength: 200, examples: ['Yoga class, monthly'] }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     currency: CurrencyCode,
     amount: Type.Optional(
@@ -50,7 +59,7 @@ export type PaymentLinkCreateBody = Static<typeof PaymentLinkCreateBody>;
 
 export const PaymentLinkUpdateBody = Type.Object(
   {
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    title: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     active: Type.Optional(Type.Boolean()),
   },

@@ -1,12 +1,11 @@
 import { checkFields, fieldError } from '../../errors.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../customers/index.js';
 import type { PlainUser } from './user.seal.js';
+import { NOT_SINGLE_LINE_TEXT as NOT_TEXT } from '../../http/text-rule.js';
 
 // A site user's fields, normalised exactly as a customer's are (they become one).
 
 const PART_MAX = 100;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\p{Cs}\u0000-\u001f\u007f]/u;
 
 export function checkExternalId(raw: string): string {
   if (NOT_TEXT.test(raw)) throw fieldError('external_id', 'contains a control character or invalid Unicode');

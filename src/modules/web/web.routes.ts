@@ -29,6 +29,8 @@ export const SPA_PATHS = [
   '/pay/:slug',
   '/checkout/:token',
   '/invoice/:token',
+  // A staff invitation's accept page: the link's token is the credential.
+  '/invite/:token',
 ] as const;
 
 export const NOT_BUILT_MESSAGE = 'dashboard not built: run npm run build\n';
@@ -90,7 +92,7 @@ function pageHeaders(reply: FastifyReply): void {
   reply
     .header('cache-control', 'no-cache')
     .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    // /checkout/{token} and /invoice/{token} are bearer links: never hand them on as a Referer.
+    // /checkout/{token}, /invoice/{token} and /invite/{token} are bearer links: never hand them on as a Referer.
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY');
