@@ -49,6 +49,8 @@ export async function run(argv: string[]): Promise<void> {
     PAYDESK_DEMO: '0',
     LOG_LEVEL: values['log-level'] ?? 'warn',
     PORT: '0',
+    // Every simulated client comes from 127.0.0.1; real payers come from many addresses.
+    PAYDESK_RATE_LIMIT_PER_IP: '0',
   });
   const paydesk = await createPaydesk(config, { database });
   try {

@@ -127,6 +127,55 @@ describe('parseConfig', () => {
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
   });
 
+  it('trusts no proxy and limits requests by default (1,200 a minute per key, 300 per address)', () => {
+    expect(parseConfig({})).toMatchObject({
+      trustProxy: false,
+      rateLimits: { perKeyPerMinute: 6000, perAddressPerMinute: 300, syncMs: 1000 },
+    });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8 , loopback,2001:db8::/32 ', ['10.0.0.0/8', 'loopback', '2001:db8::/32']],
+  ])('reads PAYDESK_TRUST_PROXY=%j', (text, expected) => {
+    expect(parseConfig({ PAYDESK_TRUST_PROXY: text }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['yes', '10.0.0.1/33', '10.0.0.0/8/1', 'proxy.internal', '10.0.0.1,', '::1/129', '1000'])(
+    'rejects PAYDESK_TRUST_PROXY=%j, naming the entry',
+    (text) => {
+      const error = configErrorOf({ PAYDESK_TRUST_PROXY: text });
+      expect(error.variable).toBe('PAYDESK_TRUST_PROXY');
+      expect(error.message).toMatch(
+        /^PAYDESK_TRUST_PROXY: must be true, false, a number of proxy hops, or a comma-separated list/,
+      );
+    },
+  );
+
+  it('reads the request limits, 0 turning one off', () => {
+    expect(
+      parseConfig({
+        PAYDESK_RATE_LIMIT_PER_KEY: '0',
+        PAYDESK_RATE_LIMIT_PER_IP: '50',
+        PAYDESK_RATE_LIMIT_SYNC_MS: '250',
+      }).rateLimits,
+    ).toEqual({ perKeyPerMinute: 0, perAddressPerMinute: 50, syncMs: 250 });
+  });
+
+  it.each([
+    ['PAYDESK_RATE_LIMIT_PER_KEY', '-1'],
+    ['PAYDESK_RATE_LIMIT_PER_IP', '10/min'],
+    ['PAYDESK_RATE_LIMIT_SYNC_MS', '10'],
+  ])('rejects %s=%j naming the variable', (variable, text) => {
+    const error = configErrorOf({ [variable]: text });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^${variable}: must be a whole number of at least \\d+, got "`));
+  });
+
   it('does not echo a malformed PAYDESK_API_KEY', () => {
     const secret = 'pdk_secret!secret!secret';
     expect(configErrorOf({ PAYDESK_API_KEY: secret }).message).not.toContain(secret);

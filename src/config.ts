@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js';
 
@@ -22,6 +23,21 @@ export interface Config {
   readonly admin: { readonly email: string | undefined; readonly password: string | undefined };
   /** PAYDESK_TEST_GATEWAY_DELAY_MS: how long the test gateway's "fails after a delay" card takes. */
   readonly testGatewayDelayMs: number;
+  /**
+   * PAYDESK_TRUST_PROXY: Fastify's `trustProxy`. false (default): the socket's address is the client;
+   * true: any proxy; a hop count; or the proxies' addresses and CIDRs. Only a trusted proxy's
+   * X-Forwarded-For and X-Forwarded-Proto set request.ip and request.protocol.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
+  /** Requests per minute (0 = off), shared between server processes every `syncMs`. */
+  readonly rateLimits: {
+    /** PAYDESK_RATE_LIMIT_PER_KEY: per API key or staff member on /api/v1. */
+    readonly perKeyPerMinute: number;
+    /** PAYDESK_RATE_LIMIT_PER_IP: per client address without credentials (sign-in, /api/public, the API without a key). */
+    readonly perAddressPerMinute: number;
+    /** PAYDESK_RATE_LIMIT_SYNC_MS: how often a process adds its counts to the database. */
+    readonly syncMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -119,7 +135,47 @@ export function parseConfig(env: Env = process.env): Config {
     logLevel,
     admin: Object.freeze({ email: adminEmail, password: adminPassword }),
     testGatewayDelayMs: Number(delayText),
+    trustProxy: parseTrustProxy(value('PAYDESK_TRUST_PROXY')),
+    rateLimits: Object.freeze({
+      perKeyPerMinute: wholeNumber('PAYDESK_RATE_LIMIT_PER_KEY', value('PAYDESK_RATE_LIMIT_PER_KEY') ?? '6000', 0),
+      perAddressPerMinute: wholeNumber('PAYDESK_RATE_LIMIT_PER_IP', value('PAYDESK_RATE_LIMIT_PER_IP') ?? '300', 0),
+      syncMs: wholeNumber('PAYDESK_RATE_LIMIT_SYNC_MS', value('PAYDESK_RATE_LIMIT_SYNC_MS') ?? '1000', 50),
+    }),
   });
+}
+
+function wholeNumber(variable: string, text: string, min: number): number {
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+    throw new ConfigError(variable, `must be a whole number of at least ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+// proxy-addr's names for whole ranges, which Fastify's trustProxy accepts in the list.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(text: string | undefined): boolean | number | readonly string[] {
+  if (text === undefined || text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,3}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.has(entry) && !isAddressOrCidr(entry)) {
+      throw new ConfigError(
+        'PAYDESK_TRUST_PROXY',
+        `must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses or CIDRs; "${entry}" is none of these`,
+      );
+    }
+  }
+  return Object.freeze(entries);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function parseKey(variable: string, text: string | undefined): Buffer | undefined {

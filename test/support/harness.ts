@@ -58,7 +58,16 @@ export async function startTestPaydesk(backend: Backend, env: Record<string, str
   }
   const rawQuery: TestPaydesk['rawQuery'] = async (text, params = []) =>
     (await database.db.executeQuery(CompiledQuery.raw(text, params))).rows as Record<string, unknown>[];
-  const config = parseConfig({ PAYDESK_MASTER_KEY: TEST_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'silent', ...env });
+  const config = parseConfig({
+    PAYDESK_MASTER_KEY: TEST_MASTER_KEY,
+    PAYDESK_DEMO: '0',
+    LOG_LEVEL: 'silent',
+    // Request rate limits off: a test sends hundreds of requests a minute from one key and one address.
+    // The rate-limit tests (src/modules/rate-limits) turn them on with their own figures.
+    PAYDESK_RATE_LIMIT_PER_KEY: '0',
+    PAYDESK_RATE_LIMIT_PER_IP: '0',
+    ...env,
+  });
   const paydesk = await createPaydesk(config, { database });
   const { ctx, app } = paydesk;
 

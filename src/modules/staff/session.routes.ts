@@ -28,8 +28,9 @@ export function sessionRoutes(ctx: AppContext, { throttle }: { throttle: SignInT
           summary: 'Sign in',
           description:
             'Sets the HTTP-only `paydesk_session` cookie and answers the session, with the `csrf_token` to send as ' +
-            '`X-CSRF-Token` on every state-changing request made with the cookie. Five failures per email (twenty per ' +
-            'address) within 15 minutes answer 429 `rate_limited` with Retry-After.',
+            '`X-CSRF-Token` on every state-changing request made with the cookie. Within 15 minutes, five failures for one ' +
+            'email from one address, twenty from one address, or fifty for one email from any addresses answer 429 ' +
+            '`rate_limited` with Retry-After.',
           security: NO_AUTH,
           body: SignInBody,
           response: { 200: SessionView, ...errors },
@@ -115,8 +116,11 @@ export function sessionRoutes(ctx: AppContext, { throttle }: { throttle: SignInT
   };
 }
 
-/** Secure whenever the browser reached us over https (directly, or through a proxy that says so). */
+/**
+ * Secure whenever the browser reached us over https: directly, or through a proxy trusted by
+ * PAYDESK_TRUST_PROXY (Fastify reads its X-Forwarded-Proto into request.protocol). The header from
+ * anyone else is ignored: it is not ours to believe.
+ */
 export function cookieOptions(request: FastifyRequest) {
-  const https = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: https };
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https' };
 }

@@ -58,11 +58,10 @@ export async function signIn(
   ip: string,
 ): Promise<SignedIn> {
   const email = normalizeStaffEmail(input.email);
-  refuseWhileThrottled(throttle, email, ip);
+  const attempt = await throttle.begin(email, ip);
   const staff = await findStaffByEmail(ctx.db, email);
   if (!staff || !(await verifyPassword(staff.password_hash, input.password))) {
     if (!staff) await burnPasswordCheck(input.password);
-    throttle.recordFailure(email, ip);
     const base = { actor: { type: 'system' as const, id: 'sign-in' }, action: 'staff.sign_in_failed' as const, ip };
     if (staff) {
       await recordStaffAudit(
@@ -78,7 +77,7 @@ export async function signIn(
     }
     throw new DomainError('invalid_credentials', 'The email or the password is wrong');
   }
-  throttle.recordSuccess(email);
+  await attempt.succeeded();
 
   const now = ctx.clock();
   await deleteExpiredSessionsOfStaff(ctx.db, staff.id, new Date(now.getTime() - SESSION_IDLE_MS), now);
@@ -192,11 +191,11 @@ export async function changePassword(
   if (!staff) throw new DomainError('unauthenticated', 'The staff account no longer exists');
   const newPassword = checkNewPassword(input.new_password, 'new_password');
   // Guessing the current password from a stolen session is a sign-in attempt like any other.
-  refuseWhileThrottled(throttle, staff.email, ip);
+  const attempt = await throttle.begin(staff.email, ip);
   if (!(await verifyPassword(staff.password_hash, input.current_password))) {
-    throttle.recordFailure(staff.email, ip);
     throw fieldError('current_password', 'is not your current password');
   }
+  await attempt.succeeded();
   const passwordHash = await hashPassword(newPassword);
   const signedOutSessions = await ctx.db.transaction().execute(async (trx) => {
     await updateStaffPassword(trx, staff.id, passwordHash, ctx.clock());
@@ -213,15 +212,6 @@ export async function changePassword(
     return ended;
   });
   return { signedOutSessions };
-}
-
-function refuseWhileThrottled(throttle: SignInThrottle, email: string, ip: string): void {
-  const wait = throttle.retryAfterSeconds(email, ip);
-  if (wait > 0) {
-    throw new DomainError('rate_limited', `Too many failed sign-ins; try again in ${wait} seconds`, {
-      retry_after: wait,
-    });
-  }
 }
 
 function staffActor(staffId: string) {
