@@ -11,6 +11,7 @@ export type IdPrefix =
   | 'aud'
   | 'rot'
   | 'stf'
+  | 'sinv'
   | 'ses'
   | 'usr'
   | 'ord'

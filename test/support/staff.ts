@@ -23,7 +23,11 @@ export type SessionJson = SessionViewType;
 
 let counter = 0;
 
-/** Adds a new staff member to the brand through the API, with the brand's owner key. */
+/**
+ * Adds a staff member to the brand through the API as a person would join: the brand's owner key
+ * invites the email, then the link is accepted, with a name and password for a new account, or the
+ * password of an existing one (give it in overrides).
+ */
 export async function newStaff(
   paydesk: TestPaydesk,
   brand: TestBrand,
@@ -33,13 +37,51 @@ export async function newStaff(
   counter++;
   const email = overrides.email ?? `staff.${Date.now().toString(36)}${counter}@example.com`;
   const password = overrides.password ?? `correct horse ${counter} battery`;
+  const token = await inviteStaff(paydesk, brand, email, role);
+  const preview = await paydesk.app.inject({ method: 'GET', url: `/api/public/invitations/${token}` });
+  if (preview.statusCode !== 200) throw new Error(`invitation answered ${preview.statusCode}: ${preview.body}`);
+  const isNew = preview.json<{ account: 'new' | 'existing' }>().account === 'new';
+  const accepted = await acceptInvitationRequest(
+    paydesk,
+    token,
+    isNew ? { name: `Staff ${counter}`, password } : { password },
+  );
+  if (accepted.statusCode !== 200) throw new Error(`accept answered ${accepted.statusCode}: ${accepted.body}`);
+  const session = accepted.json<SessionJson>();
+  // Leave no session behind: tests sign in themselves and count sessions.
+  await asStaff(paydesk, { cookie: sessionCookieOf(accepted)!.value, csrf: session.csrf_token })('DELETE', '/session');
+  return { id: session.staff.id, email, password };
+}
+
+/** Invites the email with the brand's owner key; returns the accept link's token. */
+export async function inviteStaff(paydesk: TestPaydesk, brand: TestBrand, email: string, role: Role): Promise<string> {
   const response = await paydesk.request(brand.token, {
     method: 'POST',
     url: '/api/v1/staff',
-    payload: { email, name: `Staff ${counter}`, role, password },
+    payload: { email, role },
   });
-  if (response.statusCode !== 201) throw new Error(`newStaff answered ${response.statusCode}: ${response.body}`);
-  return { id: response.json<{ id: string }>().id, email, password };
+  if (response.statusCode !== 201) throw new Error(`invite answered ${response.statusCode}: ${response.body}`);
+  return tokenOf(response.json<{ accept_url: string }>().accept_url);
+}
+
+export function tokenOf(acceptUrl: string): string {
+  const match = /^\/invite\/([A-Za-z0-9_-]+)$/.exec(acceptUrl);
+  if (!match?.[1]) throw new Error(`not an accept link: ${acceptUrl}`);
+  return match[1];
+}
+
+export function acceptInvitationRequest(
+  paydesk: TestPaydesk,
+  token: string,
+  payload: { name?: string; password: string },
+  remoteAddress = '127.0.0.1',
+) {
+  return paydesk.app.inject({
+    method: 'POST',
+    url: `/api/public/invitations/${token}/accept`,
+    payload,
+    remoteAddress,
+  });
 }
 
 export function signInRequest(paydesk: TestPaydesk, email: string, password: string, remoteAddress = '127.0.0.1') {

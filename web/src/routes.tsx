@@ -21,6 +21,7 @@ const PaymentLinksPage = lazy(() => import('./pages/payments/PaymentLinksPage'))
 const PayLinkPage = lazy(() => import('./pages/public/PayLinkPage'));
 const CheckoutPage = lazy(() => import('./pages/public/CheckoutPage'));
 const InvoicePayPage = lazy(() => import('./pages/public/InvoicePayPage'));
+const InvitePage = lazy(() => import('./pages/public/InvitePage'));
 
 /** The same paths as SPA_PATHS in src/modules/web/web.routes.ts, which serves index.html for them. */
 export function AppRoutes() {
@@ -31,6 +32,7 @@ export function AppRoutes() {
         <Route path="/pay/:slug" element={<PayLinkPage />} />
         <Route path="/checkout/:token" element={<CheckoutPage />} />
         <Route path="/invoice/:token" element={<InvoicePayPage />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
         <Route element={<RequireSession />}>
           <Route index element={<Home />} />
           <Route path="/customers" element={<Allowed when="customers.read" page={<CustomersPage />} />} />

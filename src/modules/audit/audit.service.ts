@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'staff.add',
   'staff.role_change',
   'staff.remove',
+  'staff.invite',
+  'staff.invite_revoke',
   'brand.settings_change',
   'exchange_rates.update',
   'transaction.refund',

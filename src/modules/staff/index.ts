@@ -6,3 +6,4 @@ export { insertMembership, listMembershipsOfStaff } from './staff.repository.js'
 export { SIGN_IN_LIMITS, SignInThrottle, type ThrottleLimits } from './sign-in-throttle.js';
 export { sessionRoutes } from './session.routes.js';
 export { staffRoutes } from './staff.routes.js';
+export { invitationPublicRoutes } from './staff-invitation.public.routes.js';

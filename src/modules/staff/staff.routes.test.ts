@@ -2,7 +2,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from '../../../test/support/backends.js';
 import { expectProblem, newCustomer } from '../../../test/support/customers.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
-import { asStaff, newStaff, signIn, signInRequest, staffAudit, type TestStaff } from '../../../test/support/staff.js';
+import {
+  acceptInvitationRequest,
+  asStaff,
+  newStaff,
+  signIn,
+  signInRequest,
+  staffAudit,
+  tokenOf,
+  type TestStaff,
+} from '../../../test/support/staff.js';
 
 describeBackends('staff management and brands (%s)', (backend) => {
   let paydesk: TestPaydesk;
@@ -33,27 +42,29 @@ describeBackends('staff management and brands (%s)', (backend) => {
     expect(byKey.json().source).toBe('api');
   });
 
-  it('lets owners and admins list and add staff, and nobody else', async () => {
+  it('lets owners and admins list and invite staff, and nobody else', async () => {
     const list = await adminCall('GET', '/staff');
     expect(list.statusCode).toBe(200);
     expect(list.json().data.map((s: { id: string; role: string }) => [s.id, s.role])).toEqual([
       [owner.id, 'owner'],
       [admin.id, 'admin'],
     ]);
-    const added = await adminCall('POST', '/staff', {
-      email: 'New.Support@Example.com',
-      name: ' Sam ',
+    const invited = await adminCall('POST', '/staff', { email: 'New.Support@Example.com', role: 'support' });
+    expect(invited.statusCode, invited.body).toBe(201);
+    expect(invited.json()).toMatchObject({
+      object: 'staff_invitation',
+      email: 'new.support@example.com',
       role: 'support',
+      status: 'pending',
+    });
+    // Invited is not added: the person joins when they accept, with their own name and password.
+    expect((await adminCall('GET', '/staff')).json().data).toHaveLength(2);
+    const accepted = await acceptInvitationRequest(paydesk, tokenOf(invited.json().accept_url), {
+      name: ' Sam ',
       password: 'support password',
     });
-    expect(added.statusCode).toBe(201);
-    expect(added.json()).toMatchObject({
-      object: 'staff',
-      email: 'new.support@example.com',
-      name: 'Sam',
-      role: 'support',
-      account: 'created',
-    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().staff).toMatchObject({ email: 'new.support@example.com', name: 'Sam' });
 
     const support = asStaff(
       paydesk,
@@ -61,7 +72,8 @@ describeBackends('staff management and brands (%s)', (backend) => {
     );
     for (const [method, url, body] of [
       ['GET', '/staff', undefined],
-      ['POST', '/staff', { email: 'x@example.com', name: 'X', role: 'viewer', password: 'twelve chars' }],
+      ['POST', '/staff', { email: 'x@example.com', role: 'viewer' }],
+      ['GET', '/staff-invitations', undefined],
       ['PATCH', `/staff/${admin.id}`, { role: 'viewer' }],
       ['DELETE', `/staff/${admin.id}`, undefined],
     ] as const) {
@@ -70,31 +82,33 @@ describeBackends('staff management and brands (%s)', (backend) => {
     expect((await adminCall('GET', '/staff')).json().data).toHaveLength(3);
   });
 
-  it('validates new staff: a new account needs a password of 12+ characters; a member is not added twice', async () => {
-    const noPassword = await ownerCall('POST', '/staff', { email: 'nopw@example.com', name: 'N', role: 'viewer' });
-    expect(expectProblem(noPassword, 422, 'validation_failed').errors).toEqual([
-      { field: 'password', reason: expect.any(String) },
-    ]);
-    const bad = await ownerCall('POST', '/staff', {
-      email: 'not-an-email',
-      name: ' ',
+  it('validates an invitation: a valid email and role only (name and password are the invited person’s), a member is not invited twice', async () => {
+    const withPassword = await ownerCall('POST', '/staff', {
+      email: 'nopw@example.com',
+      name: 'N',
       role: 'viewer',
-      password: 'short',
-    });
-    expect(
-      expectProblem(bad, 422, 'validation_failed')
-        .errors!.map((e) => e.field)
-        .sort(),
-    ).toEqual(['email', 'name']);
-    const role = await ownerCall('POST', '/staff', {
-      email: 'r@example.com',
-      name: 'R',
-      role: 'emperor',
       password: 'twelve chars',
     });
-    expectProblem(role, 422, 'validation_failed');
+    expect(
+      expectProblem(withPassword, 422, 'validation_failed')
+        .errors!.map((e) => e.field)
+        .sort(),
+    ).toEqual(['name', 'password']);
     expectProblem(
-      await ownerCall('POST', '/staff', { email: admin.email.toUpperCase(), name: 'Again', role: 'viewer' }),
+      await ownerCall('POST', '/staff', { email: 'not-an-email', role: 'viewer' }),
+      422,
+      'validation_failed',
+    );
+    expect(
+      expectProblem(await ownerCall('POST', '/staff', { email: ' ', role: 'viewer' }), 422, 'validation_failed').errors,
+    ).toEqual([{ field: 'email', reason: expect.any(String) }]);
+    expectProblem(
+      await ownerCall('POST', '/staff', { email: 'r@example.com', role: 'emperor' }),
+      422,
+      'validation_failed',
+    );
+    expectProblem(
+      await ownerCall('POST', '/staff', { email: admin.email.toUpperCase(), role: 'viewer' }),
       409,
       'staff_exists',
     );
@@ -104,16 +118,7 @@ describeBackends('staff management and brands (%s)', (backend) => {
     expectProblem(await adminCall('PATCH', `/staff/${owner.id}`, { role: 'admin' }), 403, 'forbidden');
     expectProblem(await adminCall('DELETE', `/staff/${owner.id}`), 403, 'forbidden');
     expectProblem(await adminCall('PATCH', `/staff/${admin.id}`, { role: 'owner' }), 403, 'forbidden');
-    expectProblem(
-      await adminCall('POST', '/staff', {
-        email: 'o2@example.com',
-        name: 'O',
-        role: 'owner',
-        password: 'twelve chars',
-      }),
-      403,
-      'forbidden',
-    );
+    expectProblem(await adminCall('POST', '/staff', { email: 'o2@example.com', role: 'owner' }), 403, 'forbidden');
 
     expectProblem(await ownerCall('PATCH', `/staff/${owner.id}`, { role: 'admin' }), 409, 'owner_required');
     expectProblem(await ownerCall('DELETE', `/staff/${owner.id}`), 409, 'owner_required');
@@ -184,14 +189,22 @@ describeBackends('staff management and brands (%s)', (backend) => {
     expectProblem(await ownerCall('DELETE', `/staff/${stranger.id}`), 404, 'staff_not_found');
     expect((await ownerCall('GET', '/staff')).json().data.map((s: { id: string }) => s.id)).not.toContain(stranger.id);
 
-    // Brand B adds our admin: the existing account joins, keeping its own password.
-    const joined = await paydesk.request(other.token, {
+    // Brand B invites our admin: the answer says nothing of the account, which joins only by accepting
+    // with its own password.
+    const invited = await paydesk.request(other.token, {
       method: 'POST',
       url: '/api/v1/staff',
-      payload: { email: admin.email, name: 'Ignored', role: 'viewer', password: 'brand B chose this' },
+      payload: { email: admin.email, role: 'viewer' },
     });
-    expect(joined.json()).toMatchObject({ id: admin.id, role: 'viewer', account: 'existing' });
-    expectProblem(await signInRequest(paydesk, admin.email, 'brand B chose this'), 401, 'invalid_credentials');
+    expect(invited.statusCode).toBe(201);
+    expect(JSON.stringify(invited.json())).not.toContain(admin.id);
+    const members = await paydesk.request(other.token, { method: 'GET', url: '/api/v1/staff' });
+    expect(members.json().data.map((s: { id: string }) => s.id)).not.toContain(admin.id);
+    const accepted = await acceptInvitationRequest(paydesk, tokenOf(invited.json().accept_url), {
+      password: admin.password,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().staff.id).toBe(admin.id);
 
     const session = await signIn(paydesk, admin);
     expect(session.body.brands.map((b) => [b.id, b.role])).toEqual([

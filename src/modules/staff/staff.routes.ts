@@ -2,15 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
 import { problemResponses } from '../../http/problem.js';
-import { addStaff, changeStaffRole, listStaff, removeStaff } from './staff.service.js';
+import { changeStaffRole, listStaff, removeStaff } from './staff.service.js';
+import { StaffIdParams, StaffList, StaffMember, StaffUpdateBody } from './staff.schemas.js';
+import { inviteStaff, listInvitations, revokeStaffInvitation } from './staff-invitation.service.js';
 import {
-  StaffCreateBody,
-  StaffCreated,
-  StaffIdParams,
-  StaffList,
-  StaffMember,
-  StaffUpdateBody,
-} from './staff.schemas.js';
+  StaffInvitationCreated,
+  StaffInvitationIdParams,
+  StaffInvitationList,
+  StaffInviteBody,
+} from './staff-invitation.schemas.js';
 
 const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const tags = ['Staff and sign-in'];
@@ -36,16 +36,52 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          operationId: 'addStaff',
-          summary: 'Add a staff member',
+          operationId: 'inviteStaff',
+          summary: 'Invite a staff member',
           description:
-            'Only an owner may add owners. An email that already has an account (in another brand) is added as it is.',
-          body: StaffCreateBody,
-          response: { 201: StaffCreated, ...errors },
+            'Creates an invitation, whatever the email: the answer is the same whether or not the email has a Paydesk ' +
+            'account, and says nothing about one. The person joins by opening `accept_url` (shown only here; Paydesk ' +
+            'sends no email yet, so pass it on yourself) within 7 days, and setting a password (a new account) or ' +
+            "giving their account's password. Inviting the same email again replaces the pending invitation. " +
+            'Only an owner may invite owners. 409 staff_exists when the email is already a member of this brand.',
+          body: StaffInviteBody,
+          response: { 201: StaffInvitationCreated, ...errors },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await addStaff(ctx, principalOf(request), request.body, request.ip)),
+        reply.code(201).send(await inviteStaff(ctx, principalOf(request), request.body, request.ip)),
+    );
+
+    app.get(
+      '/staff-invitations',
+      {
+        schema: {
+          tags,
+          operationId: 'listStaffInvitations',
+          summary: "The brand's pending invitations",
+          description: 'Not yet accepted or revoked, oldest first; one past its 7 days shows as `expired`.',
+          response: { 200: StaffInvitationList, ...errors },
+        },
+      },
+      async (request) => listInvitations(ctx, principalOf(request)),
+    );
+
+    app.delete(
+      '/staff-invitations/:id',
+      {
+        schema: {
+          tags,
+          operationId: 'revokeStaffInvitation',
+          summary: 'Revoke an invitation',
+          description: 'Its link stops working at once (410). Only an owner may revoke an invitation to be owner.',
+          params: StaffInvitationIdParams,
+          response: { 204: { type: 'null', description: 'Revoked' }, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await revokeStaffInvitation(ctx, principalOf(request), request.params.id, request.ip);
+        return reply.code(204).send();
+      },
     );
 
     app.patch(

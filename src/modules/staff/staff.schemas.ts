@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SingleLineText } from '../../http/common.schemas.js';
 import { type Permission, type Role, ROLE_PERMISSIONS, ROLES } from '../access/index.js';
 
 const RoleSchema = Type.Unsafe<Role>(Type.String({ enum: [...ROLES], description: 'Role in the brand' }));
@@ -8,7 +9,7 @@ const PermissionSchema = Type.Unsafe<Permission>(
 
 export const SignInBody = Type.Object(
   {
-    email: Type.String({ maxLength: 320 }),
+    email: SingleLineText({ maxLength: 320 }),
     password: Type.String({ maxLength: 4096 }),
   },
   { additionalProperties: false, examples: [{ email: 'owner@paydesk.example', password: 'W1-rAGGS47ucpBs5bFiB' }] },
@@ -67,32 +68,9 @@ export const StaffList = Type.Object(
   { title: 'StaffList' },
 );
 
-export const StaffCreateBody = Type.Object(
-  {
-    email: Type.String({ maxLength: 320 }),
-    name: Type.String({ maxLength: 200 }),
-    role: RoleSchema,
-    password: Type.Optional(
-      Type.String({
-        maxLength: 4096,
-        description:
-          'Initial password (at least 12 characters), required for a new account. Ignored when the email already has an ' +
-          'account (in another brand): that person keeps their own password.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const StaffCreated = Type.Composite(
-  [StaffMember, Type.Object({ account: Type.Union([Type.Literal('created'), Type.Literal('existing')]) })],
-  { title: 'StaffCreated' },
-);
-
 export const StaffUpdateBody = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 
 export const StaffIdParams = Type.Object({ id: Type.String() });
 
 export type SessionViewType = Static<typeof SessionView>;
 export type StaffMemberView = Static<typeof StaffMember>;
-export type StaffCreateBodyType = Static<typeof StaffCreateBody>;

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context.js';
-import { checkFields, DomainError, fieldError } from '../../errors.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { DomainError } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
 import { type Principal, requirePermission, type Role } from '../access/index.js';
 import { actorOf } from '../audit/index.js';
@@ -21,7 +20,7 @@ import {
   updateMembershipRole,
   updateStaffPassword,
 } from './staff.repository.js';
-import type { StaffCreateBodyType, StaffMemberView } from './staff.schemas.js';
+import type { StaffMemberView } from './staff.schemas.js';
 
 type StaffRow = { id: string; email: string; name: string; role: Role; created_at: Date };
 
@@ -41,7 +40,7 @@ function staffNotFound(id: string): DomainError {
 }
 
 /** Owners are made, demoted and removed by owners only: an admin cannot take a brand from its owner. */
-function requireOwnerFor(principal: Principal, what: string): void {
+export function requireOwnerFor(principal: Principal, what: string): void {
   if (principal.role !== 'owner') {
     throw new DomainError('forbidden', `Only an owner may ${what}`, { permission: 'owner' });
   }
@@ -54,74 +53,6 @@ export async function listStaff(
   requirePermission(principal, 'staff.read');
   const rows = await listBrandStaff(ctx.db, principal.merchantId);
   return { object: 'list', data: rows.map(view) };
-}
-
-/**
- * Adds a person to the caller's brand: a new account (with the initial password given), or a
- * membership for an account that already exists in another brand, whose password is left alone.
- */
-export async function addStaff(
-  ctx: AppContext,
-  principal: Principal,
-  input: StaffCreateBodyType,
-  ip: string | undefined,
-): Promise<StaffMemberView & { account: 'created' | 'existing' }> {
-  requirePermission(principal, 'staff.manage');
-  if (input.role === 'owner') requireOwnerFor(principal, 'make owners');
-  const [email, name] = checkFields(
-    () => normalizeStaffEmail(input.email),
-    () => {
-      const name = input.name.trim();
-      if (!name) throw fieldError('name', 'must not be empty');
-      return name;
-    },
-  );
-  const existing = await findStaffByEmail(ctx.db, email);
-  let passwordHash: string | undefined;
-  if (!existing) {
-    if (input.password === undefined) throw fieldError('password', 'is required for a new account');
-    passwordHash = await hashPassword(checkNewPassword(input.password));
-  }
-  const now = ctx.clock();
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    let staff = existing;
-    let account: 'created' | 'existing' = 'existing';
-    if (!staff && passwordHash) {
-      const id = newId('stf');
-      try {
-        await insertStaff(trx, { id, email, name, password_hash: passwordHash, created_at: now });
-      } catch (error) {
-        if (isUniqueViolation(error, 'staff_email'))
-          throw new DomainError('staff_exists', 'An account with this email was just created; try again');
-        throw error;
-      }
-      staff = { id, email, name, password_hash: passwordHash };
-      account = 'created';
-    }
-    if (!staff) throw new Error('unreachable');
-    if (await findMembership(trx, principal.merchantId, staff.id)) {
-      throw new DomainError('staff_exists', `${staff.id} is already a member of this brand`, { staff_id: staff.id });
-    }
-    await insertMembership(trx, {
-      merchant_id: principal.merchantId,
-      staff_id: staff.id,
-      role: input.role,
-      created_at: now,
-    });
-    await recordStaffAudit(trx, {
-      merchantId: principal.merchantId,
-      actor: actorOf(principal),
-      action: 'staff.add',
-      target: { type: 'staff', id: staff.id },
-      ip,
-      details: { role: input.role, account },
-    });
-    return {
-      ...view({ id: staff.id, email: staff.email, name: staff.name, role: input.role, created_at: now }),
-      account,
-    };
-  });
-  return result;
 }
 
 export async function changeStaffRole(

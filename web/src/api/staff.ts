@@ -1,17 +1,32 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { List, Role, StaffMember } from './types';
+import type { List, RequestBody, Role, StaffInvitation, StaffInvitationCreated, StaffMember } from './types';
 
 export function useStaff() {
   return useQuery({ queryKey: ['staff'], queryFn: () => api.get<List<StaffMember>>('/staff') });
 }
 
-export function useAddStaff() {
+export function useStaffInvitations() {
+  return useQuery({
+    queryKey: ['staff-invitations'],
+    queryFn: () => api.get<List<StaffInvitation>>('/staff-invitations'),
+  });
+}
+
+/** Invites an email; the answer's accept_url is shown once (only a hash of its token is kept). */
+export function useInviteStaff() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; name: string; role: Role; password?: string }) =>
-      api.post<StaffMember & { account: 'created' | 'existing' }>('/staff', input),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['staff'] }),
+    mutationFn: (input: RequestBody<'inviteStaff'>) => api.post<StaffInvitationCreated>('/staff', input),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['staff-invitations'] }),
+  });
+}
+
+export function useRevokeStaffInvitation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/staff-invitations/${encodeURIComponent(id)}`),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['staff-invitations'] }),
   });
 }
 

@@ -49,6 +49,9 @@ export type CustomerEventKind = NonNullable<
   NonNullable<operations['getCustomerTimeline']['parameters']['query']>['kind']
 >;
 export type StaffMember = Schemas['StaffMember'];
+export type StaffInvitation = Schemas['StaffInvitation'];
+export type StaffInvitationCreated = Schemas['StaffInvitationCreated'];
+export type PublicStaffInvitation = Schemas['PublicStaffInvitation'];
 export type Transaction = Schemas['Transaction'];
 export type TransactionStatus = Transaction['status'];
 export type Invoice = Schemas['Invoice'];

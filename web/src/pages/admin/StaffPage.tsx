@@ -1,15 +1,22 @@
 import { useState, type FormEvent } from 'react';
-import { Plus, UserMinus } from 'lucide-react';
+import { CheckCircle2, Plus, UserMinus, X } from 'lucide-react';
 import { isApiError } from '../../api/client';
 import { activeMembership, useSession } from '../../api/session';
-import { useAddStaff, useChangeStaffRole, useRemoveStaff, useStaff } from '../../api/staff';
-import type { Role, StaffMember } from '../../api/types';
-import { PageHeader } from '../../components/Bits';
+import {
+  useChangeStaffRole,
+  useInviteStaff,
+  useRemoveStaff,
+  useRevokeStaffInvitation,
+  useStaff,
+  useStaffInvitations,
+} from '../../api/staff';
+import type { Role, StaffInvitationCreated, StaffMember } from '../../api/types';
+import { CopyButton, PageHeader, StatusBadge } from '../../components/Bits';
 import { Dialog } from '../../components/Dialog';
 import { InputField, SelectField } from '../../components/Field';
 import { EmptyState, ErrorState, Notice, SkeletonRows } from '../../components/States';
 import { useToast } from '../../components/Toasts';
-import { formatDate, initials } from '../../lib/format';
+import { absoluteUrl, formatDate, initials } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { ROLE_LABELS } from '../../lib/permissions';
 
@@ -40,7 +47,7 @@ export default function StaffPage() {
         subtitle="The people who work in this brand's dashboard, and what each may do."
         actions={
           <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-            <Plus size={18} aria-hidden="true" /> Add staff member
+            <Plus size={18} aria-hidden="true" /> Invite staff member
           </button>
         }
       />
@@ -130,6 +137,7 @@ export default function StaffPage() {
           </div>
         )}
       </section>
+      <PendingInvitations />
       <section className="card role-help" aria-label="What each role may do">
         <h2>Roles</h2>
         <dl>
@@ -141,49 +149,139 @@ export default function StaffPage() {
           ))}
         </dl>
       </section>
-      {adding && <AddStaffDialog roles={roles} onClose={() => setAdding(false)} />}
+      {adding && <InviteStaffDialog roles={roles} onClose={() => setAdding(false)} />}
       {removing && <RemoveStaffDialog member={removing} onClose={() => setRemoving(null)} />}
     </>
   );
 }
 
-function AddStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void }) {
-  const add = useAddStaff();
+/** Invited people who have not joined yet; revoking stops their link at once. */
+function PendingInvitations() {
+  const invitations = useStaffInvitations();
+  const revoke = useRevokeStaffInvitation();
   const toast = useToast();
+  if (invitations.isPending || (!invitations.isError && invitations.data.data.length === 0)) return null;
+  return (
+    <section className="card table-card" aria-labelledby="invitations-title">
+      <div className="card-header">
+        <h2 id="invitations-title">Pending invitations</h2>
+      </div>
+      {revoke.isError && <Notice tone="danger">{revoke.error.message}</Notice>}
+      {invitations.isError ? (
+        <ErrorState
+          error={invitations.error}
+          retry={() => void invitations.refetch()}
+          title="Invitations could not be loaded"
+        />
+      ) : (
+        <div className="table-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.data.data.map((invitation) => (
+                <tr key={invitation.id}>
+                  <td>{invitation.email}</td>
+                  <td>{ROLE_LABELS[invitation.role]}</td>
+                  <td>
+                    <StatusBadge
+                      status={invitation.status}
+                      label={invitation.status === 'expired' ? 'Expired' : 'Waiting'}
+                    />
+                  </td>
+                  <td>{formatDate(invitation.expires_at)}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-small btn-danger-text"
+                      disabled={revoke.isPending}
+                      onClick={() =>
+                        revoke.mutate(invitation.id, {
+                          onSuccess: () => toast(`The invitation of ${invitation.email} was revoked`),
+                        })
+                      }
+                      aria-label={`Revoke the invitation of ${invitation.email}`}
+                    >
+                      <X size={15} aria-hidden="true" /> Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InviteStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void }) {
+  const invite = useInviteStaff();
   const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('support');
-  const [password, setPassword] = useState('');
-  const error = add.error;
+  const [created, setCreated] = useState<StaffInvitationCreated | null>(null);
+  const error = invite.error;
   const errors = isApiError(error, 422) ? error.fieldErrors() : {};
+  if (isApiError(error, 409)) errors.email = 'This person is already a member of this brand.';
   const otherError = error && Object.keys(errors).length === 0 ? error.message : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate(
-      { email, name, role, ...(password ? { password } : {}) },
-      {
-        onSuccess: (member) => {
-          toast(
-            member.account === 'existing'
-              ? `${member.name} joined with their existing account`
-              : `${member.name} was added`,
-          );
-          onClose();
-        },
-      },
-    );
+    invite.mutate({ email, role }, { onSuccess: setCreated });
   };
+
+  if (created) {
+    const url = absoluteUrl(created.accept_url);
+    return (
+      <Dialog
+        title="Invitation created"
+        onClose={onClose}
+        footer={
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
+        <div className="success-panel">
+          <CheckCircle2 size={28} aria-hidden="true" className="success-icon" />
+          <p>
+            Send this link to <strong>{created.email}</strong>. With it they choose their own password (or sign in with
+            their Paydesk account) and join as {ROLE_LABELS[created.role].toLowerCase()}.
+          </p>
+          <p className="share-url mono" data-testid="invitation-url">
+            {url}
+          </p>
+          <div className="button-row">
+            <CopyButton text={url} label="Copy link" />
+          </div>
+          <Notice tone="warning">
+            The link is shown only this once and works for 7 days. Paydesk does not email it: pass it on yourself. Lost
+            it? Invite the same email again for a new link.
+          </Notice>
+        </div>
+      </Dialog>
+    );
+  }
+
   return (
     <Dialog
-      title="Add staff member"
+      title="Invite staff member"
       onClose={onClose}
       footer={
         <>
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form="staff-form" className="btn btn-primary" disabled={add.isPending}>
-            {add.isPending ? 'Adding…' : 'Add'}
+          <button type="submit" form="staff-form" className="btn btn-primary" disabled={invite.isPending}>
+            {invite.isPending ? 'Inviting…' : 'Invite'}
           </button>
         </>
       }
@@ -191,19 +289,13 @@ function AddStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void
       {otherError && <Notice tone="danger">{otherError}</Notice>}
       <form id="staff-form" onSubmit={submit} noValidate>
         <InputField
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-          autoComplete="off"
-        />
-        <InputField
           label="Email"
           type="email"
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           error={errors.email}
           autoComplete="off"
+          hint="They get a link to join; until they accept, they are not a member."
         />
         <SelectField
           label="Role"
@@ -218,15 +310,6 @@ function AddStaffDialog({ roles, onClose }: { roles: Role[]; onClose: () => void
             </option>
           ))}
         </SelectField>
-        <InputField
-          label="Initial password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          hint="At least 12 characters; give it to them in person. Someone who already has a Paydesk account keeps their own."
-        />
       </form>
     </Dialog>
   );
