@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, type CompiledQuery, type Dialect, type LogConfig, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,6 +30,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Sees every executed query (benchmarks capture SQL for EXPLAIN). */
   onQuery?: (query: CompiledQuery) => void;
+  /** A tarball of dumpEmbeddedDatabase to load into an empty dataDir (`paydesk restore`). */
+  loadDataDir?: Blob | undefined;
 }
 
 export interface DatabaseHandle {
@@ -53,6 +56,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
     });
+    // A connection the server or network drops fails its queries (the request answers 503), and the
+    // pool replaces it. node-postgres also emits 'error' on the client, idle (pool) or checked out
+    // (client): without listeners that event would end the process.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logConfig(options) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -60,12 +68,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   try {
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { pg_trgm, intarray },
       // PGlite gives bytea as Uint8Array; node-postgres gives Buffer. Everything above expects Buffer.
       parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
     });
     const dialect: Dialect = new PGliteDialect(client);
     const db = new Kysely<DB>({ dialect, log: logConfig(options) });
+    embedded.set(db, client);
     return {
       db,
       kind: 'pglite',
@@ -83,6 +93,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
 }
 
+const embedded = new WeakMap<Database, PGlite>();
+
+/**
+ * The embedded database's directory as a gzip tarball (`paydesk backup`), or undefined on
+ * PostgreSQL. PGlite runs in this thread and the copy is read synchronously between two of its
+ * queries, so it is the image a crash at that instant would leave: it opens with committed
+ * transactions whole and open ones rolled back. CHECKPOINT first, so the restore replays little WAL.
+ */
+export async function dumpEmbeddedDatabase(db: Database): Promise<Blob | undefined> {
+  const client = embedded.get(db);
+  if (!client) return undefined;
+  await client.query('CHECKPOINT');
+  return client.dumpDataDir('gzip');
+}
+
 /**
  * PGlite is one process's database: two processes opening one directory corrupt it. Whoever opens
  * it holds `<dataDir>.lock` (a directory proper-lockfile keeps fresh; a crashed holder's lock goes
@@ -93,21 +118,65 @@ const LOCK_STALE_MS = 30_000;
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   try {
-    return await lockfile.lock(dataDir, {
-      lockfilePath: lockFilePath(dataDir),
-      realpath: false,
-      stale: LOCK_STALE_MS,
-      update: LOCK_STALE_MS / 6,
-      retries: 0,
-      // Someone removed or took our lock: stop rather than risk two writers on one directory.
-      onCompromised: (error) => {
-        throw new Error(`Lost the lock on ${dataDir} (${error.message}); stopping so that no two processes write it`);
-      },
-    });
+    return await takeLock(dataDir);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ELOCKED') throw new DatabaseLockedError(dataDir);
-    throw error;
+    if ((error as { code?: unknown }).code !== 'ELOCKED') throw error;
+    if (!holderIsGone(dataDir)) throw new DatabaseLockedError(dataDir);
+    // The holder was killed (SIGKILL, power loss): its lock must not keep a restart out for
+    // LOCK_STALE_MS. proper-lockfile breaks a stale lock the same way (rmdir, then mkdir).
+    fs.rmdirSync(lockFilePath(dataDir));
+    try {
+      return await takeLock(dataDir);
+    } catch (retryError) {
+      if ((retryError as { code?: unknown }).code === 'ELOCKED') throw new DatabaseLockedError(dataDir);
+      throw retryError;
+    }
   }
+}
+
+/** Who took the lock, beside it (the lock is a directory proper-lockfile removes with rmdir, so it stays empty). */
+function holderFilePath(dataDir: string): string {
+  return `${dataDir}.lock-holder`;
+}
+
+/**
+ * True when the lock's holder is a process of this host that no longer exists. Another host's
+ * holder (a shared volume), an unreadable holder file or a live pid count as alive: then only
+ * staleness frees the lock.
+ */
+function holderIsGone(dataDir: string): boolean {
+  let holder: { pid?: unknown; host?: unknown };
+  try {
+    holder = JSON.parse(fs.readFileSync(holderFilePath(dataDir), 'utf8')) as typeof holder;
+  } catch {
+    return false;
+  }
+  if (typeof holder.pid !== 'number' || holder.host !== os.hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
+
+async function takeLock(dataDir: string): Promise<() => Promise<void>> {
+  const release = await lockfile.lock(dataDir, {
+    lockfilePath: lockFilePath(dataDir),
+    realpath: false,
+    stale: LOCK_STALE_MS,
+    update: LOCK_STALE_MS / 6,
+    retries: 0,
+    // Someone removed or took our lock: stop rather than risk two writers on one directory.
+    onCompromised: (error) => {
+      throw new Error(`Lost the lock on ${dataDir} (${error.message}); stopping so that no two processes write it`);
+    },
+  });
+  fs.writeFileSync(holderFilePath(dataDir), JSON.stringify({ pid: process.pid, host: os.hostname() }) + '\n');
+  return async () => {
+    fs.rmSync(holderFilePath(dataDir), { force: true });
+    await release();
+  };
 }
 
 export function lockFilePath(dataDir: string): string {
