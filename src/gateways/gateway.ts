@@ -10,6 +10,11 @@ export interface PaymentGateway {
   /** Charges a card. Idempotent per `idempotencyKey` (the transaction id) at a real provider. */
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /**
+   * What became of the charge made with this idempotency key (the transaction id): how a payment
+   * left pending by a crash between the charge and its record is settled (payments/settle-pending.ts).
+   */
+  findCharge(idempotencyKey: string): Promise<ChargeLookup>;
 }
 
 export interface CardDetails {
@@ -47,3 +52,11 @@ export interface RefundRequest {
 
 export type RefundOutcome =
   { outcome: 'succeeded'; reference: string } | { outcome: 'failed'; code: string; message: string };
+
+export type ChargeLookup =
+  /** Charged and not refunded in full: the payment happened and must be recorded. */
+  | { status: 'succeeded'; reference: string }
+  /** Charged, then refunded in full (an undo whose record was lost): nothing is owed. */
+  | { status: 'refunded'; reference: string }
+  /** Declined, failed, or never received: nothing was charged. */
+  | { status: 'not_charged' };
