@@ -9,8 +9,13 @@ import { Keyring, KeyringError } from './crypto/keyring.js';
 import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
 import fastifyCookie from '@fastify/cookie';
 import { installAuthentication } from './http/authentication.js';
+import { installBodyParsing } from './http/json-body.js';
+import { serializeError } from './http/log-serializers.js';
+import { clientErrorProblem, installRequestLimits } from './http/request-limits.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { installTextRule } from './http/text-rule.js';
 import { installOpenApi } from './http/openapi.js';
-import { clientErrorProblem, frameworkProblem, installProblemHandlers } from './http/problem.js';
+import { frameworkProblem, installProblemHandlers } from './http/problem.js';
 import { installValidators } from './http/validation.js';
 import { TestGateway } from './gateways/test-gateway.js';
 import { customerRoutes } from './modules/customers/index.js';
@@ -34,9 +39,22 @@ import { noteRoutes } from './modules/notes/index.js';
 import { orderRoutes } from './modules/orders/index.js';
 import { keyRoutes, RotationJobs } from './modules/keys/index.js';
 import { paymentLinkRoutes } from './modules/payment-links/index.js';
-import { DeclineGuard, publicPayRoutes } from './modules/payments/index.js';
+import { DeclineGuard, PendingPaymentSettler, publicPayRoutes } from './modules/payments/index.js';
 import { reconcileRoutes } from './modules/reconcile/index.js';
-import { sessionRoutes, SignInThrottle, staffRoutes } from './modules/staff/index.js';
+import { backupRoutes } from './modules/backups/index.js';
+import {
+  invitationPublicRoutes,
+  sessionRoutes,
+  SESSION_COOKIE,
+  SignInThrottle,
+  staffRoutes,
+} from './modules/staff/index.js';
+import {
+  createRateLimits,
+  installAddressLimits,
+  installPrincipalLimits,
+  type RequestLimiter,
+} from './modules/rate-limits/index.js';
 import { transactionRoutes } from './modules/transactions/index.js';
 import { userRoutes } from './modules/site-users/index.js';
 import { webRoutes } from './modules/web/index.js';
@@ -63,6 +81,8 @@ export interface ServerServices {
   readonly importJobs: CustomerImportJobs;
   /** Bulk actions on customers running in the background; stopped after their batch when the server closes. */
   readonly bulkJobs: CustomerBulkJobs;
+  /** Requests per key and per address, counted here and shared through the database. */
+  readonly requestLimiter: RequestLimiter;
 }
 
 export interface PaydeskOptions {
@@ -70,6 +90,8 @@ export interface PaydeskOptions {
   database?: DatabaseHandle;
   /** How long a key rotation waits out other servers' key caches (tests shorten it). */
   rotationSettleMs?: number;
+  /** Where log lines go instead of stdout (tests read them back). */
+  logStream?: { write(line: string): void };
 }
 
 /** What the server and the CLI both run on: an open, migrated database and the keys to read it. */
@@ -82,11 +104,22 @@ export interface PaydeskContext {
 }
 
 /**
- * The path as logged: no query string (search text is personal data), and no checkout or invoice
- * token (whoever holds one can pay it, and see what it is for).
+ * The path as logged: no query string (search text is personal data), and no checkout, invoice or
+ * staff invitation token (whoever holds one can pay it, or join the brand).
  */
 export function loggedPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/^((?:\/api\/public)?\/(?:checkout|invoice))\/[^/]+/, '$1/…');
+  return (url.split('?')[0] ?? '').replace(
+    /^((?:\/api\/public)?\/(?:checkout|invoice|invite|invitations))\/[^/]+/,
+    '$1/…',
+  );
+}
+
+/** Config's trust setting as Fastify types it: a hop count is "trust the nearest n hops", as proxy-addr reads one. */
+function fastifyTrustProxy(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return typeof setting === 'boolean' ? setting : [...setting];
 }
 
 /** The composition root: database, keys, context and HTTP server, built once. */
@@ -102,9 +135,14 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
           method: req.method,
           path: loggedPath(req.url),
         }),
+        // Type, message, stack and schema names only: a database error carries the statement's values.
+        err: (error: Error) => serializeError(error),
       },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // request.ip and request.protocol from X-Forwarded-* only when they come from a trusted proxy.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     // Long or odd ids reach the service and get its 404, not a router error.
     routerOptions: { maxParamLength: 1000 },
@@ -113,9 +151,16 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { ctx, close } = await createContext(config, { database: options.database, logger: app.log });
+  const rateLimits = createRateLimits({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: app.log,
+    secret: ctx.keyring.systemSubkey('rate-counter-keys'),
+  });
   const services: ServerServices = Object.freeze({
-    signInThrottle: new SignInThrottle(ctx.clock),
-    declineGuard: new DeclineGuard(ctx.clock),
+    signInThrottle: new SignInThrottle(rateLimits.failures),
+    declineGuard: new DeclineGuard(rateLimits.failures),
+    requestLimiter: rateLimits.requests,
     rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
     importJobs: new CustomerImportJobs(ctx),
     bulkJobs: new CustomerBulkJobs(ctx),
@@ -125,15 +170,25 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     app.addHook('onClose', async () => services.rotationJobs.close());
     app.addHook('onClose', async () => services.importJobs.close());
     app.addHook('onClose', async () => services.bulkJobs.close());
+    app.addHook('onClose', async () => services.requestLimiter.close());
     // Imports left running by a stopped process are marked failed (running the file again is safe).
     await services.importJobs.failInterrupted();
     await services.bulkJobs.failInterrupted();
     installValidators(app);
     installProblemHandlers(app);
+    // The first onRequest hooks, before the cookie parser and authentication: URL length, Content-Encoding,
+    // then the text rule on path, query and the headers read (bodies: preValidation).
+    installRequestLimits(app);
+    installBodyParsing(app);
+    installTextRule(app);
+    installSecurityHeaders(app);
     await installOpenApi(app);
     // Before authentication: its onRequest hook parses the session cookie.
     await app.register(fastifyCookie);
+    // Requests per address before authentication (a wrong key counts there), per key or staff member after it.
+    installAddressLimits(app, services.requestLimiter, config.rateLimits, SESSION_COOKIE);
     installAuthentication(app, ctx);
+    installPrincipalLimits(app, services.requestLimiter, config.rateLimits);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
     await app.register(noteRoutes(ctx), { prefix: '/api/v1' });
@@ -159,10 +214,16 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(orderRoutes(ctx), { prefix: '/api/v1' });
     await app.register(transactionRoutes(ctx), { prefix: '/api/v1' });
     await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(backupRoutes(ctx), { prefix: '/api/v1' });
     await app.register(userRoutes(ctx), { prefix: '/api/v1' });
     await app.register(publicPayRoutes(ctx, { declines: services.declineGuard }), { prefix: '/api/public' });
+    await app.register(invitationPublicRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/public' });
     // Last: the dashboard answers every path the API does not.
     await app.register(webRoutes(ctx));
+    services.requestLimiter.start(config.rateLimits.syncMs);
+    // Payments a crash left pending between charge and record: settled with the gateway now, then every few minutes.
+    const settler = new PendingPaymentSettler(ctx).start();
+    app.addHook('onClose', async () => settler.close());
 
     return {
       app,

@@ -12,6 +12,8 @@ import * as dataOperations from './migrations/0009-data-operations.js';
 import * as customerList from './migrations/0010-customer-list.js';
 import * as rankSearchTokens from './migrations/0011-rank-search-tokens.js';
 import * as rankFilterColumns from './migrations/0012-rank-filter-columns.js';
+import * as rateLimits from './migrations/0013-rate-limits.js';
+import * as staffInvitations from './migrations/0014-staff-invitations.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '0010-customer-list': customerList,
   '0011-rank-search-tokens': rankSearchTokens,
   '0012-rank-filter-columns': rankFilterColumns,
+  '0013-rate-limits': rateLimits,
+  '0014-staff-invitations': staffInvitations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,6 +21,8 @@ import type { CustomerTagLinkTable, CustomerTagTable } from '../modules/customer
 import type { CustomerViewTable } from '../modules/customer-views/customer-view.table.js';
 import type { CustomerBulkJobTable } from '../modules/customer-bulk/customer-bulk-job.table.js';
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
+import type { RateCounterTable } from '../modules/rate-limits/rate-counter.table.js';
+import type { StaffInvitationTable } from '../modules/staff/staff-invitation.table.js';
 
 export interface DB {
   keyring_state: KeyringStateTable;
@@ -33,6 +35,7 @@ export interface DB {
   staff: StaffTable;
   staff_memberships: StaffMembershipTable;
   staff_sessions: StaffSessionTable;
+  staff_invitations: StaffInvitationTable;
   exchange_rates: ExchangeRateTable;
   public_paths: PublicPathTable;
   brand_counters: BrandCounterTable;
@@ -52,4 +55,5 @@ export interface DB {
   customer_tag_links: CustomerTagLinkTable;
   customer_views: CustomerViewTable;
   customer_bulk_jobs: CustomerBulkJobTable;
+  rate_counters: RateCounterTable;
 }

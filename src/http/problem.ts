@@ -1,7 +1,8 @@
-import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { DomainError, type ErrorCode, type FieldError } from '../errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isConnectionLost } from '../db/connection-errors.js';
+import { NOT_SINGLE_LINE_REASON, SINGLE_LINE_PATTERN } from './text-rule.js';
 
 /** The one place codes become statuses; the compiler insists every code is here. */
 const STATUS: Record<ErrorCode, number> = {
@@ -203,12 +204,32 @@ export function installProblemHandlers(app: FastifyInstance): void {
         errors.length === 1 && first ? `${first.field}: ${first.reason}` : `${errors.length} fields are invalid`;
       return sendProblem(reply, 'validation_failed', detail, { errors });
     }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(
+        reply,
+        'unsupported_media_type',
+        `Content-Type ${String(request.headers['content-type'] ?? '(none)').slice(0, 100)} is not accepted here: send JSON as application/json`,
+      );
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, 'payload_too_large', error.message);
+    }
     if (
       error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
       error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
       error instanceof SyntaxError
     ) {
       return sendProblem(reply, 'invalid_json', 'The request body must be a JSON object');
+    }
+    if (isConnectionLost(error)) {
+      // Not a bug of ours: the client may retry once the pool has a new connection (db/connection-errors.ts).
+      request.log.warn({ code: error.code, reason: error.message }, 'database connection lost');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(
+        reply,
+        'database_unavailable',
+        'The database could not be reached; try again in a few seconds',
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -238,6 +259,8 @@ function toFieldError(e: AjvError, context: string | undefined): FieldError {
   if (e.keyword === 'additionalProperties') {
     return { field: join(prefix, path, String(e.params.additionalProperty)), reason: 'is not a known field' };
   }
+  if (e.keyword === 'pattern' && e.params.pattern === SINGLE_LINE_PATTERN)
+    return { field: join(prefix, path) || context || 'body', reason: NOT_SINGLE_LINE_REASON };
   if (e.keyword === 'propertyNames')
     return { field: join(prefix, path, String(e.params.propertyName ?? '')), reason: 'key must be 1–40 characters' };
   return { field: join(prefix, path) || context || 'body', reason: e.message ?? 'is invalid' };
@@ -254,16 +277,4 @@ function join(...parts: string[]): string {
 /** Router-level failures (a malformed percent-encoding in the path) as problem documents too. */
 export function frameworkProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void sendProblem(reply, 'invalid_request', `The request URL cannot be read: ${error.message}`);
-}
-
-/** Requests Node's HTTP parser rejects (raw non-ASCII in the URL, bad headers) get a problem too. */
-export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
-  const body = JSON.stringify(
-    problemBody('invalid_request', 'The request is not valid HTTP (percent-encode non-ASCII characters in the URL)'),
-  );
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-  void error;
 }

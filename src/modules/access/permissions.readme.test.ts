@@ -41,7 +41,7 @@ const ROWS: Record<string, { all: Permission[]; partial?: Permission[] }> = {
   'Brand profile and settings': { all: ['brand.manage'] },
   'API keys: list, create, revoke': { all: ['api_keys.manage'] },
   'Audit log, key status and rotations': { all: ['audit.read', 'keys.read', 'keys.rotate'] },
-  'Staff accounts': { all: ['staff.read', 'staff.manage'] },
+  'Staff: list, invite, revoke invitations, change roles, remove': { all: ['staff.read', 'staff.manage'] },
 };
 
 // Rows decided by something other than the permission table (signed in as an owner of any brand).
