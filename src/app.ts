@@ -58,6 +58,7 @@ import {
 import { transactionRoutes } from './modules/transactions/index.js';
 import { userRoutes } from './modules/site-users/index.js';
 import { webRoutes } from './modules/web/index.js';
+import { WebhookDispatcher, webhookRoutes, type WebhookDispatcherOptions } from './modules/webhooks/index.js';
 
 export interface Paydesk {
   app: FastifyInstance;
@@ -83,6 +84,8 @@ export interface ServerServices {
   readonly bulkJobs: CustomerBulkJobs;
   /** Requests per key and per address, counted here and shared through the database. */
   readonly requestLimiter: RequestLimiter;
+  /** Sends due webhook deliveries; servers on one database share the queue. */
+  readonly webhookDispatcher: WebhookDispatcher;
 }
 
 export interface PaydeskOptions {
@@ -92,6 +95,8 @@ export interface PaydeskOptions {
   rotationSettleMs?: number;
   /** Where log lines go instead of stdout (tests read them back). */
   logStream?: { write(line: string): void };
+  /** Webhook delivery timing (tests shorten the retries and the poll). */
+  webhooks?: WebhookDispatcherOptions;
 }
 
 /** What the server and the CLI both run on: an open, migrated database and the keys to read it. */
@@ -164,6 +169,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
     importJobs: new CustomerImportJobs(ctx),
     bulkJobs: new CustomerBulkJobs(ctx),
+    webhookDispatcher: new WebhookDispatcher(ctx, options.webhooks),
   });
   try {
     // On close, a rotation in flight stops after its batch, before the database closes; starting it again resumes it.
@@ -216,6 +222,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(reconcileRoutes(ctx), { prefix: '/api/v1' });
     await app.register(backupRoutes(ctx), { prefix: '/api/v1' });
     await app.register(userRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(webhookRoutes(ctx), { prefix: '/api/v1' });
     await app.register(publicPayRoutes(ctx, { declines: services.declineGuard }), { prefix: '/api/public' });
     await app.register(invitationPublicRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/public' });
     // Last: the dashboard answers every path the API does not.
@@ -224,6 +231,8 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     // Payments a crash left pending between charge and record: settled with the gateway now, then every few minutes.
     const settler = new PendingPaymentSettler(ctx).start();
     app.addHook('onClose', async () => settler.close());
+    services.webhookDispatcher.start();
+    app.addHook('onClose', async () => services.webhookDispatcher.close());
 
     return {
       app,

@@ -121,16 +121,26 @@ describe('parseConfig', () => {
     ['PAYDESK_BRAND_COUNTRY', 'XX'],
     ['PAYDESK_BRAND_COUNTRY', 'BGD'],
     ['PAYDESK_BRAND_CURRENCY', 'XYZ'],
+    ['PAYDESK_WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['PAYDESK_WEBHOOK_TIMEOUT_MS', '50'],
   ])('rejects %s=%j naming the variable', (variable, value) => {
     const error = configErrorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
   });
 
-  it('trusts no proxy and limits requests by default (1,200 a minute per key, 300 per address)', () => {
+  it('trusts no proxy and limits requests by default (6,000 a minute per key, 300 per address)', () => {
     expect(parseConfig({})).toMatchObject({
       trustProxy: false,
       rateLimits: { perKeyPerMinute: 6000, perAddressPerMinute: 300, syncMs: 1000 },
+    });
+  });
+
+  it('sends webhooks to public https addresses only, 10 s an attempt, unless told otherwise', () => {
+    expect(parseConfig({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000 });
+    expect(parseConfig({ PAYDESK_WEBHOOK_ALLOW_PRIVATE: '1', PAYDESK_WEBHOOK_TIMEOUT_MS: '500' }).webhooks).toEqual({
+      allowPrivate: true,
+      timeoutMs: 500,
     });
   });
 

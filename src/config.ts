@@ -38,6 +38,15 @@ export interface Config {
     /** PAYDESK_RATE_LIMIT_SYNC_MS: how often a process adds its counts to the database. */
     readonly syncMs: number;
   };
+  readonly webhooks: {
+    /**
+     * PAYDESK_WEBHOOK_ALLOW_PRIVATE=1: endpoints on loopback and private addresses (and plain http to
+     * them) are allowed, for local development and tests. Link-local and metadata addresses never are.
+     */
+    readonly allowPrivate: boolean;
+    /** PAYDESK_WEBHOOK_TIMEOUT_MS: how long one attempt may take, connection to response (default 10 s). */
+    readonly timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -141,7 +150,17 @@ export function parseConfig(env: Env = process.env): Config {
       perAddressPerMinute: wholeNumber('PAYDESK_RATE_LIMIT_PER_IP', value('PAYDESK_RATE_LIMIT_PER_IP') ?? '300', 0),
       syncMs: wholeNumber('PAYDESK_RATE_LIMIT_SYNC_MS', value('PAYDESK_RATE_LIMIT_SYNC_MS') ?? '1000', 50),
     }),
+    webhooks: Object.freeze({
+      allowPrivate: flag('PAYDESK_WEBHOOK_ALLOW_PRIVATE', value('PAYDESK_WEBHOOK_ALLOW_PRIVATE')),
+      timeoutMs: wholeNumber('PAYDESK_WEBHOOK_TIMEOUT_MS', value('PAYDESK_WEBHOOK_TIMEOUT_MS') ?? '10000', 100),
+    }),
   });
+}
+
+function flag(variable: string, text: string | undefined): boolean {
+  if (text === undefined || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new ConfigError(variable, `must be 0 or 1, got "${text}"`);
 }
 
 function wholeNumber(variable: string, text: string, min: number): number {

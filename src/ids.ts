@@ -20,7 +20,9 @@ export type IdPrefix =
   | 'imp'
   | 'tag'
   | 'view'
-  | 'bulk';
+  | 'bulk'
+  | 'we'
+  | 'whd';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

@@ -14,6 +14,7 @@ import * as rankSearchTokens from './migrations/0011-rank-search-tokens.js';
 import * as rankFilterColumns from './migrations/0012-rank-filter-columns.js';
 import * as rateLimits from './migrations/0013-rate-limits.js';
 import * as staffInvitations from './migrations/0014-staff-invitations.js';
+import * as webhooks from './migrations/0015-webhooks.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-rank-filter-columns': rankFilterColumns,
   '0013-rate-limits': rateLimits,
   '0014-staff-invitations': staffInvitations,
+  '0015-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -23,6 +23,12 @@ import type { CustomerBulkJobTable } from '../modules/customer-bulk/customer-bul
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 import type { RateCounterTable } from '../modules/rate-limits/rate-counter.table.js';
 import type { StaffInvitationTable } from '../modules/staff/staff-invitation.table.js';
+import type {
+  WebhookAttemptTable,
+  WebhookDeliveryTable,
+  WebhookEndpointTable,
+  WebhookEventTable,
+} from '../modules/webhooks/webhook.table.js';
 
 export interface DB {
   keyring_state: KeyringStateTable;
@@ -56,4 +62,8 @@ export interface DB {
   customer_views: CustomerViewTable;
   customer_bulk_jobs: CustomerBulkJobTable;
   rate_counters: RateCounterTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

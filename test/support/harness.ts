@@ -3,7 +3,7 @@ import pg from 'pg';
 import { CompiledQuery } from 'kysely';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { parseConfig } from '../../src/config.js';
-import { createPaydesk, type Paydesk } from '../../src/app.js';
+import { createPaydesk, type Paydesk, type PaydeskOptions } from '../../src/app.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { Role } from '../../src/modules/access/permissions.js';
 import type { Principal } from '../../src/modules/access/principal.js';
@@ -35,7 +35,11 @@ export interface TestPaydesk extends Paydesk {
  * A whole Paydesk on a fresh database: an in-memory PGlite, or a new schema in the PostgreSQL
  * named by TEST_DATABASE_URL (dropped on close).
  */
-export async function startTestPaydesk(backend: Backend, env: Record<string, string> = {}): Promise<TestPaydesk> {
+export async function startTestPaydesk(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: Pick<PaydeskOptions, 'webhooks'> = {},
+): Promise<TestPaydesk> {
   let database: DatabaseHandle;
   let dropSchema = async () => {};
   if (backend === 'postgres') {
@@ -68,7 +72,7 @@ export async function startTestPaydesk(backend: Backend, env: Record<string, str
     PAYDESK_RATE_LIMIT_PER_IP: '0',
     ...env,
   });
-  const paydesk = await createPaydesk(config, { database });
+  const paydesk = await createPaydesk(config, { database, ...options });
   const { ctx, app } = paydesk;
 
   const keyFor = async (brand: TestBrand, role: Role) =>

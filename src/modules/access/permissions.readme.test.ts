@@ -42,6 +42,9 @@ const ROWS: Record<string, { all: Permission[]; partial?: Permission[] }> = {
   'API keys: list, create, revoke': { all: ['api_keys.manage'] },
   'Audit log, key status and rotations': { all: ['audit.read', 'keys.read', 'keys.rotate'] },
   'Staff: list, invite, revoke invitations, change roles, remove': { all: ['staff.read', 'staff.manage'] },
+  'Webhook endpoints, deliveries and events (full contact data in payloads: owner only)': {
+    all: ['webhooks.manage'],
+  },
 };
 
 // Rows decided by something other than the permission table (signed in as an owner of any brand).

@@ -37,7 +37,8 @@ export type Permission =
   | 'orders.write'
   | 'orders.record_payment'
   | 'notes.write'
-  | 'notes.manage';
+  | 'notes.manage'
+  | 'webhooks.manage';
 
 const CUSTOMERS: readonly Permission[] = [
   'customers.read',
@@ -74,6 +75,8 @@ const PAYMENTS: readonly Permission[] = ['payments.read', 'payments.create', 'pa
 // register, change and delete users; create, cancel and fulfil orders; record an offline payment.
 const USERS: readonly Permission[] = ['users.read', 'users.write'];
 const ORDERS: readonly Permission[] = ['orders.read', 'orders.write', 'orders.record_payment'];
+// Webhook endpoints (their deliveries, and the events they carry): owners and admins, who see every
+// object the events carry. A payload with raw contact data (contact_data: full) is an owner's choice only.
 
 // Roles without customers.read_raw_contact see email and phone masked (customer.view.ts).
 // README "Roles" documents this table; keep the two in step.
@@ -88,6 +91,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'brand.manage',
     ...USERS,
     ...ORDERS,
+    'webhooks.manage',
   ],
   admin: [
     ...CUSTOMERS,
@@ -99,6 +103,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'brand.manage',
     ...USERS,
     ...ORDERS,
+    'webhooks.manage',
   ],
   // Sees contact data raw, so it has nothing to reveal.
   manager: [

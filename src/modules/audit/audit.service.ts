@@ -59,6 +59,11 @@ export const AUDIT_ACTIONS = [
   'customer_view.create',
   'customer_view.update',
   'customer_view.delete',
+  'webhook_endpoint.create',
+  'webhook_endpoint.update',
+  'webhook_endpoint.rotate_secret',
+  'webhook_endpoint.delete',
+  'webhook_endpoint.disabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

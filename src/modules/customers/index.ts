@@ -46,6 +46,7 @@ export {
   getCustomer,
   loadCustomerView,
   requireReadableCustomer,
+  retrieveCustomer,
 } from './customer.queries.js';
 export { customerNotFound } from './customer.access.js';
 export { matchingCustomerIds } from './customer.matching-ids.js';

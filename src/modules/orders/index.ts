@@ -8,7 +8,7 @@ export { createOrder } from './order.service.js';
 export { recordOfflinePayment } from './order.payment.js';
 export { orderPaidByCheckout } from './order.repository.js';
 export { orderKeySweep } from './order.reseal.js';
-export { listCustomerOrders } from './order.queries.js';
+export { getOrder, listCustomerOrders } from './order.queries.js';
 export { Order } from './order.schemas.js';
 export { moveCustomerOrders } from './order-merge.repository.js';
 export { dropBuyersOfErased } from './order-erase.repository.js';

@@ -8,6 +8,6 @@ export type {
 } from './transaction.table.js';
 export { insertOfflinePayment, type OfflinePayment } from './transaction.repository.js';
 export { transactionRoutes } from './transaction.routes.js';
-export { listCustomerTransactions } from './transaction.queries.js';
+export { getTransaction, listCustomerTransactions } from './transaction.queries.js';
 export { Transaction } from './transaction.schemas.js';
 export { moveCustomerTransactions } from './transaction-merge.repository.js';
