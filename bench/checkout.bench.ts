@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { parseConfig } from '../src/config.js';
 import { createPaydesk } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
@@ -13,6 +12,7 @@ import { createBrand } from '../src/modules/brands/brand.service.js';
 import { newPublicToken } from '../src/modules/public-paths/public-token.js';
 import { reconcileBrand } from '../src/modules/reconcile/reconcile.service.js';
 import { countCustomers } from '../src/modules/customers/customer.repository.js';
+import { recreateDatabase } from './postgres.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
@@ -196,17 +196,6 @@ async function postgresCpuMs(db: Parameters<typeof reconcileBrand>[0]['db']): Pr
     }
   }
   return total;
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1).replace(/"/g, '');
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
 }
 
 function log(line: string): void {

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   export: () => import('./export.bench.js'),
   import: () => import('./import.bench.js'),
   list: () => import('./list.bench.js'),
+  webhooks: () => import('./webhooks.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -169,7 +169,11 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     rotationJobs: new RotationJobs(ctx, { settleMs: options.rotationSettleMs }),
     importJobs: new CustomerImportJobs(ctx),
     bulkJobs: new CustomerBulkJobs(ctx),
-    webhookDispatcher: new WebhookDispatcher(ctx, options.webhooks),
+    webhookDispatcher: new WebhookDispatcher(ctx, {
+      ...options.webhooks,
+      // PAYDESK_WEBHOOK_RETRY_DELAYS_MS (tests, staging) unless the caller gave its own schedule.
+      retryDelaysMs: options.webhooks?.retryDelaysMs ?? config.webhooks.retryDelaysMs,
+    }),
   });
   try {
     // On close, a rotation in flight stops after its batch, before the database closes; starting it again resumes it.

@@ -123,6 +123,10 @@ describe('parseConfig', () => {
     ['PAYDESK_BRAND_CURRENCY', 'XYZ'],
     ['PAYDESK_WEBHOOK_ALLOW_PRIVATE', 'yes'],
     ['PAYDESK_WEBHOOK_TIMEOUT_MS', '50'],
+    ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '50,,50'],
+    ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '1.5'],
+    ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '-100'],
+    ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '30s'],
   ])('rejects %s=%j naming the variable', (variable, value) => {
     const error = configErrorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
@@ -142,6 +146,13 @@ describe('parseConfig', () => {
       allowPrivate: true,
       timeoutMs: 500,
     });
+  });
+
+  it('keeps the built-in webhook retry schedule unless PAYDESK_WEBHOOK_RETRY_DELAYS_MS gives one (tests, staging)', () => {
+    expect(parseConfig({}).webhooks.retryDelaysMs).toBeUndefined();
+    const { retryDelaysMs } = parseConfig({ PAYDESK_WEBHOOK_RETRY_DELAYS_MS: ' 50, 0,200 ' }).webhooks;
+    expect(retryDelaysMs).toEqual([50, 0, 200]);
+    expect(Object.isFrozen(retryDelaysMs)).toBe(true);
   });
 
   it.each([

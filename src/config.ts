@@ -46,6 +46,11 @@ export interface Config {
     readonly allowPrivate: boolean;
     /** PAYDESK_WEBHOOK_TIMEOUT_MS: how long one attempt may take, connection to response (default 10 s). */
     readonly timeoutMs: number;
+    /**
+     * PAYDESK_WEBHOOK_RETRY_DELAYS_MS, for tests and staging: the waits after each failed attempt, in
+     * ms, comma-separated (`50,50,200`: three retries). Unset: the built-in schedule, about three days.
+     */
+    readonly retryDelaysMs: readonly number[] | undefined;
   };
 }
 
@@ -153,6 +158,7 @@ export function parseConfig(env: Env = process.env): Config {
     webhooks: Object.freeze({
       allowPrivate: flag('PAYDESK_WEBHOOK_ALLOW_PRIVATE', value('PAYDESK_WEBHOOK_ALLOW_PRIVATE')),
       timeoutMs: wholeNumber('PAYDESK_WEBHOOK_TIMEOUT_MS', value('PAYDESK_WEBHOOK_TIMEOUT_MS') ?? '10000', 100),
+      retryDelaysMs: parseRetryDelays(value('PAYDESK_WEBHOOK_RETRY_DELAYS_MS')),
     }),
   });
 }
@@ -168,6 +174,18 @@ function wholeNumber(variable: string, text: string, min: number): number {
     throw new ConfigError(variable, `must be a whole number of at least ${min}, got "${text}"`);
   }
   return Number(text);
+}
+
+function parseRetryDelays(text: string | undefined): readonly number[] | undefined {
+  if (text === undefined) return undefined;
+  const delays = text.split(',').map((entry) => entry.trim());
+  if (!delays.every((delay) => /^\d{1,9}$/.test(delay))) {
+    throw new ConfigError(
+      'PAYDESK_WEBHOOK_RETRY_DELAYS_MS',
+      `must be whole numbers of milliseconds separated by commas, got "${text}"`,
+    );
+  }
+  return Object.freeze(delays.map(Number));
 }
 
 // proxy-addr's names for whole ranges, which Fastify's trustProxy accepts in the list.

@@ -186,17 +186,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     FOR EACH ROW EXECUTE FUNCTION customers_deleted_announce()`.execute(db);
 
   // The ledger: a payment announces its outcome (pending → succeeded or failed; an offline payment is
-  // recorded succeeded), a refund its creation.
+  // recorded succeeded); a refund is announced once the gateway has made it (a refused one changed nothing).
   await sql`
     CREATE FUNCTION transactions_announce() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       kind text;
     BEGIN
-      IF NEW.type = 'refund' THEN
-        kind := CASE WHEN TG_OP = 'INSERT' THEN 'refund.created' END;
-      ELSIF NEW.status = 'succeeded' AND (TG_OP = 'INSERT' OR OLD.status = 'pending') THEN
-        kind := 'payment.succeeded';
-      ELSIF NEW.status = 'failed' AND (TG_OP = 'INSERT' OR OLD.status = 'pending') THEN
+      IF NEW.status = 'succeeded' AND (TG_OP = 'INSERT' OR OLD.status = 'pending') THEN
+        kind := CASE WHEN NEW.type = 'refund' THEN 'refund.created' ELSE 'payment.succeeded' END;
+      ELSIF NEW.status = 'failed' AND NEW.type = 'payment' AND (TG_OP = 'INSERT' OR OLD.status = 'pending') THEN
         kind := 'payment.failed';
       END IF;
       IF kind IS NOT NULL THEN

@@ -369,9 +369,18 @@ export async function fillMissingPhone(ctx: AppContext, merchantId: string, id: 
     if (!row || row.phone_enc !== null) return;
     const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
     const current = decryptContact(keys, row);
+    const at = ctx.clock();
     await updateCustomerRow(trx, merchantId, id, {
       ...sealContact(keys, merchantId, id, { ...current, phone }),
-      updated_at: ctx.clock(),
+      updated_at: at,
+    });
+    await recordCustomerEvent(trx, {
+      merchantId,
+      customerId: id,
+      type: 'customer.updated',
+      actor: { type: 'system', id: 'payment' },
+      refs: { fields: ['phone'] },
+      at,
     });
   });
 }

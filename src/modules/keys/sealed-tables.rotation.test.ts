@@ -5,6 +5,11 @@ import { CLI_TEST, keyRows } from '../../../test/support/keys.js';
 import { v1 } from '../../../test/support/payments.js';
 import { newUser, type SiteUserJson, type SiteUserListJson } from '../../../test/support/users.js';
 import { orderBody, type OrderJson } from '../../../test/support/orders.js';
+import { Webhook } from 'standardwebhooks';
+import { newCustomer } from '../../../test/support/customers.js';
+import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
+import { findEndpointSecrets } from '../webhooks/webhook-endpoint.repository.js';
+import { openSecret, signingSecrets } from '../webhooks/webhook-secrets.js';
 import { brandKeyStatus } from './key-status.service.js';
 import { beginRotation, retireKey, rotateBrandKey } from './key-rotation.service.js';
 
@@ -15,7 +20,8 @@ describeBackends('key rotation of site users (%s)', (backend) => {
   let brand: TestBrand;
   let users: SiteUserJson[];
   beforeAll(async () => {
-    pd = await startTestPaydesk(backend);
+    // Webhook endpoints on the loopback receiver (the webhook case below).
+    pd = await startTestPaydesk(backend, { PAYDESK_WEBHOOK_ALLOW_PRIVATE: '1' });
     brand = await pd.newBrand();
     users = [];
     for (let i = 0; i < 7; i++) {
@@ -101,5 +107,51 @@ describeBackends('key rotation of site users (%s)', (backend) => {
     expect(keys).toEqual([{ data_key_id: outcome.activeKeyId }]);
     pd.ctx.keyring.forget(shop.id);
     expect((await api.get(`/orders/${order.id}`)).json<OrderJson>().buyer).toMatchObject({ name: 'Kept Buyer' });
+  });
+
+  it("moves a webhook endpoint's secrets to the new data key, and they still sign", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const shop = await pd.newBrand();
+      const api = v1(pd, shop.token);
+      const create = async (body: Record<string, unknown>) => {
+        const response = await api.post('/webhook-endpoints', { url: receiver.url, ...body });
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json<{ id: string; secret: string }>();
+      };
+      const plain = await create({ events: ['customer.created'] });
+      // A second endpoint mid secret rotation: its previous secret is sealed too and must move with it.
+      const rotating = await create({ events: ['invoice.paid'] });
+      const rotated = await api.post(`/webhook-endpoints/${rotating.id}/rotate-secret`, { overlap_hours: 24 });
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      const newSecret = rotated.json<{ secret: string }>().secret;
+
+      // No customer in this brand: only the endpoints keep key 1 in use.
+      await beginRotation(pd.ctx, CLI_TEST, shop.id, 'data');
+      expect(await retireKey(pd.ctx, CLI_TEST, shop.id, 'data', 1)).toBe(false);
+      const { outcome } = await rotateBrandKey(pd.ctx, CLI_TEST, shop.id, 'data', { settleMs: 0 });
+      expect(outcome).toMatchObject({ status: 'completed', retiredKeyIds: expect.arrayContaining([1]) as unknown });
+      const keys = await pd.rawQuery('SELECT DISTINCT data_key_id FROM webhook_endpoints WHERE merchant_id = $1', [
+        shop.id,
+      ]);
+      expect(keys).toEqual([{ data_key_id: outcome.activeKeyId }]);
+      expect((await keyRows(pd, shop.id)).find((k) => k.key_id === 1)).toMatchObject({ state: 'retired' });
+
+      pd.ctx.keyring.forget(shop.id);
+      const brandKeys = await pd.ctx.keyring.forBrand(pd.ctx.db, shop.id, [outcome.activeKeyId]);
+      const plainRow = (await findEndpointSecrets(pd.ctx.db, shop.id, plain.id))!;
+      expect(openSecret(brandKeys, shop.id, plain.id, 'secret', plainRow.secret_enc)).toBe(plain.secret);
+      expect(plainRow.previous_secret_enc).toBeNull();
+      const rotatingRow = (await findEndpointSecrets(pd.ctx.db, shop.id, rotating.id))!;
+      expect(signingSecrets(brandKeys, rotatingRow, new Date())).toEqual([newSecret, rotating.secret]);
+
+      // And the dispatcher signs with it: the secret the create call returned verifies the delivery.
+      const customer = await newCustomer(pd, shop, { email: 'after.rotation@example.com' });
+      const [hit] = await receiver.waitFor(1);
+      const event = new Webhook(plain.secret).verify(hit!.body, hit!.headers) as { data: { object: { id: string } } };
+      expect(event.data.object.id).toBe(customer.id);
+    } finally {
+      await receiver.close();
+    }
   });
 });

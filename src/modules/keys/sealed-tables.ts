@@ -8,6 +8,7 @@ import { imageKeySweep } from '../images/index.js';
 import { noteKeySweep } from '../notes/index.js';
 import { orderKeySweep } from '../orders/index.js';
 import { siteUserKeySweep } from '../site-users/index.js';
+import { webhookEndpointKeySweep } from '../webhooks/index.js';
 
 /** What the sweep needs of a locked row: the data key it is sealed under (null: nothing sealed). */
 export interface SealedRow {
@@ -50,6 +51,7 @@ export const OTHER_SEALED_TABLES: readonly SealedTable[] = [
   noteKeySweep,
   imageKeySweep,
   customerViewKeySweep,
+  webhookEndpointKeySweep,
 ];
 
 /** Rows of the table still off the active key of the purpose (none for a rotation that does not touch it). */

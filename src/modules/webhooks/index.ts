@@ -4,6 +4,7 @@
  */
 export { webhookRoutes } from './webhook.routes.js';
 export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.js';
+export { webhookEndpointKeySweep } from './webhook-endpoint.reseal.js';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-event-types.js';
 export { RETRY_DELAYS_MS } from './webhook-retry.js';
 export type {
