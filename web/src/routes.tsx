@@ -13,6 +13,7 @@ const DuplicatesPage = lazy(() => import('./pages/customers/DuplicatesPage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const StaffPage = lazy(() => import('./pages/admin/StaffPage'));
 const SettingsPage = lazy(() => import('./pages/admin/SettingsPage'));
+const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage'));
 const TransactionsPage = lazy(() => import('./pages/payments/TransactionsPage'));
 const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
 const OrderPage = lazy(() => import('./pages/orders/OrderPage'));
@@ -46,6 +47,7 @@ export function AppRoutes() {
           <Route path="/invoices" element={<Allowed when="payments.read" page={<InvoicesPage />} />} />
           <Route path="/payment-links" element={<Allowed when="payments.read" page={<PaymentLinksPage />} />} />
           <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/webhooks" element={<Allowed when="webhooks.manage" page={<WebhooksPage />} />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

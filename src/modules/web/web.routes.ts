@@ -25,6 +25,7 @@ export const SPA_PATHS = [
   '/invoices',
   '/payment-links',
   '/settings',
+  '/webhooks',
   // Public client pages: no sign-in.
   '/pay/:slug',
   '/checkout/:token',

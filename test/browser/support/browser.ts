@@ -23,8 +23,12 @@ export interface BrowserPaydesk {
   close(): Promise<void>;
 }
 
-export async function startBrowserPaydesk(): Promise<BrowserPaydesk> {
-  const paydesk = await startTestPaydesk('pglite');
+/** env and options go to startTestPaydesk (a test that needs PAYDESK_WEBHOOK_ALLOW_PRIVATE=1, say). */
+export async function startBrowserPaydesk(
+  env: Parameters<typeof startTestPaydesk>[1] = {},
+  options: Parameters<typeof startTestPaydesk>[2] = {},
+): Promise<BrowserPaydesk> {
+  const paydesk = await startTestPaydesk('pglite', env, options);
   const baseUrl = await paydesk.app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,

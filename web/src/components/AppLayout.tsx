@@ -12,6 +12,7 @@ import {
   ShoppingBag,
   UserCog,
   Users,
+  Webhook,
   X,
 } from 'lucide-react';
 import type { Session } from '../api/types';
@@ -48,7 +49,13 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
       { to: '/payment-links', label: 'Payment links', icon: Link2, when: 'payments.read' },
     ],
   },
-  { title: 'Brand', items: [{ to: '/settings', label: 'Settings', icon: Settings }] },
+  {
+    title: 'Brand',
+    items: [
+      { to: '/settings', label: 'Settings', icon: Settings },
+      { to: '/webhooks', label: 'Webhooks', icon: Webhook, when: 'webhooks.manage' },
+    ],
+  },
 ];
 
 /** Sidebar and content; below 860px the sidebar becomes a drawer behind a menu button. */
