@@ -52,36 +52,25 @@ export interface AttemptOutcome {
   next: { status: 'succeeded' } | { status: 'pending'; retryAt: Date } | { status: 'failed' };
 }
 
-/** The attempt's row and the delivery's new state (only while the claim is still this attempt's). */
+/**
+ * The attempt's row and the delivery's new state, in one statement (the delivery only while the
+ * claim is still this attempt's: a late outcome never overwrites a newer attempt's).
+ */
 export async function recordAttempt(db: Executor, o: AttemptOutcome): Promise<void> {
-  await db
-    .insertInto('webhook_attempts')
-    .values({
-      merchant_id: o.merchantId,
-      delivery_id: o.deliveryId,
-      attempt: o.attempt,
-      attempted_at: o.at,
-      status_code: o.statusCode,
-      duration_ms: o.durationMs,
-      error: o.error,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  await db
-    .updateTable('webhook_deliveries')
-    .set({
-      status: o.next.status,
-      next_attempt_at: o.next.status === 'pending' ? o.next.retryAt : null,
-      last_attempt_at: o.at,
-      last_status_code: o.statusCode,
-      last_duration_ms: o.durationMs,
-      last_error: o.error,
-    })
-    .where('merchant_id', '=', o.merchantId)
-    .where('id', '=', o.deliveryId)
-    .where('attempts', '=', o.attempt)
-    .where('status', '=', 'pending')
-    .execute();
+  const retryAt = o.next.status === 'pending' ? o.next.retryAt : null;
+  await sql`
+    WITH attempt AS (
+      INSERT INTO webhook_attempts (merchant_id, delivery_id, attempt, attempted_at, status_code, duration_ms, error)
+      VALUES (${o.merchantId}, ${o.deliveryId}, ${o.attempt}, ${o.at}::timestamptz, ${o.statusCode}::int,
+        ${o.durationMs}, ${o.error}::text)
+      ON CONFLICT DO NOTHING
+    )
+    UPDATE webhook_deliveries SET status = ${o.next.status}, next_attempt_at = ${retryAt}::timestamptz,
+      last_attempt_at = ${o.at}::timestamptz, last_status_code = ${o.statusCode}::int,
+      last_duration_ms = ${o.durationMs}, last_error = ${o.error}::text
+    WHERE merchant_id = ${o.merchantId} AND id = ${o.deliveryId} AND attempts = ${o.attempt} AND status = 'pending'`.execute(
+    db,
+  );
 }
 
 /** A success clears the endpoint's failing state (a no-op, and no row lock, while it has none). */

@@ -54,6 +54,17 @@ export async function findEndpointSecrets(db: Executor, merchantId: string, id: 
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/** The endpoints (with their sealed secrets) of one brand a claimed batch goes to, in one statement. */
+export async function findEndpointsSecrets(db: Executor, merchantId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('webhook_endpoints')
+    .select([...PUBLIC_COLUMNS, 'secret_enc', 'previous_secret_enc', 'data_key_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 export type EndpointChanges = Partial<
   Pick<
     WebhookEndpointTable,

@@ -24,6 +24,17 @@ export async function listWebhookEvents(
   return newestFirstPage(query, page).execute();
 }
 
+/** The events of one brand a claimed batch carries, in one statement. */
+export async function findWebhookEvents(db: Executor, merchantId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('webhook_events')
+    .select(COLUMNS)
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** A test event is written by the code that sends it (the triggers write every other). */
 export async function insertWebhookEvent(
   db: Executor,

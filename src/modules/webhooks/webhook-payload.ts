@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../errors.js';
 import type { Principal } from '../access/index.js';
-import { retrieveCustomer } from '../customers/index.js';
+import { customerViews, retrieveCustomer } from '../customers/index.js';
 import { getInvoice } from '../invoices/index.js';
 import { getOrder } from '../orders/index.js';
 import { getTransaction } from '../transactions/index.js';
@@ -33,7 +33,11 @@ export async function renderEvent(
   lens: Principal,
   event: WebhookEventRecord,
 ): Promise<WebhookEventView> {
-  const data: WebhookEventView['data'] = { object: await loadObject(ctx, lens, event) };
+  return envelope(event, await loadObject(ctx, lens, event));
+}
+
+function envelope(event: WebhookEventRecord, object: EventObject): WebhookEventView {
+  const data: WebhookEventView['data'] = { object };
   const merged = event.refs.merged_customer;
   if (event.type === 'customer.merged' && merged) data.merged_customer = merged;
   return {
@@ -44,6 +48,32 @@ export async function renderEvent(
     brand: event.merchant_id,
     data,
   };
+}
+
+/**
+ * renderEvent for many events of one brand at once: the customers they carry are read in one go
+ * (the dispatcher sends batches). Erased or merged customers, and other objects, go one by one.
+ */
+export async function renderEvents(
+  ctx: AppContext,
+  lens: Principal,
+  events: readonly WebhookEventRecord[],
+): Promise<Map<string, WebhookEventView>> {
+  const customerIds = events
+    .filter((e) => e.object_type === 'customer' && e.type !== 'customer.deleted')
+    .map((e) => e.object_id);
+  const customers = customerIds.length > 0 ? await customerViews(ctx, lens, customerIds) : new Map();
+  const rendered = new Map<string, WebhookEventView>();
+  for (const event of events) {
+    const customer = event.object_type === 'customer' ? customers.get(event.object_id) : undefined;
+    rendered.set(
+      event.id,
+      // A live customer always has an email; a wiped row (erased, or merged: a pointer) has none and
+      // goes through retrieveCustomer, which answers a merged id with its survivor.
+      customer && customer.email !== '' ? envelope(event, customer) : await renderEvent(ctx, lens, event),
+    );
+  }
+  return rendered;
 }
 
 async function loadObject(ctx: AppContext, lens: Principal, event: WebhookEventRecord): Promise<EventObject> {
