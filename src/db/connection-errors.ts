@@ -34,3 +34,19 @@ export function isConnectionLost(error: unknown, depth = 0): boolean {
   if (Array.isArray(e.errors) && e.errors.some((inner) => isConnectionLost(inner, depth + 1))) return true;
   return isConnectionLost(e.cause, depth + 1);
 }
+
+/**
+ * Runs a short write again when its connection was lost (a pool can hand out a connection the
+ * network cut a moment ago): for the last write of a background job, whose loss would leave the
+ * job looking as if its process had died.
+ */
+export async function retryOnConnectionLoss<T>(write: () => Promise<T>, attempts = 3, waitMs = 200): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts || !isConnectionLost(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { retryOnConnectionLoss } from '../../db/connection-errors.js';
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import { DomainError, fieldError } from '../../errors.js';
@@ -221,7 +222,9 @@ async function runImport(
   };
   const now = ctx.clock();
   const end = { status, rows_total: rowsTotal, ...tally, error, updated_at: now, finished_at: now } as const;
-  await finishImportRow(ctx.db, merchantId, id, { ...end, report: JSON.stringify(report) });
+  await retryOnConnectionLoss(() =>
+    finishImportRow(ctx.db, merchantId, id, { ...end, report: JSON.stringify(report) }),
+  );
   await auditImport(ctx.db, job, settings, { status, ...tally });
   return toImportView({ ...job, ...end, report });
 }

@@ -1,3 +1,4 @@
+import { retryOnConnectionLoss } from '../../db/connection-errors.js';
 import type { AppContext } from '../../context.js';
 import { checkFields, DomainError, fieldError } from '../../errors.js';
 import { checkCard, summarizeCard, type CardInput } from '../../gateways/card.js';
@@ -284,20 +285,23 @@ async function undoCharge(
       amount: { amount: payable.amountMinor, currency: payable.currency },
     });
     if (refund.outcome !== 'succeeded') throw new Error(`refund refused: ${refund.code}`);
-    await recordPaymentFailure(ctx.db, {
-      merchantId: payable.brand.merchant_id,
-      transactionId,
-      code: 'recording_failed',
-      message: 'The payment could not be recorded, and the charge was refunded',
-      gatewayReference: reference,
-      claim: payable.claim,
-      now: ctx.clock(),
-      // Our failure, not the payer's: nothing for their timeline.
-      customer: { kind: 'none' },
-      source: payable.source,
-      amountMinor: payable.amountMinor,
-      currency: payable.currency,
-    });
+    // The lost connection may not be the only one the pool still holds: a fresh one is tried if so.
+    await retryOnConnectionLoss(() =>
+      recordPaymentFailure(ctx.db, {
+        merchantId: payable.brand.merchant_id,
+        transactionId,
+        code: 'recording_failed',
+        message: 'The payment could not be recorded, and the charge was refunded',
+        gatewayReference: reference,
+        claim: payable.claim,
+        now: ctx.clock(),
+        // Our failure, not the payer's: nothing for their timeline.
+        customer: { kind: 'none' },
+        source: payable.source,
+        amountMinor: payable.amountMinor,
+        currency: payable.currency,
+      }),
+    );
     return new DomainError('payment_failed', 'The payment could not be completed; the charge was refunded', {
       transaction_id: transactionId,
     });
