@@ -1,10 +1,22 @@
+import fs from 'node:fs';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { writePgliteTemplate } from './pglite-template.js';
 
 /**
- * Decides which database backends the suite runs on and says so. PGlite always; PostgreSQL when
- * TEST_DATABASE_URL is set. With PAYDESK_TEST_STRICT=1 (CI) a missing backend is a failure.
+ * Writes the migrated PGlite every test copies (pglite-template.ts), then decides which database
+ * backends the suite runs on and says so. PGlite always; PostgreSQL when TEST_DATABASE_URL is set.
+ * With PAYDESK_TEST_STRICT=1 (CI) a missing backend is a failure.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
+  const template = await writePgliteTemplate();
+  project.provide('pgliteTemplate', template);
+  const teardown = () => fs.rmSync(template, { force: true });
+  await checkPostgres();
+  return teardown;
+}
+
+async function checkPostgres(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   const strict = process.env.PAYDESK_TEST_STRICT === '1';
   if (!url) {

@@ -5,6 +5,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { parseConfig } from '../../src/config.js';
 import { createPaydesk, type Paydesk, type PaydeskOptions } from '../../src/app.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { openMigratedPglite } from './pglite-template.js';
 import type { Role } from '../../src/modules/access/permissions.js';
 import type { Principal } from '../../src/modules/access/principal.js';
 import { createApiKey } from '../../src/modules/api-keys/api-key.service.js';
@@ -58,7 +59,7 @@ export async function startTestPaydesk(
       await admin.end();
     };
   } else {
-    database = await openDatabase({});
+    database = await openMigratedPglite();
   }
   const rawQuery: TestPaydesk['rawQuery'] = async (text, params = []) =>
     (await database.db.executeQuery(CompiledQuery.raw(text, params))).rows as Record<string, unknown>[];
