@@ -26,6 +26,11 @@ const TAGS = [
   { name: 'Key management', description: 'README "Key management": encryption keys and their rotation.' },
   { name: 'API keys', description: 'README "API keys".' },
   { name: 'Audit log', description: 'README "Audit log".' },
+  {
+    name: 'Webhooks',
+    description:
+      'README "Webhooks": signed events (Standard Webhooks) for customer, payment, invoice and order changes, from a transactional outbox.',
+  },
 ];
 
 /**

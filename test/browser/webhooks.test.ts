@@ -139,6 +139,10 @@ describe.skipIf(chromiumMissing)('dashboard: webhooks (browser)', () => {
       [failing],
     );
 
+    // Every page of the dashboard tells an owner: a count on the Webhooks item of the sidebar.
+    await page.goto('/customers');
+    const badge = page.getByRole('status', { name: '1 endpoint turned off for failing' });
+    await badge.waitFor();
     await page.goto('/webhooks');
     const alert = page.getByRole('alert').filter({ hasText: 'Turned off: failing since' });
     await alert.waitFor();

@@ -46,6 +46,19 @@ export async function startWebhookReceiver(answer: (received: ReceivedWebhook, i
       }
       return received.slice(0, count);
     },
+    /** The first request that `match` accepts, once it has arrived (others are left alone). */
+    async waitForOne(match: (hit: ReceivedWebhook) => boolean, timeoutMs = 10_000): Promise<ReceivedWebhook> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = received.find(match);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching webhook among ${received.length} received`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -17,6 +17,7 @@ import {
 } from 'lucide-react';
 import type { Session } from '../api/types';
 import { activeMembership, useSignOut } from '../api/session';
+import { useWebhookEndpoints } from '../api/webhooks';
 import type { Permission } from '../api/types';
 import { can, ROLE_LABELS } from '../lib/permissions';
 import { initials } from '../lib/format';
@@ -57,6 +58,22 @@ const SECTIONS: { title: string; items: NavItem[] }[] = [
     ],
   },
 ];
+
+/**
+ * On every page of owners and admins: how many endpoints Paydesk turned off for failing (the
+ * Webhooks page says which and what to do). Rendered only for roles that may see them.
+ */
+function FailingEndpointsBadge() {
+  const endpoints = useWebhookEndpoints();
+  const failing = (endpoints.data?.data ?? []).filter((e) => e.disabled_reason === 'failing').length;
+  if (failing === 0) return null;
+  const text = `${failing} endpoint${failing === 1 ? '' : 's'} turned off for failing`;
+  return (
+    <span className="nav-badge" role="status" aria-label={text} title={text}>
+      {failing}
+    </span>
+  );
+}
 
 /** Sidebar and content; below 860px the sidebar becomes a drawer behind a menu button. */
 export function AppLayout({ session }: { session: Session }) {
@@ -123,6 +140,7 @@ export function AppLayout({ session }: { session: Session }) {
                     <NavLink to={to} className="nav-link">
                       <Icon size={18} aria-hidden="true" />
                       <span>{label}</span>
+                      {to === '/webhooks' && <FailingEndpointsBadge />}
                     </NavLink>
                   </li>
                 ))}
