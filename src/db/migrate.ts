@@ -52,10 +52,20 @@ export async function migrateToLatest(db: Database): Promise<void> {
   const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
   const migrationTableSchema = rows[0]?.schema ?? 'public';
   const migrator = new Migrator({ db, provider, migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Before migrating, Kysely looks for its table by listing the tables of every schema, with
+  // pg_get_serial_sequence on each: a schema dropped meanwhile by someone else (a parallel test file
+  // in the same database) fails that listing with 3F000. Nothing has run yet then: look again.
+  for (let retry = 0; retry < 3 && error && !results?.length && isSchemaGone(error); retry++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const where = failed ? ` in migration ${failed.migrationName}` : '';
     throw new Error(`Database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function isSchemaGone(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
 }
