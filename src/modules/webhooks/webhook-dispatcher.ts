@@ -93,16 +93,6 @@ export class WebhookDispatcher {
       });
   }
 
-  /** For tests and the CLI: until nothing is due, claim, send and record. */
-  async drain(): Promise<void> {
-    for (;;) {
-      const claimed = await claimDueDeliveries(this.ctx.db, this.ctx.clock(), this.concurrency, this.leaseMs);
-      if (claimed.length === 0) return;
-      const requests = await this.prepare(claimed);
-      await Promise.all(claimed.map((delivery) => this.deliver(delivery, requests.get(delivery.id))));
-    }
-  }
-
   private async claimAndSend(): Promise<void> {
     for (;;) {
       const free = this.concurrency - this.inFlight.size;
