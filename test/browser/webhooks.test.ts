@@ -224,7 +224,8 @@ describe.skipIf(chromiumMissing)('dashboard: webhooks (browser)', () => {
     const remove = page.getByRole('dialog', { name: 'Delete this endpoint?' });
     await remove.getByRole('button', { name: 'Delete endpoint' }).click();
     await page.getByText('Endpoint deleted').waitFor();
-    expect(await page.getByRole('button', { name: receiver.url }).count()).toBe(0);
+    // The toast comes with the answer; the list follows on its refetch.
+    await expect.poll(() => page.getByRole('button', { name: receiver.url }).count()).toBe(0);
     const left = await env.paydesk.request(brand.token, { method: 'GET', url: '/api/v1/webhook-endpoints' });
     expect(left.json<{ data: { url: string }[] }>().data.map((e) => e.url)).not.toContain(receiver.url);
     expect(pageErrorsOf(page)).toEqual([]);
