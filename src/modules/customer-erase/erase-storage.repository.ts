@@ -29,17 +29,18 @@ export async function currentTransactionId(db: Executor): Promise<string> {
 }
 
 /**
- * Sessions whose snapshot is older than the transaction `xid`: while one is open, VACUUM must keep
- * the row versions it may still see. (Sessions of other roles show no xmin without
- * pg_read_all_stats; SECURITY.md says so.)
+ * The pids of sessions whose snapshot, or whose own running transaction, is older than the transaction `xid`:
+ * while one is open, VACUUM keeps the row versions `xid` replaced (its horizon is the oldest of both).
+ * A transaction idle between statements holds no snapshot but still has its id, so both are looked
+ * at. (Sessions of other roles show neither without pg_read_all_stats; SECURITY.md says so.)
  */
-export async function countOlderSnapshots(db: Database, xid: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`
-    SELECT count(*)::text AS n FROM pg_stat_activity
-     WHERE pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(${xid}::text::xid)`.execute(
-    db,
-  );
-  return Number(rows[0]!.n);
+export async function sessionsOlderThan(db: Database, xid: string): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`
+    SELECT pid FROM pg_stat_activity
+     WHERE pid <> pg_backend_pid()
+       AND ((backend_xmin IS NOT NULL AND age(backend_xmin) >= age(${xid}::text::xid))
+         OR (backend_xid IS NOT NULL AND age(backend_xid) > age(${xid}::text::xid)))`.execute(db);
+  return rows.map((row) => row.pid);
 }
 
 class RolledBack extends Error {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../context.js';
 import {
-  countOlderSnapshots,
   fillPage,
   pageOf,
   rewriteTable,
+  sessionsOlderThan,
   vacuumTable,
   type ScrubbedTable,
 } from './erase-storage.repository.js';
@@ -68,7 +68,7 @@ export async function scrubErased(
 
 async function waitForOlderSnapshots(ctx: AppContext, xid: string): Promise<void> {
   const deadline = Date.now() + SNAPSHOT_WAIT_MS;
-  while ((await countOlderSnapshots(ctx.db, xid)) > 0) {
+  while ((await sessionsOlderThan(ctx.db, xid)).length > 0) {
     if (Date.now() > deadline) throw new Error('a transaction older than the erase is still open');
     await sleep(100);
   }
