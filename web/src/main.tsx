@@ -3,9 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './api/client';
-import { SESSION_KEY, forget } from './api/session';
+import { SESSION_KEY, forget, sessionQuery } from './api/session';
 import { ToastProvider } from './components/Toasts';
-import { AppRoutes } from './routes';
+import { AppRoutes, preloadPageFor } from './routes';
 import './styles/index.css';
 
 // A 401 anywhere means the session ended (signed out elsewhere, expired): drop it and the router sends
@@ -26,6 +26,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// The session check and the page's code load side by side, before React first renders (see lib/lazy-page.ts).
+if (preloadPageFor(window.location.pathname).needsSession) void queryClient.prefetchQuery(sessionQuery);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,28 +1,60 @@
-import { lazy, Suspense, type ReactNode } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Suspense, type ReactNode } from 'react';
+import { matchPath, Navigate, Route, Routes, useLocation } from 'react-router';
 import { activeMembership, useSession } from './api/session';
+import type { Permission } from './api/types';
 import { AppLayout } from './components/AppLayout';
 import { EmptyState, ErrorState, PageLoading } from './components/States';
+import { lazyPage, type LazyPage } from './lib/lazy-page';
 import { can } from './lib/permissions';
 import { SignInPage } from './pages/SignInPage';
 
 // Pages load on first visit: a client paying on /pay/{slug} never downloads the dashboard.
-const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
-const CustomerProfilePage = lazy(() => import('./pages/customers/CustomerProfilePage'));
-const DuplicatesPage = lazy(() => import('./pages/customers/DuplicatesPage'));
-const UsersPage = lazy(() => import('./pages/users/UsersPage'));
-const StaffPage = lazy(() => import('./pages/admin/StaffPage'));
-const SettingsPage = lazy(() => import('./pages/admin/SettingsPage'));
-const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage'));
-const TransactionsPage = lazy(() => import('./pages/payments/TransactionsPage'));
-const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
-const OrderPage = lazy(() => import('./pages/orders/OrderPage'));
-const InvoicesPage = lazy(() => import('./pages/payments/InvoicesPage'));
-const PaymentLinksPage = lazy(() => import('./pages/payments/PaymentLinksPage'));
-const PayLinkPage = lazy(() => import('./pages/public/PayLinkPage'));
-const CheckoutPage = lazy(() => import('./pages/public/CheckoutPage'));
-const InvoicePayPage = lazy(() => import('./pages/public/InvoicePayPage'));
-const InvitePage = lazy(() => import('./pages/public/InvitePage'));
+const CustomersPage = lazyPage(() => import('./pages/customers/CustomersPage'));
+
+/** Pages anyone may open (pay pages, invitation links). */
+const PUBLIC_PAGES: { path: string; page: LazyPage }[] = [
+  { path: '/pay/:slug', page: lazyPage(() => import('./pages/public/PayLinkPage')) },
+  { path: '/checkout/:token', page: lazyPage(() => import('./pages/public/CheckoutPage')) },
+  { path: '/invoice/:token', page: lazyPage(() => import('./pages/public/InvoicePayPage')) },
+  { path: '/invite/:token', page: lazyPage(() => import('./pages/public/InvitePage')) },
+];
+
+/** Pages of the signed-in dashboard, with the permission each needs. The first match wins. */
+const STAFF_PAGES: { path: string; when?: Permission; page: LazyPage }[] = [
+  { path: '/customers', when: 'customers.read', page: CustomersPage },
+  {
+    path: '/customers/duplicates',
+    when: 'customers.merge',
+    page: lazyPage(() => import('./pages/customers/DuplicatesPage')),
+  },
+  {
+    path: '/customers/:id',
+    when: 'customers.read',
+    page: lazyPage(() => import('./pages/customers/CustomerProfilePage')),
+  },
+  { path: '/users', when: 'users.read', page: lazyPage(() => import('./pages/users/UsersPage')) },
+  { path: '/staff', when: 'staff.manage', page: lazyPage(() => import('./pages/admin/StaffPage')) },
+  { path: '/transactions', when: 'payments.read', page: lazyPage(() => import('./pages/payments/TransactionsPage')) },
+  { path: '/orders', when: 'orders.read', page: lazyPage(() => import('./pages/orders/OrdersPage')) },
+  { path: '/orders/:id', when: 'orders.read', page: lazyPage(() => import('./pages/orders/OrderPage')) },
+  { path: '/invoices', when: 'payments.read', page: lazyPage(() => import('./pages/payments/InvoicesPage')) },
+  { path: '/payment-links', when: 'payments.read', page: lazyPage(() => import('./pages/payments/PaymentLinksPage')) },
+  { path: '/settings', page: lazyPage(() => import('./pages/admin/SettingsPage')) },
+  { path: '/webhooks', when: 'webhooks.manage', page: lazyPage(() => import('./pages/webhooks/WebhooksPage')) },
+];
+
+/**
+ * Starts loading the code of the page at `pathname` (main.tsx calls it at start, so it loads beside
+ * the session check instead of after it). "/" is most often the customers list. Answers whether the
+ * page is the signed-in dashboard's (a pay page never asks for a session).
+ */
+export function preloadPageFor(pathname: string): { needsSession: boolean } {
+  const publicPage = PUBLIC_PAGES.find(({ path }) => matchPath(path, pathname));
+  const page =
+    pathname === '/' ? CustomersPage : (publicPage ?? STAFF_PAGES.find(({ path }) => matchPath(path, pathname)))?.page;
+  void page?.preload().catch(() => {}); // the render tries again and shows the error
+  return { needsSession: !publicPage && pathname !== '/sign-in' };
+}
 
 /** The same paths as SPA_PATHS in src/modules/web/web.routes.ts, which serves index.html for them. */
 export function AppRoutes() {
@@ -30,24 +62,14 @@ export function AppRoutes() {
     <Suspense fallback={<PageLoading />}>
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
-        <Route path="/pay/:slug" element={<PayLinkPage />} />
-        <Route path="/checkout/:token" element={<CheckoutPage />} />
-        <Route path="/invoice/:token" element={<InvoicePayPage />} />
-        <Route path="/invite/:token" element={<InvitePage />} />
+        {PUBLIC_PAGES.map(({ path, page: Page }) => (
+          <Route key={path} path={path} element={<Page />} />
+        ))}
         <Route element={<RequireSession />}>
           <Route index element={<Home />} />
-          <Route path="/customers" element={<Allowed when="customers.read" page={<CustomersPage />} />} />
-          <Route path="/customers/duplicates" element={<Allowed when="customers.merge" page={<DuplicatesPage />} />} />
-          <Route path="/customers/:id" element={<Allowed when="customers.read" page={<CustomerProfilePage />} />} />
-          <Route path="/users" element={<Allowed when="users.read" page={<UsersPage />} />} />
-          <Route path="/staff" element={<Allowed when="staff.manage" page={<StaffPage />} />} />
-          <Route path="/transactions" element={<Allowed when="payments.read" page={<TransactionsPage />} />} />
-          <Route path="/orders" element={<Allowed when="orders.read" page={<OrdersPage />} />} />
-          <Route path="/orders/:id" element={<Allowed when="orders.read" page={<OrderPage />} />} />
-          <Route path="/invoices" element={<Allowed when="payments.read" page={<InvoicesPage />} />} />
-          <Route path="/payment-links" element={<Allowed when="payments.read" page={<PaymentLinksPage />} />} />
-          <Route path="/settings" element={<SettingsPage />} />
-          <Route path="/webhooks" element={<Allowed when="webhooks.manage" page={<WebhooksPage />} />} />
+          {STAFF_PAGES.map(({ path, when, page: Page }) => (
+            <Route key={path} path={path} element={when ? <Allowed when={when} page={<Page />} /> : <Page />} />
+          ))}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>
@@ -82,7 +104,7 @@ function Home() {
   return <Navigate to="/settings" replace />;
 }
 
-function Allowed({ when, page }: { when: Parameters<typeof can>[1]; page: ReactNode }) {
+function Allowed({ when, page }: { when: Permission; page: ReactNode }) {
   const { data } = useSession();
   const membership = activeMembership(data);
   if (!membership) {

@@ -1,23 +1,25 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, setCsrfToken } from './client';
 import type { Membership, Session } from './types';
 
 export const SESSION_KEY = ['session'] as const;
 
-/** The signed-in staff member, or null when signed out (401). */
+/** The signed-in staff member, or null when signed out (401). main.tsx starts it before the first render. */
+export const sessionQuery = queryOptions({
+  queryKey: SESSION_KEY,
+  queryFn: async (): Promise<Session | null> => {
+    try {
+      return remember(await api.get<Session>('/session'));
+    } catch (error) {
+      if (isApiError(error, 401)) return forget();
+      throw error;
+    }
+  },
+  staleTime: 5 * 60_000,
+});
+
 export function useSession() {
-  return useQuery({
-    queryKey: SESSION_KEY,
-    queryFn: async (): Promise<Session | null> => {
-      try {
-        return remember(await api.get<Session>('/session'));
-      } catch (error) {
-        if (isApiError(error, 401)) return forget();
-        throw error;
-      }
-    },
-    staleTime: 5 * 60_000,
-  });
+  return useQuery(sessionQuery);
 }
 
 export function remember(session: Session): Session {

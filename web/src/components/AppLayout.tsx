@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import {
   CircleUserRound,
@@ -17,6 +17,7 @@ import {
 } from 'lucide-react';
 import type { Session } from '../api/types';
 import { activeMembership, useSignOut } from '../api/session';
+import { PageLoading } from './States';
 import { useWebhookEndpoints } from '../api/webhooks';
 import type { Permission } from '../api/types';
 import { can, ROLE_LABELS } from '../lib/permissions';
@@ -168,7 +169,10 @@ export function AppLayout({ session }: { session: Session }) {
         </div>
       </aside>
       <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
+        {/* A page whose code is still loading keeps the sidebar on screen. */}
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );
