@@ -44,6 +44,8 @@ import { reconcileRoutes } from './modules/reconcile/index.js';
 import { backupRoutes } from './modules/backups/index.js';
 import {
   invitationPublicRoutes,
+  passwordResetPublicRoutes,
+  passwordResetRoutes,
   sessionRoutes,
   SESSION_COOKIE,
   SignInThrottle,
@@ -110,11 +112,11 @@ export interface PaydeskContext {
 
 /**
  * The path as logged: no query string (search text is personal data), and no checkout, invoice or
- * staff invitation token (whoever holds one can pay it, or join the brand).
+ * staff invitation or password reset token (whoever holds one can pay it, join the brand, or set a password).
  */
 export function loggedPath(url: string): string {
   return (url.split('?')[0] ?? '').replace(
-    /^((?:\/api\/public)?\/(?:checkout|invoice|invite|invitations))\/[^/]+/,
+    /^((?:\/api\/public)?\/(?:checkout|invoice|invite|invitations|reset-password|password-resets))\/[^/]+/,
     '$1/…',
   );
 }
@@ -214,6 +216,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(keyRoutes(ctx, { jobs: services.rotationJobs }), { prefix: '/api/v1' });
     await app.register(sessionRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/v1' });
     await app.register(staffRoutes(ctx), { prefix: '/api/v1' });
+    await app.register(passwordResetRoutes(ctx), { prefix: '/api/v1' });
     await app.register(apiKeyRoutes(ctx), { prefix: '/api/v1' });
     await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
     await app.register(brandRoutes(ctx), { prefix: '/api/v1' });
@@ -229,6 +232,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     await app.register(webhookRoutes(ctx), { prefix: '/api/v1' });
     await app.register(publicPayRoutes(ctx, { declines: services.declineGuard }), { prefix: '/api/public' });
     await app.register(invitationPublicRoutes(ctx, { throttle: services.signInThrottle }), { prefix: '/api/public' });
+    await app.register(passwordResetPublicRoutes(ctx), { prefix: '/api/public' });
     // Last: the dashboard answers every path the API does not.
     await app.register(webRoutes(ctx));
     services.requestLimiter.start(config.rateLimits.syncMs);

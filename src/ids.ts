@@ -12,6 +12,7 @@ export type IdPrefix =
   | 'rot'
   | 'stf'
   | 'sinv'
+  | 'spr'
   | 'ses'
   | 'usr'
   | 'ord'

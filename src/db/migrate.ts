@@ -15,6 +15,8 @@ import * as rankFilterColumns from './migrations/0012-rank-filter-columns.js';
 import * as rateLimits from './migrations/0013-rate-limits.js';
 import * as staffInvitations from './migrations/0014-staff-invitations.js';
 import * as webhooks from './migrations/0015-webhooks.js';
+import * as staffPasswordResets from './migrations/0016-staff-password-resets.js';
+import * as contactReveals from './migrations/0017-contact-reveals.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -33,6 +35,8 @@ const migrations: Record<string, Migration> = {
   '0013-rate-limits': rateLimits,
   '0014-staff-invitations': staffInvitations,
   '0015-webhooks': webhooks,
+  '0016-staff-password-resets': staffPasswordResets,
+  '0017-contact-reveals': contactReveals,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,7 @@
 import type { BrandKeyTable, BrandTable, KeyringStateTable } from '../modules/brands/brand.table.js';
 import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { CustomerTable } from '../modules/customers/customer.table.js';
+import type { CustomerContactRevealTable } from '../modules/customers/customer-reveal.table.js';
 import type { IdempotencyKeyTable } from '../modules/idempotency/idempotency.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
 import type { ExchangeRateTable } from '../modules/exchange-rates/exchange-rate.table.js';
@@ -23,6 +24,7 @@ import type { CustomerBulkJobTable } from '../modules/customer-bulk/customer-bul
 import type { StaffMembershipTable, StaffSessionTable, StaffTable } from '../modules/staff/staff.table.js';
 import type { RateCounterTable } from '../modules/rate-limits/rate-counter.table.js';
 import type { StaffInvitationTable } from '../modules/staff/staff-invitation.table.js';
+import type { StaffPasswordResetTable } from '../modules/staff/staff-password-reset.table.js';
 import type {
   WebhookAttemptTable,
   WebhookDeliveryTable,
@@ -36,12 +38,14 @@ export interface DB {
   brand_keys: BrandKeyTable;
   api_keys: ApiKeyTable;
   customers: CustomerTable;
+  customer_contact_reveals: CustomerContactRevealTable;
   idempotency_keys: IdempotencyKeyTable;
   audit_events: AuditEventTable;
   staff: StaffTable;
   staff_memberships: StaffMembershipTable;
   staff_sessions: StaffSessionTable;
   staff_invitations: StaffInvitationTable;
+  staff_password_resets: StaffPasswordResetTable;
   exchange_rates: ExchangeRateTable;
   public_paths: PublicPathTable;
   brand_counters: BrandCounterTable;

@@ -17,6 +17,7 @@ const PUBLIC_PAGES: { path: string; page: LazyPage }[] = [
   { path: '/checkout/:token', page: lazyPage(() => import('./pages/public/CheckoutPage')) },
   { path: '/invoice/:token', page: lazyPage(() => import('./pages/public/InvoicePayPage')) },
   { path: '/invite/:token', page: lazyPage(() => import('./pages/public/InvitePage')) },
+  { path: '/reset-password/:token', page: lazyPage(() => import('./pages/public/ResetPasswordPage')) },
 ];
 
 /** Pages of the signed-in dashboard, with the permission each needs. The first match wins. */

@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'staff.remove',
   'staff.invite',
   'staff.invite_revoke',
+  'staff.password_reset_started',
+  'staff.password_reset',
   'brand.settings_change',
   'exchange_rates.update',
   'transaction.refund',

@@ -10,6 +10,7 @@ import { contactAccessOf, decryptContact, decryptName, toCustomerView } from './
 import type { CustomerStatsView, CustomerView, MergedCustomerView } from './customer.schemas.js';
 import { findCustomerPointer, findCustomersByIds } from './customer-merge.repository.js';
 import { customerMerged, mergedCustomerView } from './customer.merged.js';
+import { runningRevealEnd } from './customer.reveal.js';
 
 /**
  * GET /customers/{id}. Another brand's id is answered exactly like a missing one; a merged id answers
@@ -61,17 +62,13 @@ export async function loadCustomerView(
   const row = await findCustomer(ctx.db, merchantId, id);
   if (!row) throw customerNotFound(id);
   const brand = knownBrand ?? (await getBrand(ctx, merchantId));
-  const [keys, tags] = await Promise.all([
+  const access = contactAccessOf(principal);
+  const [keys, tags, revealedUntil] = await Promise.all([
     ctx.keyring.forBrand(ctx.db, merchantId, [row.data_key_id]),
     findCustomerTagRefs(ctx.db, merchantId, [id]),
+    access === 'masked' ? runningRevealEnd(ctx, principal, id) : null,
   ]);
-  return toCustomerView(
-    row,
-    decryptContact(keys, row),
-    brand.base_currency,
-    contactAccessOf(principal),
-    tags.get(id) ?? [],
-  );
+  return toCustomerView(row, decryptContact(keys, row), brand.base_currency, access, tags.get(id) ?? [], revealedUntil);
 }
 
 /** Customer names by id, for lists of payments and invoices (who paid, nothing more); ids not found are absent. */

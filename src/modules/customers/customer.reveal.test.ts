@@ -37,7 +37,7 @@ describeBackends('reveal (%s)', (backend) => {
     const before = Date.now();
     const response = await reveal(supportToken, target.id, { reason: 'Customer called about refund, ticket 4711' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ email: target.email, phone: target.phone });
+    expect(response.json()).toEqual({ email: target.email, phone: target.phone, revealed_until: expect.any(String) });
     const [event, ...more] = await paydesk.rawQuery(
       `SELECT actor_type, actor_id, target_type, target_id, host(ip) AS ip, details, occurred_at
          FROM audit_events WHERE merchant_id = $1 AND action = 'customer.reveal'`,
@@ -107,7 +107,7 @@ describeBackends('reveal (%s)', (backend) => {
   it('lets owners and admins reveal too, audited', async () => {
     for (const role of ['owner', 'admin'] as const) {
       const token = await paydesk.keyFor(brand, role);
-      expect((await reveal(token, target.id, { reason: `${role} check` })).json()).toEqual({
+      expect((await reveal(token, target.id, { reason: `${role} check` })).json()).toMatchObject({
         email: target.email,
         phone: target.phone,
       });
@@ -116,5 +116,74 @@ describeBackends('reveal (%s)', (backend) => {
         details: { reason: `${role} check` },
       });
     }
+  });
+
+  it('lasts 15 minutes for that caller and customer: the profile answers raw, audited once, then masked again', async () => {
+    const token = await paydesk.keyFor(brand, 'support');
+    const otherSupport = await paydesk.keyFor(brand, 'support');
+    const neighbour = await newCustomer(paydesk, brand, contactBody());
+    const get = async (key: string, id: string) =>
+      (await paydesk.request(key, { method: 'GET', url: `/api/v1/customers/${id}` })).json<CustomerJson>();
+    const masked = await get(token, target.id);
+    expect(masked).toMatchObject({ contact_masked: true, contact_revealed_until: null });
+    expect(masked.email).not.toBe(target.email);
+
+    const before = Date.now();
+    const revealed = (await reveal(token, target.id, { reason: 'Customer on the phone, ticket 5120' })).json<{
+      revealed_until: string;
+    }>();
+    const until = new Date(revealed.revealed_until).getTime();
+    expect(until - before).toBeGreaterThan(14 * 60_000);
+    expect(until - before).toBeLessThanOrEqual(15 * 60_000 + 5_000);
+    const audited = (await reveals(brand.id)).length;
+    const events = async () =>
+      (
+        await paydesk.rawQuery(
+          "SELECT count(*)::int AS n FROM customer_events WHERE merchant_id = $1 AND customer_id = $2 AND type = 'customer.revealed'",
+          [brand.id, target.id],
+        )
+      )[0]!.n;
+    const timeline = await events();
+
+    // Reopened, again and again: raw, with the end stated, and no new audit row or timeline event.
+    for (let i = 0; i < 3; i++) {
+      expect(await get(token, target.id)).toMatchObject({
+        email: target.email,
+        phone: target.phone,
+        contact_masked: false,
+        contact_revealed_until: revealed.revealed_until,
+      });
+    }
+    expect((await reveals(brand.id)).length).toBe(audited);
+    expect(await events()).toBe(timeline);
+    // Only this caller, only this customer, only the profile: the list stays masked.
+    expect(await get(otherSupport, target.id)).toMatchObject({ contact_masked: true, contact_revealed_until: null });
+    expect(await get(token, neighbour.id)).toMatchObject({ contact_masked: true });
+    const list = await paydesk.request(token, { method: 'GET', url: '/api/v1/customers?limit=100' });
+    for (const needle of contactNeedles(target)) expect(list.body).not.toContain(needle);
+
+    // Past its end (moved back in the database rather than waiting 15 minutes): masked again.
+    await paydesk.rawQuery(
+      "UPDATE customer_contact_reveals SET expires_at = now() - interval '1 second' WHERE merchant_id = $1 AND customer_id = $2",
+      [brand.id, target.id],
+    );
+    const after = await get(token, target.id);
+    expect(after).toMatchObject({ contact_masked: true, contact_revealed_until: null });
+    for (const needle of contactNeedles(target)) expect(JSON.stringify(after)).not.toContain(needle);
+  });
+
+  it('ends a running reveal when the member loses the permission (a role without reveal sees masked)', async () => {
+    const token = await paydesk.keyFor(brand, 'support');
+    expect((await reveal(token, target.id, { reason: 'checking an address' })).statusCode).toBe(200);
+    const [key] = await paydesk.rawQuery('SELECT id FROM api_keys WHERE merchant_id = $1 AND token_hint = $2', [
+      brand.id,
+      token.slice(-4),
+    ]);
+    await paydesk.rawQuery("UPDATE api_keys SET role = 'viewer' WHERE merchant_id = $1 AND id = $2", [
+      brand.id,
+      key!.id,
+    ]);
+    const view = await paydesk.request(token, { method: 'GET', url: `/api/v1/customers/${target.id}` });
+    expect(view.json()).toMatchObject({ contact_masked: true, contact_revealed_until: null });
   });
 });

@@ -148,7 +148,7 @@ describeBackends('roles × endpoints (%s)', (backend) => {
 
     expect({ status: response.statusCode, body: response.body }).toMatchObject({ status: endpoint.status });
     if (name === 'POST /customers/{id}/reveal') {
-      expect(response.json()).toEqual({ email: target.email, phone: target.phone });
+      expect(response.json()).toEqual({ email: target.email, phone: target.phone, revealed_until: expect.any(String) });
     }
     if (outcome === 'ok') return;
 

@@ -42,6 +42,7 @@ describeBackends('customers API, happy path (%s)', (backend) => {
         email: 'ayesha.rahman@example.com',
         phone: '+8801700000000',
         contact_masked: false,
+        contact_revealed_until: null,
         metadata: { order: '1042', channel: 'facebook' },
         source: 'api',
         user: null,

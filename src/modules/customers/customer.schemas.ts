@@ -110,6 +110,11 @@ export const Customer = Type.Object(
     contact_masked: Type.Boolean({
       description: "True when the caller's role sees email and phone masked; POST /customers/{id}/reveal shows them",
     }),
+    contact_revealed_until: Nullable(Timestamp, {
+      description:
+        "For a role that sees contact data masked: until when this caller sees this customer's email and phone raw, " +
+        'after POST /customers/{id}/reveal (15 minutes from the reveal). Null otherwise.',
+    }),
     metadata: Type.Record(Type.String(), Type.String()),
     source: Type.String({
       description:
@@ -156,6 +161,7 @@ export const Customer = Type.Object(
         email: 'rahim.uddin@example.com',
         phone: '+8801712345678',
         contact_masked: false,
+        contact_revealed_until: null,
         metadata: { crm_id: 'C-1001' },
         source: 'api',
         user: null,
@@ -337,6 +343,7 @@ export const CustomerContact = Type.Object(
   {
     email: Type.String(),
     phone: Type.Union([Type.String(), Type.Null()], { description: 'E.164' }),
+    revealed_until: Timestamp,
   },
   { title: 'CustomerContact' },
 );

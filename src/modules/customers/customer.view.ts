@@ -55,8 +55,10 @@ export function toCustomerView(
   access: ContactAccess,
   /** The customer's tags; lists and the profile load them (customerTagsOf), other views have none to show. */
   tags: CustomerTagRef[] = [],
+  /** A masked caller's running reveal of this customer (the profile looks it up): raw until then. */
+  revealedUntil: Date | null = null,
 ): CustomerView {
-  const masked = access === 'masked';
+  const masked = access === 'masked' && revealedUntil === null;
   return {
     id: row.id,
     object: 'customer',
@@ -64,6 +66,7 @@ export function toCustomerView(
     email: masked ? maskEmail(contact.email) : contact.email,
     phone: masked && contact.phone !== null ? maskE164(contact.phone) : contact.phone,
     contact_masked: masked,
+    contact_revealed_until: revealedUntil?.toISOString() ?? null,
     metadata: row.metadata,
     source: row.source,
     user: row.user_id,

@@ -7,3 +7,4 @@ export { SIGN_IN_LIMITS, SignInThrottle, type ThrottleLimits } from './sign-in-t
 export { sessionRoutes } from './session.routes.js';
 export { staffRoutes } from './staff.routes.js';
 export { invitationPublicRoutes } from './staff-invitation.public.routes.js';
+export { passwordResetPublicRoutes, passwordResetRoutes } from './staff-password-reset.routes.js';

@@ -32,6 +32,8 @@ export const SPA_PATHS = [
   '/invoice/:token',
   // A staff invitation's accept page: the link's token is the credential.
   '/invite/:token',
+  // A password reset link: the same, for setting a new password.
+  '/reset-password/:token',
 ] as const;
 
 export const NOT_BUILT_MESSAGE = 'dashboard not built: run npm run build\n';
@@ -93,7 +95,8 @@ function pageHeaders(reply: FastifyReply): void {
   reply
     .header('cache-control', 'no-cache')
     .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    // /checkout/{token}, /invoice/{token} and /invite/{token} are bearer links: never hand them on as a Referer.
+    // /checkout/{token}, /invoice/{token}, /invite/{token} and /reset-password/{token} are bearer links: never
+    // hand them on as a Referer.
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY');

@@ -111,8 +111,23 @@ export function useRevealCustomer(id: string) {
   return useMutation({
     mutationFn: (reason: string) =>
       api.post<CustomerContact>(`/customers/${encodeURIComponent(id)}/reveal`, { reason }),
-    // The reveal is on the timeline (who saw the contact); the values stay out of the cache.
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] }),
+    onSuccess: (contact) => {
+      // For the next 15 minutes the server answers this customer raw to this member: the profile shows
+      // the contact now, and reopening it (or reloading) shows it again until then.
+      queryClient.setQueryData<Customer | MergedCustomer>(['customers', 'one', id], (old) =>
+        !old || isMerged(old)
+          ? old
+          : {
+              ...old,
+              email: contact.email,
+              phone: contact.phone,
+              contact_masked: false,
+              contact_revealed_until: contact.revealed_until,
+            },
+      );
+      // The reveal is on the timeline (who saw the contact).
+      void queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', id] });
+    },
   });
 }
 

@@ -1,6 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { List, RequestBody, Role, StaffInvitation, StaffInvitationCreated, StaffMember } from './types';
+import type {
+  List,
+  RequestBody,
+  Role,
+  StaffInvitation,
+  StaffInvitationCreated,
+  StaffMember,
+  StaffPasswordResetStarted,
+} from './types';
 
 export function useStaff() {
   return useQuery({ queryKey: ['staff'], queryFn: () => api.get<List<StaffMember>>('/staff') });
@@ -51,5 +59,13 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (input: { current_password: string; new_password: string }) =>
       api.post<void>('/session/password', input),
+  });
+}
+
+/** Starts a password reset for a member; the answer's reset_url is shown once (only a hash of its token is kept). */
+export function useStartPasswordReset() {
+  return useMutation({
+    mutationFn: (staffId: string) =>
+      api.post<StaffPasswordResetStarted>(`/staff/${encodeURIComponent(staffId)}/password-reset`),
   });
 }

@@ -52,6 +52,9 @@ export type StaffMember = Schemas['StaffMember'];
 export type StaffInvitation = Schemas['StaffInvitation'];
 export type StaffInvitationCreated = Schemas['StaffInvitationCreated'];
 export type PublicStaffInvitation = Schemas['PublicStaffInvitation'];
+/** A started password reset: its one-time link, shown once. */
+export type StaffPasswordResetStarted = Schemas['StaffPasswordResetStarted'];
+export type PublicStaffPasswordReset = Schemas['PublicStaffPasswordReset'];
 export type Transaction = Schemas['Transaction'];
 export type TransactionStatus = Transaction['status'];
 export type Invoice = Schemas['Invoice'];

@@ -57,3 +57,10 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function absoluteUrl(path: string): string {
   return new URL(path, window.location.origin).toString();
 }
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** "2:35 PM": a time later today (when a reveal ends). */
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}

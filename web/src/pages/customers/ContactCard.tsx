@@ -1,15 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Eye, Lock, Mail, Phone } from 'lucide-react';
 import { isApiError } from '../../api/client';
 import { useRevealCustomer } from '../../api/customers';
-import type { Customer, CustomerContact } from '../../api/types';
+import type { Customer } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { TextareaField } from '../../components/Field';
 import { Notice } from '../../components/States';
+import { formatTime } from '../../lib/format';
+import { formatPhone } from '../../lib/phone';
 
 /**
  * Email and phone, masked for roles that see them masked. Revealing asks why (the server audits the
- * reason); the revealed values live only in this component, never in the query cache.
+ * reason once); the member then sees this customer's contact for 15 minutes, across visits, as the
+ * server answers it (contact_revealed_until), and masked again after.
  */
 export function ContactCard({
   customer,
@@ -20,11 +24,11 @@ export function ContactCard({
   canReveal: boolean;
   className?: string;
 }) {
-  const [revealed, setRevealed] = useState<CustomerContact | null>(null);
   const [asking, setAsking] = useState(false);
-  const masked = customer.contact_masked && !revealed;
-  const email = revealed?.email ?? customer.email;
-  const phone = revealed ? revealed.phone : customer.phone;
+  const masked = customer.contact_masked;
+  const revealedUntil = customer.contact_revealed_until;
+  useRemaskAt(customer.id, revealedUntil);
+  const { email, phone } = customer;
 
   return (
     <section className={`card ${className ?? ''}`} aria-labelledby="contact-title">
@@ -35,7 +39,14 @@ export function ContactCard({
             <Lock size={12} aria-hidden="true" /> Masked
           </span>
         )}
-        {revealed && <span className="badge badge-warning">Revealed</span>}
+        {revealedUntil && (
+          <span
+            className="badge badge-warning"
+            title="You revealed this contact; you see it on this customer for 15 minutes after a reveal."
+          >
+            Revealed until {formatTime(revealedUntil)}
+          </span>
+        )}
       </div>
       <dl className="contact-list">
         <div>
@@ -51,7 +62,15 @@ export function ContactCard({
             <Phone size={15} aria-hidden="true" /> Phone
           </dt>
           <dd className={masked ? 'masked' : undefined} data-testid="contact-phone">
-            {phone ? masked ? phone : <a href={`tel:${phone}`}>{phone}</a> : <span className="muted">None</span>}
+            {phone ? (
+              masked ? (
+                phone
+              ) : (
+                <a href={`tel:${phone}`}>{formatPhone(phone)}</a>
+              )
+            ) : (
+              <span className="muted">None</span>
+            )}
           </dd>
         </div>
       </dl>
@@ -67,17 +86,23 @@ export function ContactCard({
         </div>
       )}
       {asking && (
-        <RevealDialog
-          customer={customer}
-          onClose={() => setAsking(false)}
-          onRevealed={(contact) => {
-            setRevealed(contact);
-            setAsking(false);
-          }}
-        />
+        <RevealDialog customer={customer} onClose={() => setAsking(false)} onRevealed={() => setAsking(false)} />
       )}
     </section>
   );
+}
+
+/** When the reveal ends, the profile is read again, and the server answers it masked. */
+function useRemaskAt(id: string, until: string | null) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!until) return;
+    const timer = window.setTimeout(
+      () => void queryClient.invalidateQueries({ queryKey: ['customers', 'one', id] }),
+      Math.max(0, new Date(until).getTime() - Date.now()) + 500,
+    );
+    return () => window.clearTimeout(timer);
+  }, [id, until, queryClient]);
 }
 
 function RevealDialog({
@@ -87,7 +112,7 @@ function RevealDialog({
 }: {
   customer: Customer;
   onClose: () => void;
-  onRevealed: (contact: CustomerContact) => void;
+  onRevealed: () => void;
 }) {
   const reveal = useRevealCustomer(customer.id);
   const [reason, setReason] = useState('');
