@@ -63,6 +63,9 @@ const STATUS: Record<ErrorCode, number> = {
   bulk_job_not_found: 404,
   invitation_not_found: 404,
   invitation_expired: 410,
+  password_reset_not_found: 404,
+  password_reset_expired: 410,
+  password_reset_self: 409,
   webhook_endpoint_not_found: 404,
   event_not_found: 404,
   delivery_not_found: 404,
@@ -130,6 +133,9 @@ const TITLES: Record<ErrorCode, string> = {
   bulk_job_not_found: 'Bulk action not found',
   invitation_not_found: 'Invitation not found',
   invitation_expired: 'Invitation expired or already used',
+  password_reset_not_found: 'Password reset link not found',
+  password_reset_expired: 'Password reset link expired or already used',
+  password_reset_self: 'Change your own password instead',
   webhook_endpoint_not_found: 'Webhook endpoint not found',
   event_not_found: 'Event not found',
   delivery_not_found: 'Webhook delivery not found',
@@ -267,6 +273,17 @@ function toFieldError(e: AjvError, context: string | undefined): FieldError {
   }
   if (e.keyword === 'pattern' && e.params.pattern === SINGLE_LINE_PATTERN)
     return { field: join(prefix, path) || context || 'body', reason: NOT_SINGLE_LINE_REASON };
+  // Ajv's own words ("must NOT have fewer than 1 characters") as the fragments the services write.
+  if (e.keyword === 'minLength' || e.keyword === 'maxLength') {
+    const limit = Number(e.params.limit);
+    const reason =
+      e.keyword === 'maxLength'
+        ? `must be at most ${limit} characters`
+        : limit === 1
+          ? 'must not be empty'
+          : `must be at least ${limit} characters`;
+    return { field: join(prefix, path) || context || 'body', reason };
+  }
   if (e.keyword === 'propertyNames')
     return { field: join(prefix, path, String(e.params.propertyName ?? '')), reason: 'key must be 1–40 characters' };
   return { field: join(prefix, path) || context || 'body', reason: e.message ?? 'is invalid' };

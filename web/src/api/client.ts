@@ -1,3 +1,4 @@
+import { fieldPathWords, fieldSentence } from '../lib/field-message';
 import type { FieldError, Problem } from './types';
 
 /**
@@ -13,7 +14,7 @@ export function setCsrfToken(token: string | null): void {
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    super(problem.detail);
+    super(messageOf(problem));
     this.name = 'ApiError';
   }
 
@@ -25,13 +26,26 @@ export class ApiError extends Error {
     return this.problem.code;
   }
 
-  /** Field errors of a 422, keyed by field path (`email`, `card.number`). */
+  /**
+   * Field errors of a 422, keyed by field path (`email`, `card.number`): the server's fragments ("must not
+   * be empty"), which the Field components make sentences of with the field's label.
+   */
   fieldErrors(): Record<string, string> {
     const errors: FieldError[] = this.problem.errors ?? [];
     const byField: Record<string, string> = {};
     for (const error of errors) byField[error.field] ??= error.reason;
     return byField;
   }
+}
+
+/**
+ * What a notice shows when no field of the form takes the error: a 422's field errors as sentences
+ * ("Currency must be …."), not the server's `currency: must be …` detail.
+ */
+function messageOf(problem: Problem): string {
+  const errors = problem.errors ?? [];
+  if (problem.code !== 'validation_failed' || errors.length === 0) return problem.detail;
+  return errors.map((error) => fieldSentence(fieldPathWords(error.field), error.reason)).join(' ');
 }
 
 export function isApiError(error: unknown, status?: number): error is ApiError {
