@@ -123,6 +123,7 @@ describe.skipIf(chromiumMissing)('dashboard: brands, site users and orders (brow
         email_verified: false,
         given_name: 'Rafiq',
         family_name: 'Hasan',
+        phone: '+8801712345678',
       },
     });
     expect(user.statusCode, user.body).toBe(201);
@@ -135,6 +136,8 @@ describe.skipIf(chromiumMissing)('dashboard: brands, site users and orders (brow
     expect(await nadia.getByText('verified', { exact: true }).isVisible()).toBe(true);
     const rafiq = page.getByRole('row', { name: /Rafiq Hasan/ });
     expect(await rafiq.getByText('unverified', { exact: true }).isVisible()).toBe(true);
+    // The phone as its country writes it, not raw E.164.
+    expect(await rafiq.getByText('+880 1712 345678', { exact: true }).isVisible()).toBe(true);
     expect(await rafiq.getByRole('link', { name: 'Rafiq Hasan' }).getAttribute('href')).toBe(`/customers/${rafiqId}`);
     await screenshot(page, 'site-users');
 

@@ -358,6 +358,15 @@ describe.skipIf(chromiumMissing)('dashboard: customer profile (browser)', () => 
     const overflow = () =>
       phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await overflow()).toBe(0);
+    // The money tables are cards: no header row, and each row's actions inside the screen.
+    const payments = phone.locator('section[aria-labelledby="transactions-title"]');
+    expect(await payments.locator('thead').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+    const refund = payments.getByRole('button', { name: /^Refund / }).first();
+    const box = (await refund.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    const view = phone.locator('section[aria-labelledby="orders-title"]').getByRole('link', { name: /^View order / });
+    expect((await view.boundingBox())!.x + (await view.boundingBox())!.width).toBeLessThanOrEqual(PHONE.width);
     await screenshot(phone, 'profile-phone', { fullPage: true });
 
     await phone.goto('/customers');

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrand } from '../support/harness.js';
+import { createPaymentLink } from '../support/payments.js';
 import { newStaff, type TestStaff } from '../support/staff.js';
 import {
   chromiumMissing,
@@ -62,6 +63,8 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     const row = page.getByRole('row', { name: /Mango box, 5 kg/ });
     await row.getByRole('cell', { name: 'BDT 1,250.50' }).waitFor();
     expect(await row.getByRole('switch').getAttribute('aria-checked')).toBe('true');
+    // No promise of a QR code the product does not make.
+    expect(await page.locator('main').textContent()).not.toMatch(/QR code/i);
     await screenshot(page, 'payment-links');
     const stored = await env.paydesk.request(brand.token, { method: 'GET', url: '/api/v1/payment-links' });
     expect(stored.json().data[0]).toMatchObject({
@@ -78,6 +81,9 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     expect(await client.getByText('BDT 1,250.50').first().isVisible()).toBe(true);
     expect(await client.getByText(/4242 4242 4242 4242/).isVisible()).toBe(true);
     expect(await client.getByRole('link', { name: 'Customers' }).count()).toBe(0);
+    // Nothing sends receipts: the email's hint says what it is for, and that the confirmation is this page.
+    expect(await client.locator('body').textContent()).not.toMatch(/receipt goes|we('ll| will) email/i);
+    expect(await client.getByText(/No email is sent: your confirmation shows on this page/).isVisible()).toBe(true);
     await screenshot(client, 'pay-page');
 
     await client.getByLabel('Name').fill('Farida Yasmin');
@@ -112,7 +118,7 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
     const row = page.getByRole('row', { name: /Farida Yasmin/ });
     await row.waitFor();
     expect(await row.getByRole('cell', { name: 'farida.yasmin@example.com' }).isVisible()).toBe(true);
-    expect(await row.getByRole('cell', { name: '+8801911222333' }).isVisible()).toBe(true);
+    expect(await row.getByRole('cell', { name: '+880 1911 222333' }).isVisible()).toBe(true);
     expect(await row.getByRole('cell', { name: 'BDT 1,250.50' }).isVisible()).toBe(true);
     await page.getByRole('region', { name: 'Total Customers' }).getByText('1', { exact: true }).waitFor();
 
@@ -231,6 +237,27 @@ describe.skipIf(chromiumMissing)('dashboard: the payment-link story (browser)', 
       .getByRole('row', { name: /kamal@example\.com/ })
       .waitFor();
     await screenshot(page, 'staff');
+    expect(pageErrorsOf(page)).toEqual([]);
+  });
+
+  it('cuts a long title with an ellipsis, and shows it whole on hover (title) and on keyboard focus', async () => {
+    const title = 'Annual wholesale order of handwoven Jamdani sarees and Nakshi kantha quilts for the Dhaka showroom';
+    await createPaymentLink(env.paydesk, brand, { title });
+    await page.goto('/payment-links');
+    const cut = page.getByRole('row', { name: new RegExp(title) }).locator('.truncate', { hasText: title });
+    await cut.waitFor();
+    const box = () => cut.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    const before = await box();
+    expect(before.scroll).toBeGreaterThan(before.client);
+    expect(await cut.getAttribute('title')).toBe(title);
+
+    // A cut value is a tab stop (the row's first); focused from the keyboard, it wraps to show every word.
+    await page.getByRole('button', { name: 'New payment link' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await cut.evaluate((el) => el === document.activeElement)).toBe(true);
+    const focused = await box();
+    expect(focused.scroll).toBeLessThanOrEqual(focused.client);
+    await screenshot(page, 'payment-links-long-title-focused');
     expect(pageErrorsOf(page)).toEqual([]);
   });
 });

@@ -104,4 +104,44 @@ describe.skipIf(chromiumMissing)('dashboard: staff invitations (browser)', () =>
     expect(pageErrorsOf(invitee)).toEqual([]);
     expect(pageErrorsOf(page)).toEqual([]);
   });
+
+  it('changes a role only once confirmed: an arrow key on the select proposes, Cancel and Escape put it back', async () => {
+    const member = await newStaff(env.paydesk, brand, 'support');
+    const roleOnServer = async () => {
+      const staff = await env.paydesk.request(brand.token, { method: 'GET', url: '/api/v1/staff' });
+      return staff.json<{ data: { id: string; role: string }[] }>().data.find((m) => m.id === member.id)?.role;
+    };
+    await page.goto('/staff');
+    const select = page
+      .getByRole('row', { name: new RegExp(member.email.replace(/\./g, '\\.')) })
+      .getByRole('combobox');
+    const dialog = page.getByRole('dialog', { name: /^Make .+ a Manager\?$/ });
+
+    // One slip of the keyboard on the focused select: Support → Manager is proposed, not saved.
+    await select.focus();
+    await page.keyboard.press('ArrowUp');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('they will be able to');
+    expect(await roleOnServer()).toBe('support');
+    await screenshot(page, 'staff-role-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await select.inputValue()).toBe('support');
+
+    await select.focus();
+    await page.keyboard.press('ArrowUp');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await select.inputValue()).toBe('support');
+    expect(await roleOnServer()).toBe('support');
+
+    await select.focus();
+    await page.keyboard.press('ArrowUp');
+    await dialog.getByRole('button', { name: 'Make manager' }).click();
+    await page.getByText(/is now manager$/).waitFor();
+    expect(await roleOnServer()).toBe('manager');
+    expect(await select.inputValue()).toBe('manager');
+    expect(pageErrorsOf(page)).toEqual([]);
+  });
 });

@@ -59,25 +59,40 @@ export function StatusBadge({ status, label }: { status: string; label?: string 
   );
 }
 
-/** Previous/Next over a cursor stack (useCursorStack) for a list query's current page. */
+/**
+ * Previous/Next over a cursor stack (useCursorStack) for a list query's current page, with the rows
+ * shown ("21–40", and "of 57" when the caller knows the total cheaply).
+ */
 export function Pager({
   pages,
   list,
+  total,
 }: {
-  pages: { page: number; previous: () => void; next: (cursor: string) => void };
+  pages: { page: number; offset?: number; previous: () => void; next: (cursor: string, rows?: number) => void };
   list: {
-    data?: { has_more?: boolean | undefined; next_cursor?: string | null | undefined } | undefined;
+    data?:
+      | { data?: unknown[] | undefined; has_more?: boolean | undefined; next_cursor?: string | null | undefined }
+      | undefined;
     isFetching: boolean;
   };
+  total?: number | null | undefined;
 }) {
   const { page } = pages;
   const nextCursor = (list.data?.has_more && list.data.next_cursor) || null;
+  const rows = list.data?.data?.length ?? 0;
   const busy = list.isFetching;
   if (page === 1 && !nextCursor) return null;
-  const onNext = () => nextCursor && pages.next(nextCursor);
+  const onNext = () => nextCursor && pages.next(nextCursor, rows);
+  const first = (pages.offset ?? 0) + 1;
+  const shown =
+    pages.offset === undefined || rows === 0
+      ? `Page ${page}`
+      : `${first.toLocaleString()}–${(first + rows - 1).toLocaleString()}${typeof total === 'number' ? ` of ${total.toLocaleString()}` : ''}`;
   return (
     <nav className="pager" aria-label="Pagination">
-      <span className="pager-page">Page {page}</span>
+      <span className="pager-page" data-testid="pager-rows">
+        {shown}
+      </span>
       <button
         type="button"
         className="btn btn-secondary btn-small"

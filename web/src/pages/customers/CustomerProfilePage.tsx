@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
-import { ArrowLeft, PauseCircle, Pencil, PlayCircle, Trash2 } from 'lucide-react';
+import { ArrowLeft, Ellipsis, Eraser, PauseCircle, Pencil, PlayCircle, Trash2 } from 'lucide-react';
 import { isApiError } from '../../api/client';
-import { useCustomer } from '../../api/customers';
+import { useCustomer, useCustomerInvoices, useCustomerOrders } from '../../api/customers';
 import { isMerged } from '../../api/merge';
 import { activeMembership, useSession } from '../../api/session';
 import { KpiCard } from '../../components/Bits';
@@ -11,10 +11,12 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
+import { ActionsMenu, type MenuAction } from './ActionsMenu';
 import { ContactCard } from './ContactCard';
 import { CustomerAvatar } from './CustomerAvatar';
 import { CustomerImageControls } from './CustomerImageControls';
 import { sourcePhrase } from './customer-sources';
+import { deleteBlockedReason } from './delete-guard';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
 import { EraseCustomerDialog } from './EraseCustomerDialog';
 import { EditCustomerDialog } from './EditCustomerDialog';
@@ -32,6 +34,10 @@ export default function CustomerProfilePage() {
   const membership = activeMembership(session);
   const myId = session?.staff.id;
   const customer = useCustomer(id);
+  const live = customer.isSuccess && !isMerged(customer.data);
+  // The same pages the money sections show (one request each): what they hold keeps Delete from being offered.
+  const invoices = useCustomerInvoices(id, live);
+  const orders = useCustomerOrders(id, live && can(membership, 'orders.read'));
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -63,6 +69,32 @@ export default function CustomerProfilePage() {
   }
   const erased = c.erased_at !== null;
   const suspended = c.status === 'suspended';
+  const mayErase = !erased && can(membership, 'customers.erase');
+  const moreActions: MenuAction[] = [];
+  if (can(membership, 'customers.delete')) {
+    moreActions.push({
+      label: 'Delete…',
+      icon: <Trash2 size={15} aria-hidden="true" />,
+      danger: true,
+      disabledReason: deleteBlockedReason(
+        {
+          payments: c.transactions_count,
+          invoices: invoices.data?.pages[0]?.data.length,
+          orders: orders.data?.pages[0]?.data.length,
+        },
+        mayErase,
+      ),
+      onSelect: () => setDeleting(true),
+    });
+  }
+  if (mayErase) {
+    moreActions.push({
+      label: 'Erase personal data…',
+      icon: <Eraser size={15} aria-hidden="true" />,
+      danger: true,
+      onSelect: () => setErasing(true),
+    });
+  }
   return (
     <>
       <BackLink />
@@ -120,10 +152,10 @@ export default function CustomerProfilePage() {
               )}
             </button>
           )}
-          {can(membership, 'customers.delete') && (
-            <button type="button" className="btn btn-secondary btn-danger-text" onClick={() => setDeleting(true)}>
-              <Trash2 size={16} aria-hidden="true" /> Delete
-            </button>
+          {moreActions.length > 0 && (
+            <ActionsMenu label={`More actions for ${c.name}`} actions={moreActions} className="btn btn-secondary">
+              <Ellipsis size={16} aria-hidden="true" /> More
+            </ActionsMenu>
           )}
         </div>
       </header>
@@ -203,6 +235,14 @@ export default function CustomerProfilePage() {
           customer={c}
           onClose={() => setDeleting(false)}
           onDeleted={() => navigate('/customers', { replace: true })}
+          onErase={
+            mayErase
+              ? () => {
+                  setDeleting(false);
+                  setErasing(true);
+                }
+              : undefined
+          }
         />
       )}
     </>

@@ -10,10 +10,11 @@ import type { Customer } from '../../api/types';
 import { KpiCard, PageHeader, Pager } from '../../components/Bits';
 import { ErrorState } from '../../components/States';
 import { plural } from '../../lib/format';
-import { useCursorStack, useDocumentTitle } from '../../lib/hooks';
+import { useDocumentTitle, useUrlCursorStack } from '../../lib/hooks';
 import { can } from '../../lib/permissions';
 import { AddCustomerDialog } from './AddCustomerDialog';
 import { DeleteCustomerDialog } from './DeleteCustomerDialog';
+import { EraseCustomerDialog } from './EraseCustomerDialog';
 import { ImportCustomersDialog } from './ImportCustomersDialog';
 import { BulkBar, SelectAllNotice } from './list/BulkBar';
 import { BulkDialog } from './list/BulkDialog';
@@ -37,7 +38,7 @@ export default function CustomersPage() {
   const membership = activeMembership(session);
   const { params, viewId, setParams, key } = useListState();
   const search = useSearchText(params, setParams);
-  const pages = useCursorStack();
+  const pages = useUrlCursorStack();
   const selection = useSelection();
   const [listKey, setListKey] = useState(key);
   if (key !== listKey) {
@@ -55,6 +56,7 @@ export default function CustomersPage() {
   const [importing, setImporting] = useState(false);
   const [filtering, setFiltering] = useState(false);
   const [deleting, setDeleting] = useState<Customer | null>(null);
+  const [erasing, setErasing] = useState<Customer | null>(null);
   const [bulk, setBulk] = useState<BulkAction | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
 
@@ -139,10 +141,11 @@ export default function CustomersPage() {
             onSort={(sort) => setParams({ ...params, sort })}
             selection={allowed.length > 0 ? selection : null}
             onDelete={can(membership, 'customers.delete') ? setDeleting : null}
+            onErase={can(membership, 'customers.erase') ? setErasing : null}
             highlight={highlight}
           />
         )}
-        <Pager pages={pages} list={list} />
+        <Pager pages={pages} list={list} total={count.data?.count} />
       </section>
 
       {filtering && (
@@ -196,8 +199,17 @@ export default function CustomersPage() {
           customer={deleting}
           onClose={() => setDeleting(null)}
           onDeleted={() => setDeleting(null)}
+          onErase={
+            can(membership, 'customers.erase') && deleting.erased_at === null
+              ? () => {
+                  setDeleting(null);
+                  setErasing(deleting);
+                }
+              : undefined
+          }
         />
       )}
+      {erasing && <EraseCustomerDialog customer={erasing} onClose={() => setErasing(null)} />}
     </>
   );
 }

@@ -4,33 +4,32 @@ import type { Customer } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
-import { plural } from '../../lib/format';
+import { deleteBlockedReason, referencesOfProblem } from './delete-guard';
 
-/** Asks first; a customer with payment history is refused by the server (409), and the dialog says why. */
+/**
+ * Asks first. Delete is offered only when nothing known points at the customer; should the server still
+ * refuse (409: an invoice or order the page did not know of), the dialog says why in words, and offers the
+ * erase when `onErase` is given.
+ */
 export function DeleteCustomerDialog({
   customer,
   onClose,
   onDeleted,
+  onErase,
 }: {
   customer: Customer;
   onClose: () => void;
   onDeleted: () => void;
+  onErase?: (() => void) | undefined;
 }) {
   const remove = useDeleteCustomer();
   const toast = useToast();
   const error = remove.error;
   const refused = isApiError(error, 409) ? error.problem : null;
-  const counts =
-    refused && refused.code === 'has_transactions'
-      ? [
-          typeof refused.transactions_count === 'number' &&
-            refused.transactions_count > 0 &&
-            plural(refused.transactions_count, 'transaction'),
-          typeof refused.invoices_count === 'number' &&
-            refused.invoices_count > 0 &&
-            plural(refused.invoices_count, 'invoice'),
-        ].filter(Boolean)
-      : [];
+  const reason =
+    refused?.code === 'has_transactions'
+      ? deleteBlockedReason(referencesOfProblem(refused as Record<string, unknown>), Boolean(onErase))
+      : null;
 
   return (
     <Dialog
@@ -40,9 +39,16 @@ export function DeleteCustomerDialog({
       initialFocus={refused ? undefined : '[data-autofocus]'}
       footer={
         refused ? (
-          <button type="button" className="btn btn-primary" onClick={onClose}>
-            OK
-          </button>
+          <>
+            {onErase && (
+              <button type="button" className="btn btn-secondary" onClick={onErase}>
+                Erase personal data…
+              </button>
+            )}
+            <button type="button" className="btn btn-primary" onClick={onClose}>
+              OK
+            </button>
+          </>
         ) : (
           <>
             <button type="button" className="btn btn-secondary" onClick={onClose} data-autofocus>
@@ -68,9 +74,9 @@ export function DeleteCustomerDialog({
       }
     >
       {refused ? (
-        <Notice tone="warning" title={counts.length ? `${customer.name} has ${counts.join(' and ')}` : undefined}>
-          <p>{refused.detail}</p>
-          <p>Customers with payment history are kept so the records stay complete.</p>
+        <Notice tone="warning" title={`${customer.name} is kept`}>
+          <p>{reason ?? 'Another record still points at this customer, so they cannot be deleted.'}</p>
+          <p>Their payment history stays complete.</p>
         </Notice>
       ) : (
         <>

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Notice, PageLoading } from '../../components/St
 import { formatDate } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
+import { formatPhone } from '../../lib/phone';
 import { MergeDialog } from './MergeDialog';
 
 export const REASON_LABELS: Record<DuplicateReason, string> = {
@@ -87,7 +88,7 @@ function CustomerSummary({ customer }: { customer: Customer }) {
       <dt>Email</dt>
       <dd>{customer.email}</dd>
       <dt>Phone</dt>
-      <dd>{customer.phone ?? '—'}</dd>
+      <dd>{formatPhone(customer.phone)}</dd>
       <dt>Payments</dt>
       <dd>
         {customer.transactions_count} · {formatMoney(customer.total_spent)}

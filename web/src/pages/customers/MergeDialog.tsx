@@ -5,11 +5,12 @@ import type { Customer } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
+import { formatPhone } from '../../lib/phone';
 
 const FIELDS: { field: MergeField; label: string; show: (c: Customer) => string }[] = [
   { field: 'name', label: 'Name', show: (c) => c.name },
   { field: 'email', label: 'Email', show: (c) => c.email },
-  { field: 'phone', label: 'Phone', show: (c) => c.phone ?? '—' },
+  { field: 'phone', label: 'Phone', show: (c) => formatPhone(c.phone) },
   {
     field: 'metadata',
     label: 'Metadata',

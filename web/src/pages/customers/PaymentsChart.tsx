@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Transaction } from '../../api/types';
 import { EmptyState } from '../../components/States';
+import { plural } from '../../lib/format';
 import { formatMoney, minorDigits } from '../../lib/money';
 
 interface Bucket {
@@ -56,6 +57,12 @@ export function bucketPayments(transactions: Transaction[], currency: string): B
   return [...buckets.values()];
 }
 
+/** "Mar 2026: BDT 1,200.00 from 3 payments", or "Nov 21: no payments". */
+export function bucketSummary(bucket: Bucket, currency: string): string {
+  if (bucket.count === 0) return `${bucket.label}: no payments`;
+  return `${bucket.label}: ${formatMoney({ amount: bucket.minor, currency })} from ${plural(bucket.count, 'payment')}`;
+}
+
 export default function PaymentsChart({ transactions, currency }: { transactions: Transaction[]; currency: string }) {
   const data = bucketPayments(transactions, currency);
   if (data.length === 0) {
@@ -68,7 +75,10 @@ export default function PaymentsChart({ transactions, currency }: { transactions
   return (
     <figure
       className="chart"
-      aria-label={`Payments over time: ${formatMoney({ amount: total, currency })} in ${data.reduce((n, b) => n + b.count, 0)} payments`}
+      aria-label={`Payments over time: ${formatMoney({ amount: total, currency })} in ${plural(
+        data.reduce((n, b) => n + b.count, 0),
+        'payment',
+      )}`}
     >
       <ResponsiveContainer width="100%" height={220}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -89,11 +99,10 @@ export default function PaymentsChart({ transactions, currency }: { transactions
           />
           <Tooltip
             cursor={{ fill: 'var(--accent-soft)' }}
-            formatter={(_value, _name, item) => [
-              formatMoney({ amount: (item.payload as Bucket).minor, currency }),
-              `${(item.payload as Bucket).count} paid`,
-            ]}
-            contentStyle={{ borderRadius: 8, border: '1px solid var(--border)', boxShadow: 'var(--shadow)' }}
+            content={({ active, payload }) => {
+              const bucket = payload?.[0]?.payload as Bucket | undefined;
+              return active && bucket ? <p className="chart-tooltip">{bucketSummary(bucket, currency)}</p> : null;
+            }}
           />
           <Bar dataKey="value" fill="var(--accent)" radius={[4, 4, 0, 0]} maxBarSize={36} isAnimationActive={false} />
         </BarChart>

@@ -11,6 +11,7 @@ import { StatusBadge } from '../../components/Bits';
 import { EmptyState, ErrorState, Notice, PageLoading } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { formatDateTime, plural } from '../../lib/format';
+import { formatPhone } from '../../lib/phone';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatMoney } from '../../lib/money';
 import { can } from '../../lib/permissions';
@@ -51,14 +52,14 @@ export default function OrderPage() {
               <span className="muted small">{plural(o.line_items.length, 'line')}</span>
             </div>
             <div className="table-scroll">
-              <table className="table">
+              <table className="table table-stack order-lines">
                 <thead>
                   <tr>
                     <th scope="col">Description</th>
-                    <th scope="col" className="num hide-narrow">
+                    <th scope="col" className="num">
                       Qty
                     </th>
-                    <th scope="col" className="num hide-narrow">
+                    <th scope="col" className="num">
                       Unit price
                     </th>
                     <th scope="col" className="num">
@@ -69,15 +70,17 @@ export default function OrderPage() {
                 <tbody>
                   {o.line_items.map((line, i) => (
                     <tr key={i}>
-                      <td>
-                        {line.description}
-                        <span className="cell-sub show-narrow">
-                          {line.quantity.toLocaleString()} × {formatMoney(line.unit_amount)}
-                        </span>
+                      {/* The order's own page: a description wraps whole rather than being cut. */}
+                      <td className="stack-full break-anywhere">{line.description}</td>
+                      <td className="num" data-label="Qty">
+                        {line.quantity.toLocaleString()}
                       </td>
-                      <td className="num hide-narrow">{line.quantity.toLocaleString()}</td>
-                      <td className="num hide-narrow">{formatMoney(line.unit_amount)}</td>
-                      <td className="num">{formatMoney(line.amount)}</td>
+                      <td className="num" data-label="Unit price">
+                        {formatMoney(line.unit_amount)}
+                      </td>
+                      <td className="num" data-label="Amount">
+                        {formatMoney(line.amount)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -190,7 +193,7 @@ function BuyerCard({
   const names = useCustomerNames(order.customer ? [order.customer] : [], canReadCustomers);
   const user = useUser(canReadUsers ? order.user : null);
   return (
-    <section className="card" aria-labelledby="buyer-title">
+    <section className="card order-buyer" aria-labelledby="buyer-title">
       <div className="card-header">
         <h2 id="buyer-title">{order.customer ? 'Customer' : 'Buyer'}</h2>
       </div>
@@ -205,7 +208,7 @@ function BuyerCard({
           <div>
             <dt>Phone</dt>
             <dd className={order.contact_masked ? 'masked' : undefined}>
-              {order.buyer.phone ?? <span className="muted">None</span>}
+              {order.buyer.phone ? formatPhone(order.buyer.phone) : <span className="muted">None</span>}
             </dd>
           </div>
         )}

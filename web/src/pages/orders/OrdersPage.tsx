@@ -49,7 +49,7 @@ export default function OrdersPage() {
         subtitle="What your clients ordered, paid online by card or in cash, by transfer or mobile money."
         actions={createButton}
       />
-      <section className="card table-card" aria-label="Orders">
+      <section className="card table-card stack-when-narrow" aria-label="Orders">
         <div className="toolbar">
           <StatusFilter
             options={STATUSES}

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { Order } from '../../api/types';
 import { StatusBadge } from '../../components/Bits';
 import { SkeletonRows } from '../../components/States';
+import { TruncatedText } from '../../components/TruncatedText';
 import { formatDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { METHOD_LABELS } from '../payments/TransactionsTable';
@@ -22,7 +23,11 @@ export function OrdersTable({ rows, loading, showCustomer = true, customerNames 
         <thead>
           <tr>
             <th scope="col">Number</th>
-            {showCustomer && <th scope="col">Customer</th>}
+            {showCustomer && (
+              <th scope="col" className="cell-fill">
+                Customer
+              </th>
+            )}
             <th scope="col">Status</th>
             <th scope="col" className="num">
               Total
@@ -44,10 +49,12 @@ export function OrdersTable({ rows, loading, showCustomer = true, customerNames 
                   <Link to={`/orders/${order.id}`} className="cell-title">
                     {order.number}
                   </Link>
-                  <span className="cell-sub mono">{order.id}</span>
+                  <span className="cell-sub mono truncate id-sub" title={order.id}>
+                    {order.id}
+                  </span>
                 </td>
                 {showCustomer && (
-                  <td className="stack-full">
+                  <td className="cell-fill stack-full">
                     <OrderCustomer order={order} name={order.customer ? customerNames[order.customer] : undefined} />
                   </td>
                 )}
@@ -85,14 +92,19 @@ export function OrdersTable({ rows, loading, showCustomer = true, customerNames 
 export function OrderCustomer({ order, name }: { order: Order; name: string | undefined }) {
   if (order.customer) {
     return (
-      <Link to={`/customers/${order.customer}`}>{name ?? <span className="mono small">{order.customer}</span>}</Link>
+      <Link to={`/customers/${order.customer}`} className="truncate" title={name}>
+        {name ?? <span className="mono small">{order.customer}</span>}
+      </Link>
     );
   }
   if (order.buyer) {
     return (
       <>
-        <span>{order.buyer.name}</span>
-        <span className={`cell-sub${order.contact_masked ? ' masked' : ''}`}>{order.buyer.email} · not a customer</span>
+        <TruncatedText text={order.buyer.name} />
+        <TruncatedText
+          className={`cell-sub${order.contact_masked ? ' masked' : ''}`}
+          text={`${order.buyer.email} · not a customer`}
+        />
       </>
     );
   }

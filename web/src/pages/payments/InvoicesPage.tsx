@@ -53,7 +53,7 @@ export default function InvoicesPage() {
         actions={createButton}
       />
       {action.isError && <Notice tone="danger">{action.error.message}</Notice>}
-      <section className="card table-card" aria-label="Invoices">
+      <section className="card table-card stack-when-narrow" aria-label="Invoices">
         <div className="toolbar">
           <StatusFilter
             options={STATUSES}

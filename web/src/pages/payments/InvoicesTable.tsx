@@ -15,20 +15,27 @@ interface InvoicesTableProps {
   actions?: (invoice: Invoice) => ReactNode;
 }
 
+/** Invoices newest first; on a phone each row becomes a small card (narrow.css). */
 export function InvoicesTable({ rows, loading, showCustomer = true, customerNames = {}, actions }: InvoicesTableProps) {
   const columns = 6 + (showCustomer ? 1 : 0);
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table table-stack">
         <thead>
           <tr>
             <th scope="col">Number</th>
-            {showCustomer && <th scope="col">Customer</th>}
+            {showCustomer && (
+              <th scope="col" className="cell-fill">
+                Customer
+              </th>
+            )}
             <th scope="col" className="num">
               Total
             </th>
             <th scope="col">Status</th>
-            <th scope="col">Created</th>
+            <th scope="col" className="hide-medium">
+              Created
+            </th>
             <th scope="col">Due</th>
             <th scope="col">
               <span className="visually-hidden">Link and actions</span>
@@ -41,14 +48,20 @@ export function InvoicesTable({ rows, loading, showCustomer = true, customerName
           ) : (
             rows.map((invoice) => (
               <tr key={invoice.id}>
-                <td>
-                  <span className="cell-title-plain">{invoice.number}</span>
-                  <span className="cell-sub mono">{invoice.id}</span>
+                {/* The number names the invoice; its id (for the API) is the number's title, leaving room for the customer. */}
+                <td className="nowrap stack-full">
+                  <span className="cell-title-plain" title={invoice.id}>
+                    {invoice.number}
+                  </span>
                 </td>
                 {showCustomer && (
-                  <td>
+                  <td className="cell-fill stack-full">
                     {invoice.customer_id ? (
-                      <Link to={`/customers/${invoice.customer_id}`}>
+                      <Link
+                        to={`/customers/${invoice.customer_id}`}
+                        className="truncate"
+                        title={customerNames[invoice.customer_id]}
+                      >
                         {customerNames[invoice.customer_id] ?? 'Customer'}
                       </Link>
                     ) : (
@@ -56,12 +69,18 @@ export function InvoicesTable({ rows, loading, showCustomer = true, customerName
                     )}
                   </td>
                 )}
-                <td className="num">{formatMoney(invoice.total)}</td>
+                <td className="num" data-label="Total">
+                  {formatMoney(invoice.total)}
+                </td>
                 <td>
                   <StatusBadge status={invoice.status} />
                 </td>
-                <td className="nowrap">{formatDate(invoice.created_at)}</td>
-                <td className="nowrap">{formatDay(invoice.due_date)}</td>
+                <td className="nowrap hide-medium" data-label="Created">
+                  {formatDate(invoice.created_at)}
+                </td>
+                <td className="nowrap" data-label="Due">
+                  {formatDay(invoice.due_date)}
+                </td>
                 <td className="actions">
                   {invoice.public_url && invoice.status !== 'void' && (
                     <>

@@ -5,6 +5,7 @@ import { activeMembership, useSession } from '../../api/session';
 import type { PaymentLink } from '../../api/types';
 import { CopyButton, PageHeader, Pager, Switch } from '../../components/Bits';
 import { EmptyState, ErrorState, Notice, SkeletonRows } from '../../components/States';
+import { TruncatedText } from '../../components/TruncatedText';
 import { useToast } from '../../components/Toasts';
 import { absoluteUrl, formatDate } from '../../lib/format';
 import { useCursorStack, useDocumentTitle } from '../../lib/hooks';
@@ -44,11 +45,11 @@ export default function PaymentLinksPage() {
     <>
       <PageHeader
         title="Payment links"
-        subtitle="A page your clients open to pay you: share it by message, email or QR code."
+        subtitle="A page your clients open to pay you: copy its link and share it by message or email."
         actions={createButton}
       />
       {update.isError && <Notice tone="danger">{update.error.message}</Notice>}
-      <section className="card table-card" aria-label="Payment links">
+      <section className="card table-card stack-when-narrow" aria-label="Payment links">
         {list.isError ? (
           <ErrorState error={list.error} retry={() => void list.refetch()} title="Payment links could not be loaded" />
         ) : !list.isPending && rows.length === 0 ? (
@@ -57,14 +58,18 @@ export default function PaymentLinksPage() {
           </EmptyState>
         ) : (
           <div className="table-scroll">
-            <table className="table">
+            <table className="table table-stack payment-links-table">
               <thead>
                 <tr>
-                  <th scope="col">Title</th>
+                  <th scope="col" className="cell-fill title-cell">
+                    Title
+                  </th>
                   <th scope="col" className="num">
                     Amount
                   </th>
-                  <th scope="col">Link</th>
+                  <th scope="col" className="cell-fill">
+                    Link
+                  </th>
                   <th scope="col">Active</th>
                   <th scope="col">Created</th>
                 </tr>
@@ -75,26 +80,34 @@ export default function PaymentLinksPage() {
                 ) : (
                   rows.map((link) => (
                     <tr key={link.id} className={link.active ? undefined : 'row-muted'}>
-                      <td>
-                        <span className="cell-title-plain">{link.title}</span>
-                        <span className="cell-sub">{link.description ?? <span className="mono">{link.id}</span>}</span>
+                      <td className="cell-fill stack-full">
+                        <TruncatedText className="cell-title-plain" text={link.title} />
+                        {link.description ? (
+                          <TruncatedText className="cell-sub" text={link.description} />
+                        ) : (
+                          <span className="cell-sub mono">{link.id}</span>
+                        )}
                       </td>
-                      <td className="num">{describeAmount(link)}</td>
-                      <td>
+                      <td className="num" data-label="Amount">
+                        {describeAmount(link)}
+                      </td>
+                      <td className="cell-fill stack-full">
                         <div className="link-cell">
                           <a
                             href={link.url}
                             target="_blank"
                             rel="noreferrer"
                             className="mono link-url"
+                            title={absoluteUrl(link.url)}
                             aria-label={`Open ${link.title} payment page`}
                           >
-                            {link.url} <ExternalLink size={13} aria-hidden="true" />
+                            <span className="truncate">{link.url}</span>
+                            <ExternalLink size={13} aria-hidden="true" />
                           </a>
                           <CopyButton text={absoluteUrl(link.url)} label="Copy" />
                         </div>
                       </td>
-                      <td>
+                      <td data-label="Active">
                         <Switch
                           checked={link.active}
                           disabled={!manage || update.isPending}
@@ -109,7 +122,9 @@ export default function PaymentLinksPage() {
                           }
                         />
                       </td>
-                      <td>{formatDate(link.created_at)}</td>
+                      <td className="nowrap" data-label="Created">
+                        {formatDate(link.created_at)}
+                      </td>
                     </tr>
                   ))
                 )}

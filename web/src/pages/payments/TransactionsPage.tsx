@@ -31,7 +31,7 @@ export default function TransactionsPage() {
   return (
     <>
       <PageHeader title="Transactions" subtitle="Payments and refunds, newest first." />
-      <section className="card table-card" aria-label="Transactions">
+      <section className="card table-card stack-when-narrow" aria-label="Transactions">
         <div className="toolbar">
           <StatusFilter
             options={STATUSES}

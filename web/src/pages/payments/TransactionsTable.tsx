@@ -3,7 +3,8 @@ import { RotateCcw } from 'lucide-react';
 import type { Transaction } from '../../api/types';
 import { StatusBadge } from '../../components/Bits';
 import { SkeletonRows } from '../../components/States';
-import { formatDateTime } from '../../lib/format';
+import { TruncatedText } from '../../components/TruncatedText';
+import { formatDate, formatDateTime, formatTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 
 const SOURCES: Record<Transaction['source'], string> = {
@@ -36,15 +37,20 @@ interface TransactionsTableProps {
   onRefund?: ((transaction: Transaction) => void) | undefined;
 }
 
+/** Payments and refunds, newest first; on a phone each row becomes a small card (narrow.css). */
 export function TransactionsTable({ rows, loading, showCustomer = true, onRefund }: TransactionsTableProps) {
   const columns = 5 + (showCustomer ? 1 : 0);
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table table-stack transactions-table">
         <thead>
           <tr>
             <th scope="col">Date</th>
-            {showCustomer && <th scope="col">Customer</th>}
+            {showCustomer && (
+              <th scope="col" className="cell-fill">
+                Customer
+              </th>
+            )}
             <th scope="col" className="num">
               Amount
             </th>
@@ -61,20 +67,28 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
           ) : (
             rows.map((t) => (
               <tr key={t.id}>
-                <td className="nowrap">
-                  <span className="cell-title-plain">{formatDateTime(t.succeeded_at ?? t.created_at)}</span>
-                  <span className="cell-sub mono">{t.id}</span>
+                <td className="stack-full">
+                  <DateTime iso={t.succeeded_at ?? t.created_at} />
+                  <span className="cell-sub mono truncate id-sub" title={t.id}>
+                    {t.id}
+                  </span>
                 </td>
                 {showCustomer && (
-                  <td>
+                  <td className="cell-fill stack-full">
                     {t.customer_id ? (
-                      <Link to={`/customers/${t.customer_id}`}>{t.customer_name ?? t.customer_id}</Link>
+                      <Link
+                        to={`/customers/${t.customer_id}`}
+                        className="truncate"
+                        title={t.customer_name ?? undefined}
+                      >
+                        {t.customer_name ?? t.customer_id}
+                      </Link>
                     ) : (
                       <span className="muted">—</span>
                     )}
                   </td>
                 )}
-                <td className="num">
+                <td className="num" data-label="Amount">
                   <span className={t.type === 'refund' ? 'amount-negative' : undefined}>
                     {t.type === 'refund' ? '−' : ''}
                     {formatMoney(t.amount)}
@@ -91,9 +105,9 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
                     status={t.status}
                     label={t.type === 'refund' ? `refund ${t.status.replace(/_/g, ' ')}` : undefined}
                   />
-                  {t.failure_message && <span className="cell-sub">{t.failure_message}</span>}
+                  {t.failure_message && <TruncatedText className="cell-sub" text={t.failure_message} />}
                 </td>
-                <td className="nowrap">
+                <td className="nowrap" data-label="Method">
                   {t.card ? `${capitalize(t.card.brand)} •••• ${t.card.last4}` : METHOD_LABELS[t.method]}
                   <span className="cell-sub">
                     {t.order_id ? (
@@ -101,8 +115,8 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
                     ) : (
                       (SOURCES[t.source] ?? t.source)
                     )}
-                    {t.reference ? ` · ${t.reference}` : ''}
                   </span>
+                  {t.reference && <TruncatedText className="cell-sub reference" text={t.reference} />}
                 </td>
                 <td className="actions">
                   {onRefund && canRefund(t) && (
@@ -122,6 +136,15 @@ export function TransactionsTable({ rows, loading, showCustomer = true, onRefund
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The date and the time, each whole: in a narrow column the time moves to the next line. */
+function DateTime({ iso }: { iso: string }) {
+  return (
+    <time className="cell-title-plain" dateTime={iso} title={formatDateTime(iso)}>
+      <span className="nowrap">{formatDate(iso)}</span> <span className="nowrap">{formatTime(iso)}</span>
+    </time>
   );
 }
 

@@ -42,6 +42,8 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
         <p className="muted small">
           Reference <span className="mono">{pay.data.transaction_id}</span>
         </p>
+        {/* No receipt is sent (there is no mail transport): this page is the payer's confirmation. */}
+        <p className="muted small">No receipt is emailed: keep this reference (or a screenshot) for your records.</p>
       </div>
     );
   }
@@ -140,7 +142,7 @@ export function PaymentForm({ path, currency, amount, minAmount, maxAmount, paye
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             error={errors.email}
-            hint="Your receipt goes here."
+            hint="So the seller can contact you about this payment. No email is sent: your confirmation shows on this page."
           />
           <InputField
             label="Phone"

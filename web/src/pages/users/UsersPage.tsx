@@ -5,11 +5,13 @@ import { useCustomerNames } from '../../api/customers';
 import { activeMembership, useSession } from '../../api/session';
 import type { SiteUser } from '../../api/types';
 import { userName, useUsers } from '../../api/users';
-import { EmailText, PageHeader, Pager, SearchBox, StatusBadge, StatusFilter } from '../../components/Bits';
+import { PageHeader, Pager, SearchBox, StatusBadge, StatusFilter } from '../../components/Bits';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/States';
+import { TruncatedText } from '../../components/TruncatedText';
 import { formatDate } from '../../lib/format';
 import { useCursorStack, useDebouncedValue, useDocumentTitle } from '../../lib/hooks';
 import { can } from '../../lib/permissions';
+import { formatPhone } from '../../lib/phone';
 import { DeleteUserDialog } from './DeleteUserDialog';
 
 type Linked = 'linked' | 'unlinked';
@@ -50,7 +52,7 @@ export default function UsersPage() {
         title="Site users"
         subtitle="Accounts on your site, as its backend registers them, and the customer each one is linked to."
       />
-      <section className="card table-card" aria-label="Site user list">
+      <section className="card table-card stack-when-narrow" aria-label="Site user list">
         <div className="toolbar">
           <SearchBox
             id="user-search"
@@ -93,12 +95,18 @@ export default function UsersPage() {
           )
         ) : (
           <div className="table-scroll">
-            <table className="table table-stack">
+            <table className="table table-stack users-table">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Customer</th>
+                  <th scope="col" className="cell-fill">
+                    Name
+                  </th>
+                  <th scope="col" className="cell-fill">
+                    Email and phone
+                  </th>
+                  <th scope="col" className="cell-fill">
+                    Customer
+                  </th>
                   <th scope="col">External ID</th>
                   <th scope="col">Created</th>
                   <th scope="col">
@@ -112,21 +120,22 @@ export default function UsersPage() {
                 ) : (
                   rows.map((user) => (
                     <tr key={user.id}>
-                      <td className="stack-full">
-                        <span className="cell-title-plain">{userName(user)}</span>
+                      <td className="cell-fill stack-full">
+                        <TruncatedText className="cell-title-plain" text={userName(user)} />
                         <span className="cell-sub mono">{user.id}</span>
                       </td>
-                      <td className={`email stack-full${user.contact_masked ? ' masked' : ''}`}>
-                        <EmailText email={user.email} />
+                      <td className={`cell-fill stack-full${user.contact_masked ? ' masked' : ''}`}>
+                        <TruncatedText text={user.email} />
+                        {user.phone && <span className="cell-sub nowrap">{formatPhone(user.phone)}</span>}
                         <span className="cell-sub">
                           <StatusBadge status={user.email_verified ? 'verified' : 'unverified'} />
                         </span>
                       </td>
-                      <td className="stack-full">
+                      <td className="cell-fill stack-full">
                         <CustomerCell user={user} names={names} />
                       </td>
-                      <td className="mono nowrap" data-label="External ID">
-                        {user.external_id}
+                      <td data-label="External ID">
+                        <TruncatedText className="mono external-id" text={user.external_id} />
                       </td>
                       <td className="nowrap" data-label="Created">
                         {formatDate(user.created_at)}
@@ -161,7 +170,12 @@ function CustomerCell({ user, names }: { user: SiteUser; names: Record<string, s
   if (user.customer) {
     const name = names[user.customer];
     return (
-      <Link to={`/customers/${user.customer}`} aria-label={`Customer ${name ?? user.customer}`}>
+      <Link
+        to={`/customers/${user.customer}`}
+        className="truncate"
+        title={name}
+        aria-label={`Customer ${name ?? user.customer}`}
+      >
         {name ?? <span className="mono small">{user.customer}</span>}
       </Link>
     );

@@ -1,6 +1,7 @@
 import type { WebhookEndpoint } from '../../api/webhooks';
 import { StatusBadge } from '../../components/Bits';
 import { SkeletonRows } from '../../components/States';
+import { TruncatedText } from '../../components/TruncatedText';
 import { formatDateTime } from '../../lib/format';
 
 /** Chips shown before "+N more" (whose title lists the rest). */
@@ -50,7 +51,7 @@ export function EndpointsTable({
                     >
                       <span className="truncate mono">{endpoint.url}</span>
                     </button>
-                    {endpoint.description && <span className="cell-sub truncate">{endpoint.description}</span>}
+                    {endpoint.description && <TruncatedText className="cell-sub" text={endpoint.description} />}
                   </td>
                   <td className="stack-full">
                     <EventChips events={endpoint.events} limit={CHIPS} />

@@ -19,6 +19,13 @@ const VERBS: Record<BulkAction, string> = {
   delete: 'Delete',
 };
 
+/** Why a customer was left alone, in words (the server's reason is written for developers, with ids). */
+const REFUSALS: Record<string, string> = {
+  has_transactions: 'has payments, invoices or orders, so is kept (their personal data can be erased instead)',
+  customer_not_found: 'no longer exists',
+  customer_merged: 'was merged into another customer',
+  customer_erased: 'personal data was erased',
+};
 /**
  * Confirm a bulk action (with its tag or reason), then its progress while the job runs, then what it did and
  * each customer it left alone with the reason.
@@ -208,7 +215,7 @@ function JobReport({
             {job.refusals.map((refusal) => (
               <li key={refusal.customer}>
                 <Link to={`/customers/${refusal.customer}`}>{names.get(refusal.customer) ?? refusal.customer}</Link>
-                <span className="muted"> — {refusal.reason}</span>
+                <span className="muted"> — {REFUSALS[refusal.code] ?? refusal.reason}</span>
               </li>
             ))}
           </ul>

@@ -1,12 +1,14 @@
-import { useEffect, useRef } from 'react';
-import { Link } from 'react-router';
-import { Trash2 } from 'lucide-react';
+import { useEffect, useRef, type MouseEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Ellipsis, Eraser, Trash2, UserRound } from 'lucide-react';
 import type { Customer, CustomerSort } from '../../../api/types';
-import { EmailText } from '../../../components/Bits';
 import { SkeletonRows } from '../../../components/States';
 import { formatDateTime, formatShortDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
+import { formatPhone } from '../../../lib/phone';
+import { ActionsMenu, type MenuAction } from '../ActionsMenu';
 import { CustomerAvatar } from '../CustomerAvatar';
+import { deleteBlockedReason } from '../delete-guard';
 import { TagList } from '../tags/TagChip';
 import { SortHeader } from './SortHeader';
 import type { Selection } from './use-selection';
@@ -20,10 +22,16 @@ interface CustomerTableProps {
   /** Null when the role has no bulk action: no checkboxes. */
   selection: Selection | null;
   onDelete: ((customer: Customer) => void) | null;
+  /** Null when the role may not erase. */
+  onErase: ((customer: Customer) => void) | null;
   highlight: string | null;
 }
 
-/** One page of customers; on a phone each row is a small card (narrow.css). */
+/**
+ * One page of customers; on a phone each row is a small card (narrow.css). A click anywhere on a row but its
+ * checkbox and its menu opens the profile; the keyboard has one stop per row for that, the name. Long values
+ * are cut (customer-list.css) with the whole value in their title, and shown whole while the row has focus.
+ */
 export function CustomerTable({
   rows,
   loading,
@@ -32,32 +40,43 @@ export function CustomerTable({
   onSort,
   selection,
   onDelete,
+  onErase,
   highlight,
 }: CustomerTableProps) {
+  const navigate = useNavigate();
+  const openRow = (event: MouseEvent<HTMLTableRowElement>, customer: Customer) => {
+    // The row's own controls do their own thing; a drag that selects text (to copy an email) is not a click.
+    if ((event.target as Element).closest('a, button, input, label, [role="menu"]')) return;
+    if (window.getSelection()?.toString()) return;
+    const path = `/customers/${customer.id}`;
+    if (event.ctrlKey || event.metaKey) window.open(path, '_blank', 'noopener');
+    else void navigate(path);
+  };
   return (
     <div className="table-scroll">
       <table className={`table table-stack customer-table${selection ? ' selectable' : ''}`}>
         <thead>
           <tr>
             {/* The checkboxes sit in the name column, so the columns are the same for every role. */}
-            <th scope="col" className="name-head">
+            <th scope="col" className="name-head cell-fill">
               {selection && <PageCheckbox rows={rows} selection={selection} />}
               <span className="name-head-text">Name / ID</span>
             </th>
-            <th scope="col">Email</th>
-            <th scope="col">Phone</th>
-            <SortHeader field="transactions_count" label="Transactions" sort={sort} onSort={onSort} numeric />
+            <th scope="col" className="email-head cell-fill">
+              Email / phone
+            </th>
+            <SortHeader field="transactions_count" label="Payments" sort={sort} onSort={onSort} numeric />
             <SortHeader field="total_spent" label="Total spent" sort={sort} onSort={onSort} numeric />
             <SortHeader field="last_payment_at" label="Last payment" sort={sort} onSort={onSort} />
             <SortHeader field="created_at" label="Created" sort={sort} onSort={onSort} />
-            <th scope="col">
+            <th scope="col" className="actions-head">
               <span className="visually-hidden">Actions</span>
             </th>
           </tr>
         </thead>
         <tbody aria-busy={busy}>
           {loading ? (
-            <SkeletonRows columns={8} />
+            <SkeletonRows columns={7} />
           ) : (
             rows.map((customer) => {
               const picked = selection?.has(customer.id) ?? false;
@@ -67,8 +86,12 @@ export function CustomerTable({
                 customer.status === 'suspended' && 'row-suspended',
               ].filter(Boolean);
               return (
-                <tr key={customer.id} className={classes.join(' ') || undefined}>
-                  <td className="stack-full">
+                <tr
+                  key={customer.id}
+                  className={['row-link', ...classes].join(' ')}
+                  onClick={(event) => openRow(event, customer)}
+                >
+                  <td className="stack-full cell-fill name-cell">
                     <span className="person">
                       {selection && (
                         <input
@@ -81,22 +104,25 @@ export function CustomerTable({
                       )}
                       <CustomerAvatar customer={customer} size="small" />
                       <span className="person-text">
-                        <Link to={`/customers/${customer.id}`} className="cell-title">
+                        <Link to={`/customers/${customer.id}`} className="cell-title name-clamp" title={customer.name}>
                           {customer.name}
                         </Link>
                         {customer.status === 'suspended' && <span className="badge badge-danger">Suspended</span>}
-                        <span className="cell-sub mono">{customer.id}</span>
+                        <span className="cell-sub mono truncate" title={customer.id}>
+                          {customer.id}
+                        </span>
                         <TagList tags={customer.tags} label={`Tags of ${customer.name}`} />
                       </span>
                     </span>
                   </td>
-                  <td className={`email stack-full${customer.contact_masked ? ' masked' : ''}`}>
-                    <EmailText email={customer.email} />
+                  {/* Email above phone: one column leaves the name room on a laptop; a phone is short, shown whole. */}
+                  <td className={`stack-full cell-fill${customer.contact_masked ? ' masked' : ''}`}>
+                    <span className="truncate" title={customer.email}>
+                      {customer.email}
+                    </span>
+                    {customer.phone && <span className="cell-sub nowrap">{formatPhone(customer.phone)}</span>}
                   </td>
-                  <td className={`nowrap stack-full${customer.contact_masked ? ' masked' : ''}`}>
-                    {customer.phone ?? '—'}
-                  </td>
-                  <td className="num" data-label="Transactions">
+                  <td className="num" data-label="Payments">
                     {customer.transactions_count.toLocaleString()}
                   </td>
                   <td className="num" data-label="Spent">
@@ -109,26 +135,16 @@ export function CustomerTable({
                     <ShortDate iso={customer.created_at} />
                   </td>
                   <td className="actions">
-                    {/* On a laptop the name is the link; a phone's card gets a button-sized one. */}
-                    <Link
-                      to={`/customers/${customer.id}`}
-                      className="btn btn-ghost btn-small view-narrow"
-                      aria-label={`View ${customer.name}`}
+                    <ActionsMenu
+                      label={`Actions for ${customer.name}`}
+                      actions={rowActions(customer, {
+                        open: () => void navigate(`/customers/${customer.id}`),
+                        onDelete,
+                        onErase,
+                      })}
                     >
-                      View
-                    </Link>
-                    {onDelete && (
-                      <button
-                        type="button"
-                        className="btn btn-ghost btn-small btn-danger-text"
-                        aria-label={`Delete ${customer.name}`}
-                        title="Delete"
-                        onClick={() => onDelete(customer)}
-                      >
-                        <Trash2 size={15} aria-hidden="true" />
-                        <span className="delete-text">Delete</span>
-                      </button>
-                    )}
+                      <Ellipsis size={18} aria-hidden="true" />
+                    </ActionsMenu>
                   </td>
                 </tr>
               );
@@ -138,6 +154,35 @@ export function CustomerTable({
       </table>
     </div>
   );
+}
+
+/** View, then Delete (disabled with its reason while payments point at the customer) and Erase as the role allows. */
+function rowActions(
+  customer: Customer,
+  { open, onDelete, onErase }: Pick<CustomerTableProps, 'onDelete' | 'onErase'> & { open: () => void },
+): MenuAction[] {
+  const actions: MenuAction[] = [
+    { label: 'View profile', icon: <UserRound size={15} aria-hidden="true" />, onSelect: open },
+  ];
+  const erasable = onErase && customer.erased_at === null;
+  if (onDelete) {
+    actions.push({
+      label: 'Delete…',
+      icon: <Trash2 size={15} aria-hidden="true" />,
+      danger: true,
+      disabledReason: deleteBlockedReason({ payments: customer.transactions_count }, Boolean(erasable)),
+      onSelect: () => onDelete(customer),
+    });
+  }
+  if (erasable && customer.transactions_count > 0) {
+    actions.push({
+      label: 'Erase personal data…',
+      icon: <Eraser size={15} aria-hidden="true" />,
+      danger: true,
+      onSelect: () => onErase(customer),
+    });
+  }
+  return actions;
 }
 
 /** Ticks or clears every row of the page; half-ticked when only some are. */
