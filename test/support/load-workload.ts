@@ -16,6 +16,8 @@ export interface LoadBrand {
   customers: { id: string; email: string; phone: string }[];
   transactions: string[];
   checkouts: string[];
+  /** Customers the brand's support key revealed (or is revealing): their GET may answer raw for 15 minutes. */
+  revealed: Set<string>;
 }
 
 export interface World {
@@ -48,6 +50,7 @@ export async function newWorld(pd: TestPaydesk, baseUrl: string, brandCount: num
       customers: [],
       transactions: [],
       checkouts: [],
+      revealed: new Set(),
     });
   }
   const owners = new Map<string, number>(brands.map((b) => [b.id, b.index]));
@@ -110,7 +113,8 @@ export async function call(
   if (status >= 500) stats.fail('5xx', `${where} ${text.slice(0, 300)}`);
   else if (!options.expect.includes(status)) stats.fail('unexpected_status', `${where} ${text.slice(0, 300)}`);
 
-  const masked = (role === 'support' || role === 'viewer') && !options.reveal;
+  const masked =
+    (role === 'support' || role === 'viewer') && !options.reveal && !(role === 'support' && ownReveal(text, brand));
   const scan = scanBody(text, { brand: brand.index, masked });
   for (const violation of scan.violations) {
     stats.fail(violation.startsWith('raw') ? 'raw_contact' : 'leak', `${where}: ${violation}`);
@@ -155,4 +159,18 @@ export async function createCustomer(world: World, brand: LoadBrand, operation =
   if (!result) return;
   own(world, brand, result.json.id);
   brand.customers.push({ id: result.json.id, email: body.email, phone: body.phone });
+}
+
+/**
+ * A customer the support key revealed, answered raw while its reveal lasts: the answer says so
+ * (contact_revealed_until) and the load did reveal that customer. Anything else raw is a leak.
+ */
+function ownReveal(text: string, brand: LoadBrand): boolean {
+  if (!text.includes('"contact_revealed_until":"')) return false;
+  try {
+    const body = JSON.parse(text) as { object?: string; id?: string; contact_revealed_until?: string | null };
+    return body.object === 'customer' && Boolean(body.contact_revealed_until) && brand.revealed.has(body.id ?? '');
+  } catch {
+    return false;
+  }
 }
