@@ -185,6 +185,29 @@ describe.skipIf(chromiumMissing)('dashboard: the customers list as a tool (brows
     expect(pageErrorsOf(page)).toEqual([]);
   });
 
+  it('keeps a search in the address: it survives a reload and its link opens the same list in another browser', async () => {
+    const before = page.url();
+    await expect.poll(() => names()).toHaveLength(6);
+    await page.getByRole('searchbox', { name: 'Search customers' }).fill('nadia');
+    await page.waitForURL(/[?&]q=nadia\b/);
+    await expect.poll(() => names()).toEqual(['Nadia Karim']);
+    const searched = page.url();
+
+    await page.reload();
+    await expect.poll(() => names()).toEqual(['Nadia Karim']);
+    expect(await page.getByRole('searchbox', { name: 'Search customers' }).inputValue()).toBe('nadia');
+
+    const other = await env.newPage();
+    await signInThroughForm(other, owner);
+    await other.goto(searched);
+    await expect.poll(() => names(other)).toEqual(['Nadia Karim']);
+    expect(await other.getByRole('searchbox', { name: 'Search customers' }).inputValue()).toBe('nadia');
+    expect(pageErrorsOf(other)).toEqual([]);
+    // Back to the list the next test starts from.
+    await page.goto(before);
+    await expect.poll(() => names()).toHaveLength(6);
+  });
+
   it('filters by source and creation date, as removable chips, with the count', async () => {
     await page.getByRole('button', { name: /^Filters/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Filter customers' });

@@ -67,8 +67,14 @@ export function CustomerTable({
             </th>
             <SortHeader field="transactions_count" label="Payments" sort={sort} onSort={onSort} numeric />
             <SortHeader field="total_spent" label="Total spent" sort={sort} onSort={onSort} numeric />
-            <SortHeader field="last_payment_at" label="Last payment" sort={sort} onSort={onSort} />
-            <SortHeader field="created_at" label="Created" sort={sort} onSort={onSort} />
+            <SortHeader
+              field="last_payment_at"
+              label="Last payment"
+              sort={sort}
+              onSort={onSort}
+              className="col-spare"
+            />
+            <SortHeader field="created_at" label="Created" sort={sort} onSort={onSort} className="col-spare" />
             <th scope="col" className="actions-head">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -128,10 +134,10 @@ export function CustomerTable({
                   <td className="num" data-label="Spent">
                     {formatMoney(customer.total_spent)}
                   </td>
-                  <td className="nowrap" data-label="Last paid">
+                  <td className="nowrap col-spare" data-label="Last paid">
                     {customer.last_payment_at ? <ShortDate iso={customer.last_payment_at} /> : 'Never'}
                   </td>
-                  <td className="nowrap" data-label="Created">
+                  <td className="nowrap col-spare" data-label="Created">
                     <ShortDate iso={customer.created_at} />
                   </td>
                   <td className="actions">

@@ -14,12 +14,14 @@ export function SortHeader({
   sort,
   onSort,
   numeric,
+  className,
 }: {
   field: SortField;
   label: string;
   sort: CustomerSort | undefined;
   onSort: (sort: CustomerSort) => void;
   numeric?: boolean;
+  className?: string;
 }) {
   const current = sortKey(sort);
   const active = current.key === field;
@@ -28,7 +30,7 @@ export function SortHeader({
   return (
     <th
       scope="col"
-      className={numeric ? 'num' : undefined}
+      className={[numeric && 'num', className].filter(Boolean).join(' ') || undefined}
       aria-sort={active ? (current.direction === 'desc' ? 'descending' : 'ascending') : 'none'}
     >
       <button type="button" className={`sort-button${active ? ' sort-active' : ''}`} onClick={() => onSort(next)}>
