@@ -5,6 +5,7 @@ import { useExchangeRates, useSaveExchangeRates } from '../../api/payments';
 import { ErrorState, Notice, Spinner } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { formatDate } from '../../lib/format';
+import { fieldSentence } from '../../lib/field-message';
 
 interface Row {
   key: string;
@@ -139,7 +140,9 @@ export function ExchangeRatesCard({ manage }: { manage: boolean }) {
                           : setAdded((all) => all.map((r) => (r.key === row.key ? { ...r, rate: e.target.value } : r)))
                       }
                     />
-                    {errorFor(row) && <p className="field-error">{errorFor(row)}</p>}
+                    {errorFor(row) && (
+                      <p className="field-error">{fieldSentence(`The rate for ${row.currency}`, errorFor(row)!)}</p>
+                    )}
                   </td>
                   <td className="muted small nowrap">{row.updatedAt ? formatDate(row.updatedAt) : 'Not saved'}</td>
                   <td>

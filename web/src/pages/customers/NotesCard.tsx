@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorState, Notice, Spinner } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { formatDateTime } from '../../lib/format';
+import { fieldSentence } from '../../lib/field-message';
 
 /**
  * Private notes about the customer, shared with the brand's staff, newest first. Roles with notes.write
@@ -204,7 +205,7 @@ function NoteText({
   const length = [...value.trim()].length;
   const tooLong = length > NOTE_MAX_LENGTH;
   const reason = isApiError(error, 422) ? (error.fieldErrors().body ?? error.message) : error?.message;
-  const message = tooLong ? `${(length - NOTE_MAX_LENGTH).toLocaleString()} characters too long` : reason;
+  const message = tooLong ? `This note is ${(length - NOTE_MAX_LENGTH).toLocaleString()} characters too long.` : reason;
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -242,7 +243,7 @@ function NoteText({
       />
       {message ? (
         <p className="field-error" id={`${id}-message`} role="alert">
-          {message}
+          {fieldSentence('Note', message)}
         </p>
       ) : length > NOTE_MAX_LENGTH - 500 ? (
         <p className="field-hint">

@@ -2,6 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { X } from 'lucide-react';
 import { useCustomerList } from '../../api/customer-list';
 import { useDebouncedValue } from '../../lib/hooks';
+import { fieldSentence } from '../../lib/field-message';
 
 interface Picked {
   id: string;
@@ -69,7 +70,11 @@ export function CustomerPicker({
           )}
         </>
       )}
-      {error ? <p className="field-error">{error}</p> : !value && hint && <p className="field-hint">{hint}</p>}
+      {error ? (
+        <p className="field-error">{fieldSentence('Customer', error)}</p>
+      ) : (
+        !value && hint && <p className="field-hint">{hint}</p>
+      )}
     </div>
   );
 }

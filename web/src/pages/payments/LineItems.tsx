@@ -1,6 +1,7 @@
 import { Plus, Trash2 } from 'lucide-react';
 import { InputField } from '../../components/Field';
 import { parseMajor } from '../../lib/money';
+import { fieldSentence } from '../../lib/field-message';
 
 /* Line items as typed (invoices, orders): description, quantity and unit price in major units. */
 
@@ -55,7 +56,7 @@ export function LineItemsFieldset({
   return (
     <fieldset className="fieldset">
       <legend>Line items</legend>
-      {errors.line_items && <p className="field-error">{errors.line_items}</p>}
+      {errors.line_items && <p className="field-error">{fieldSentence('Line items', errors.line_items)}</p>}
       {lines.map((line, i) => (
         <div className={i === 0 ? 'line-item' : 'line-item line-item-more'} key={line.key}>
           <InputField

@@ -4,6 +4,7 @@ import { TAG_COLORS, useCreateTag, useCustomerTags } from '../../../api/customer
 import type { CustomerTag, TagColor } from '../../../api/types';
 import { Spinner } from '../../../components/States';
 import { plural } from '../../../lib/format';
+import { fieldSentence } from '../../../lib/field-message';
 import { TagChip } from './TagChip';
 
 /**
@@ -128,7 +129,7 @@ function NewTag({ initialName, onCreated }: { initialName: string; onCreated: (t
         />
         {error && (
           <p className="field-error" id={`${id}-error`}>
-            {error}
+            {fieldSentence('Tag name', error)}
           </p>
         )}
       </div>
