@@ -27,7 +27,7 @@ const SNAPSHOT_WAIT_MS = 15_000;
  * 1. wait until no transaction that could still see the old row versions is open;
  * 2. VACUUM each table that held them, so they are pruned (their bytes stay in the page's free space);
  * 3. fill the free space of each page that held one, with row versions that are then rolled back;
- *    a page with no live row left to do it with makes its table a rewrite;
+ *    a page with no live row left to do it with makes its table a rewrite; steps 2 and 3 run twice;
  * 4. VACUUM again (the rolled-back versions), and rewrite (VACUUM FULL) the tables whose old data was
  *    stored out of line (images, long notes) or could not be filled.
  * Never throws: a failure leaves the erase itself done, is logged, and answers false.
@@ -43,10 +43,17 @@ export async function scrubErased(
     await waitForOlderSnapshots(ctx, xid);
     const filled = targets.filter((t) => !t.rewrite && t.ctids.length > 0);
     const rewrite = new Set(targets.filter((t) => t.rewrite).map((t) => t.table));
-    for (const target of filled) await vacuumTable(ctx.db, target.table);
-    for (const target of filled) {
-      for (const page of new Set(target.ctids.map(pageOf))) {
-        if ((await fillPage(ctx.db, target.table, page)) === 'no_live_row') rewrite.add(target.table);
+    // Twice: VACUUM prunes a page only if it can take the page's cleanup lock at once, and skips it while
+    // anyone holds a pin (the background writer flushing the erase's own dirty page, say). A skipped page
+    // would be pruned by the next VACUUM, after its fill, leaving the bytes in its free space; a second
+    // round fills after that VACUUM. The second round touches only the pages the first one wrote.
+    for (let round = 0; round < 2; round++) {
+      for (const target of filled) if (!rewrite.has(target.table)) await vacuumTable(ctx.db, target.table);
+      for (const target of filled) {
+        if (rewrite.has(target.table)) continue;
+        for (const page of new Set(target.ctids.map(pageOf))) {
+          if ((await fillPage(ctx.db, target.table, page)) === 'no_live_row') rewrite.add(target.table);
+        }
       }
     }
     for (const target of filled) if (!rewrite.has(target.table)) await vacuumTable(ctx.db, target.table);
