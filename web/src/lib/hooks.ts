@@ -75,8 +75,6 @@ export function useUrlCursorStack() {
       const before = trail.at(-1) ?? { cursor: null, from: 1 };
       go(before, trail.slice(0, -1));
     },
-    /** Nothing to do: a new list's address has no cursor (see above). */
-    reset: () => {},
   };
 }
 

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
-import { CheckCircle2, KeyRound } from 'lucide-react';
+import { KeyRound } from 'lucide-react';
 import { useStartPasswordReset } from '../../api/staff';
 import type { StaffMember } from '../../api/types';
-import { CopyButton } from '../../components/Bits';
 import { Dialog } from '../../components/Dialog';
 import { Notice } from '../../components/States';
-import { absoluteUrl } from '../../lib/format';
+import { OneTimeLinkDialog } from './OneTimeLinkDialog';
 
 /**
  * A member's "Reset password": a one-time link with which they set a new password (and every session
@@ -35,35 +34,22 @@ function ResetPasswordDialog({ member, onClose }: { member: StaffMember; onClose
   const started = start.data;
 
   if (started) {
-    const url = absoluteUrl(started.reset_url);
     return (
-      <Dialog
+      <OneTimeLinkDialog
         title="Password reset link"
+        path={started.reset_url}
+        testId="reset-url"
         onClose={onClose}
-        footer={
-          <button type="button" className="btn btn-primary" onClick={onClose}>
-            Done
-          </button>
-        }
-      >
-        <div className="success-panel">
-          <CheckCircle2 size={28} aria-hidden="true" className="success-icon" />
-          <p>
-            Send this link to <strong>{member.name}</strong> ({member.email}). With it they choose a new password; using
-            it signs them out everywhere.
-          </p>
-          <p className="share-url mono" data-testid="reset-url">
-            {url}
-          </p>
-          <div className="button-row">
-            <CopyButton text={url} label="Copy link" />
-          </div>
-          <Notice tone="warning">
+        warning={
+          <>
             The link is shown only this once, works once, and expires in 24 hours. Paydesk does not email it: pass it on
             yourself, over a channel you trust. Their current password keeps working until they use it.
-          </Notice>
-        </div>
-      </Dialog>
+          </>
+        }
+      >
+        Send this link to <strong>{member.name}</strong> ({member.email}). With it they choose a new password; using it
+        signs them out everywhere.
+      </OneTimeLinkDialog>
     );
   }
 

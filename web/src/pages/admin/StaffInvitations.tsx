@@ -1,16 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import { CheckCircle2, X } from 'lucide-react';
+import { X } from 'lucide-react';
 import { isApiError } from '../../api/client';
 import { useInviteStaff, useRevokeStaffInvitation, useStaffInvitations } from '../../api/staff';
 import type { Role, StaffInvitationCreated } from '../../api/types';
-import { CopyButton, StatusBadge } from '../../components/Bits';
+import { StatusBadge } from '../../components/Bits';
 import { Dialog } from '../../components/Dialog';
 import { InputField, SelectField } from '../../components/Field';
 import { ErrorState, Notice } from '../../components/States';
 import { useToast } from '../../components/Toasts';
 import { TruncatedText } from '../../components/TruncatedText';
-import { absoluteUrl, formatDate } from '../../lib/format';
+import { formatDate } from '../../lib/format';
 import { ROLE_LABELS } from '../../lib/permissions';
+import { OneTimeLinkDialog } from './OneTimeLinkDialog';
 import { ROLE_HELP } from './staff-roles';
 
 /** Invited people who have not joined yet; revoking stops their link at once. */
@@ -103,35 +104,22 @@ export function InviteStaffDialog({ roles, onClose }: { roles: Role[]; onClose: 
   };
 
   if (created) {
-    const url = absoluteUrl(created.accept_url);
     return (
-      <Dialog
+      <OneTimeLinkDialog
         title="Invitation created"
+        path={created.accept_url}
+        testId="invitation-url"
         onClose={onClose}
-        footer={
-          <button type="button" className="btn btn-primary" onClick={onClose}>
-            Done
-          </button>
-        }
-      >
-        <div className="success-panel">
-          <CheckCircle2 size={28} aria-hidden="true" className="success-icon" />
-          <p>
-            Send this link to <strong>{created.email}</strong>. With it they choose their own password (or sign in with
-            their Paydesk account) and join as {ROLE_LABELS[created.role].toLowerCase()}.
-          </p>
-          <p className="share-url mono" data-testid="invitation-url">
-            {url}
-          </p>
-          <div className="button-row">
-            <CopyButton text={url} label="Copy link" />
-          </div>
-          <Notice tone="warning">
+        warning={
+          <>
             The link is shown only this once and works for 7 days. Paydesk does not email it: pass it on yourself. Lost
             it? Invite the same email again for a new link.
-          </Notice>
-        </div>
-      </Dialog>
+          </>
+        }
+      >
+        Send this link to <strong>{created.email}</strong>. With it they choose their own password (or sign in with
+        their Paydesk account) and join as {ROLE_LABELS[created.role].toLowerCase()}.
+      </OneTimeLinkDialog>
     );
   }
 

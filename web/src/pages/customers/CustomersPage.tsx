@@ -42,9 +42,8 @@ export default function CustomersPage() {
   const selection = useSelection();
   const [listKey, setListKey] = useState(key);
   if (key !== listKey) {
-    // Another list starts at its first page, with nothing picked.
+    // Another list, with nothing picked (its address has no page: it starts at the first).
     setListKey(key);
-    pages.reset();
     selection.clear();
   }
   const list = useCustomerList(params, pages.cursor);
@@ -186,7 +185,6 @@ export default function CustomersPage() {
             setAdding(false);
             search.setText('');
             setParams({ ...params, q: undefined });
-            pages.reset();
             setHighlight(customer.id);
           }}
         />
