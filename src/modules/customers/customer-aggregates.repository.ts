@@ -118,7 +118,7 @@ interface DriftRow {
 
 /**
  * Every customer of the brand whose stored aggregates differ from the ledger's, in one pass. The
- * caller says what the ledger is: a query yielding `(customer_id, count, total, last)` per customer.
+ * caller says what the ledger is: a query yielding `(merchant_id, customer_id, count, total, last)` per customer.
  */
 export async function findCustomerAggregateDrift(
   db: Executor,
@@ -129,7 +129,7 @@ export async function findCustomerAggregateDrift(
     WITH ledger AS (${ledger})
     SELECT c.id, c.transactions_count, c.total_spent_minor, c.last_payment_at,
       COALESCE(l.count, 0) AS ledger_count, COALESCE(l.total, 0) AS ledger_total, l.last AS ledger_last
-    FROM customers c LEFT JOIN ledger l ON l.customer_id = c.id
+    FROM customers c LEFT JOIN ledger l ON l.merchant_id = c.merchant_id AND l.customer_id = c.id
     WHERE c.merchant_id = ${merchantId}
       AND (c.transactions_count <> COALESCE(l.count, 0) OR c.total_spent_minor <> COALESCE(l.total, 0)
            OR c.last_payment_at IS DISTINCT FROM l.last)

@@ -20,8 +20,8 @@ export async function findAggregateDrift(db: Executor, merchantId: string): Prom
   return findCustomerAggregateDrift(
     db,
     merchantId,
-    sql`SELECT customer_id, ${LEDGER_COLUMNS}
-      FROM transactions WHERE merchant_id = ${merchantId} AND customer_id IS NOT NULL GROUP BY customer_id`,
+    sql`SELECT merchant_id, customer_id, ${LEDGER_COLUMNS}
+      FROM transactions WHERE merchant_id = ${merchantId} AND customer_id IS NOT NULL GROUP BY merchant_id, customer_id`,
   );
 }
 
