@@ -5,11 +5,13 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { ReadRouter } from './db/read-routing.js';
 import { Keyring, KeyringError } from './crypto/keyring.js';
 import { adoptPendingKeyFile, loadMasterKey, masterKeyFingerprint, type MasterKeySource } from './crypto/master-key.js';
 import fastifyCookie from '@fastify/cookie';
 import { installAuthentication } from './http/authentication.js';
 import { installBodyParsing } from './http/json-body.js';
+import { installReadYourWrites } from './http/replica-reads.js';
 import { serializeError } from './http/log-serializers.js';
 import { clientErrorProblem, installRequestLimits } from './http/request-limits.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -200,6 +202,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     // Requests per address before authentication (a wrong key counts there), per key or staff member after it.
     installAddressLimits(app, services.requestLimiter, config.rateLimits, SESSION_COOKIE);
     installAuthentication(app, ctx);
+    installReadYourWrites(app, ctx);
     installPrincipalLimits(app, services.requestLimiter, config.rateLimits);
     await app.register(healthRoutes(ctx));
     await app.register(customerRoutes(ctx), { prefix: '/api/v1' });
@@ -267,7 +270,29 @@ export async function createContext(
 ): Promise<PaydeskContext> {
   const { logger } = options;
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+    options.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: path.join(config.dataDir, 'pglite'),
+      preparedStatements: config.databasePreparedStatements,
+    }));
+  // Opening a pool connects nothing: a replica down at start only sends reads to the primary.
+  const replica = config.databaseReadUrl
+    ? await openDatabase({
+        url: config.databaseReadUrl,
+        poolSize: 5,
+        // A replica that does not answer must not hold a read for long: it falls back to the primary.
+        connectTimeoutMs: 1_000,
+        preparedStatements: config.databasePreparedStatements,
+      })
+    : undefined;
+  const closeDatabases = async () => {
+    try {
+      await replica?.close();
+    } finally {
+      await database.close();
+    }
+  };
   try {
     await migrateToLatest(database.db);
     const master = await checkedMasterKey(config, database, logger);
@@ -275,6 +300,13 @@ export async function createContext(
       config,
       db: database.db,
       databaseKind: database.kind,
+      reads: new ReadRouter(database.db, replica?.db, {
+        onReplicaDown: (error) =>
+          logger.warn(
+            { err: error },
+            'The read replica (DATABASE_READ_URL) is unreachable; reads go to the primary until it answers again.',
+          ),
+      }),
       keyring: new Keyring(master.key, listBrandKeys, Date.now, (merchantId, error) =>
         logger.error(
           { merchantId, reason: error.message },
@@ -285,9 +317,9 @@ export async function createContext(
       clock: () => new Date(),
       gateway: new TestGateway(config.testGatewayDelayMs),
     });
-    return { ctx, database, master, close: () => database.close() };
+    return { ctx, database, master, close: closeDatabases };
   } catch (error) {
-    await database.close();
+    await closeDatabases();
     throw error;
   }
 }

@@ -89,6 +89,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
   });
 
+  it('accepts DATABASE_READ_URL beside DATABASE_URL; without it (the embedded database has no replica) it is an error', () => {
+    const read = 'postgres://u:hunter2@replica:5432/d';
+    expect(parseConfig({ DATABASE_URL: 'postgres://h/d', DATABASE_READ_URL: read }).databaseReadUrl).toBe(read);
+    expect(parseConfig({ DATABASE_URL: 'postgres://h/d' }).databaseReadUrl).toBeUndefined();
+    const alone = configErrorOf({ DATABASE_READ_URL: read });
+    expect(alone.variable).toBe('DATABASE_READ_URL');
+    expect(alone.message).toMatch(/needs DATABASE_URL/);
+    const wrong = configErrorOf({ DATABASE_URL: 'postgres://h/d', DATABASE_READ_URL: 'mysql://u:hunter2@h/d' });
+    expect(wrong.message).toMatch(/^DATABASE_READ_URL: must start with postgres:\/\/ or postgresql:\/\//);
+    expect(wrong.message).not.toContain('hunter2');
+  });
+
   it.each(['mysql://u:hunter2@h/d', 'localhost:5432', 'http://u:hunter2@h/d'])(
     'rejects DATABASE_URL %j without echoing it (it may hold a password)',
     (url) => {
@@ -122,6 +134,7 @@ describe('parseConfig', () => {
     ['PAYDESK_BRAND_COUNTRY', 'BGD'],
     ['PAYDESK_BRAND_CURRENCY', 'XYZ'],
     ['PAYDESK_WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['DATABASE_PREPARED_STATEMENTS', 'off'],
     ['PAYDESK_WEBHOOK_TIMEOUT_MS', '50'],
     ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '50,,50'],
     ['PAYDESK_WEBHOOK_RETRY_DELAYS_MS', '1.5'],
@@ -131,6 +144,11 @@ describe('parseConfig', () => {
     const error = configErrorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('prepares the payment statements unless DATABASE_PREPARED_STATEMENTS=0 (behind a transaction pooler)', () => {
+    expect(parseConfig({}).databasePreparedStatements).toBe(true);
+    expect(parseConfig({ DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements).toBe(false);
   });
 
   it('trusts no proxy and limits requests by default (6,000 a minute per key, 300 per address)', () => {

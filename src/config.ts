@@ -8,6 +8,16 @@ export interface Config {
   readonly host: string;
   /** PostgreSQL connection string; undefined means the embedded PGlite database. */
   readonly databaseUrl: string | undefined;
+  /**
+   * DATABASE_READ_URL: a streaming replica of DATABASE_URL. Customer list, search, count and profile
+   * reads go there unless the caller's own write has not reached it yet (src/db/read-routing.ts).
+   */
+  readonly databaseReadUrl: string | undefined;
+  /**
+   * DATABASE_PREPARED_STATEMENTS=0: no named prepared statements on the payment path, for a pooler in
+   * transaction mode (PgBouncer before 1.21, or without max_prepared_statements). README "Behind PgBouncer".
+   */
+  readonly databasePreparedStatements: boolean;
   readonly dataDir: string;
   /** Base64 of 32 bytes; undefined means the key file under dataDir. */
   readonly masterKey: Buffer | undefined;
@@ -83,6 +93,17 @@ export function parseConfig(env: Env = process.env): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
   }
+  const databaseReadUrl = value('DATABASE_READ_URL');
+  if (databaseReadUrl !== undefined && databaseUrl === undefined) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'needs DATABASE_URL: a read replica is a copy of a PostgreSQL primary, and the embedded database has none',
+    );
+  }
+  if (databaseReadUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) {
+    throw new ConfigError('DATABASE_READ_URL', 'must start with postgres:// or postgresql://');
+  }
+  const databasePreparedStatements = flag('DATABASE_PREPARED_STATEMENTS', value('DATABASE_PREPARED_STATEMENTS') ?? '1');
 
   const masterKey = parseKey('PAYDESK_MASTER_KEY', value('PAYDESK_MASTER_KEY'));
   const newMasterKey = parseKey('PAYDESK_NEW_MASTER_KEY', value('PAYDESK_NEW_MASTER_KEY'));
@@ -136,6 +157,8 @@ export function parseConfig(env: Env = process.env): Config {
     port,
     host: value('HOST') ?? '127.0.0.1',
     databaseUrl,
+    databaseReadUrl,
+    databasePreparedStatements,
     dataDir: path.resolve(value('PAYDESK_DATA_DIR') ?? './data'),
     masterKey,
     newMasterKey,

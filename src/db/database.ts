@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type CompiledQuery, type Dialect, type LogConfig, type Transaction } from 'kysely';
+import { Kysely, type CompiledQuery, type Dialect, type LogConfig, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { intarray } from '@electric-sql/pglite/contrib/intarray';
@@ -9,6 +9,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
+import { MigrationSafePostgresDialect } from './migration-lock.js';
 import { PreparedStatementClient } from './prepared-client.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
@@ -28,6 +29,14 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests use one per file). */
   schema?: string | undefined;
   poolSize?: number;
+  /** How long opening a connection may take before the query fails (default: no limit). */
+  connectTimeoutMs?: number;
+  /**
+   * Statements marked PREPARED run as named prepared statements (default). Off behind a pooler in
+   * transaction mode (DATABASE_PREPARED_STATEMENTS=0): such a pooler hands each transaction to any
+   * server connection, where a statement prepared on another one does not exist.
+   */
+  preparedStatements?: boolean;
   /** Sees every executed query (benchmarks capture SQL for EXPLAIN). */
   onQuery?: (query: CompiledQuery) => void;
   /** A tarball of dumpEmbeddedDatabase to load into an empty dataDir (`paydesk restore`). */
@@ -51,9 +60,10 @@ export class DatabaseLockedError extends Error {
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const pool = new pg.Pool({
-      Client: PreparedStatementClient,
+      Client: options.preparedStatements === false ? pg.Client : PreparedStatementClient,
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
       ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
     });
     // A connection the server or network drops fails its queries (the request answers 503), and the
@@ -61,7 +71,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // (client): without listeners that event would end the process.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logConfig(options) });
+    const db = new Kysely<DB>({ dialect: new MigrationSafePostgresDialect({ pool }), log: logConfig(options) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};

@@ -30,4 +30,22 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('prepared statements (postgres)'
     expect(prepared[0]!.name).toMatch(/^pd_[0-9a-f]{24}$/);
     expect(prepared.some((p) => p.statement.includes('unmarked'))).toBe(false);
   });
+
+  it('prepares nothing with preparedStatements off (DATABASE_PREPARED_STATEMENTS=0, for a transaction pooler)', async () => {
+    const unprepared = await openDatabase({
+      url: process.env.TEST_DATABASE_URL!,
+      poolSize: 1,
+      preparedStatements: false,
+    });
+    try {
+      const { rows } = await sql<{ n: number }>`${sql.raw(PREPARED)}SELECT ${41}::int + 1 AS n`.execute(unprepared.db);
+      expect(rows[0]!.n).toBe(42);
+      const { rows: prepared } = await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(
+        unprepared.db,
+      );
+      expect(prepared).toEqual([]);
+    } finally {
+      await unprepared.close();
+    }
+  });
 });

@@ -11,6 +11,11 @@ export const PREPARED = '/* prepared */';
  * (measured: parse + bind ≈ 1 ms of 2 ms). Only marked statements, whose plans do not depend on
  * their parameters (lookups by key, writes), are prepared; a search query, whose best plan depends
  * on the search terms, keeps being planned per call. Kysely passes the SQL text through untouched.
+ *
+ * A pooler in transaction mode (PgBouncer before 1.21, or without max_prepared_statements) hands each
+ * transaction to any server connection, where this connection's statements were never prepared:
+ * DATABASE_PREPARED_STATEMENTS=0 makes openDatabase use plain pg.Client instead, and the marked
+ * statements run unnamed like the rest (README "Behind PgBouncer").
  */
 export class PreparedStatementClient extends pg.Client {
   // pg.Client#query has many overloads; this routes (text, values[, callback]) and leaves the rest.

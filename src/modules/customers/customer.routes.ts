@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
+import { onReplica } from '../../http/replica-reads.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import {
@@ -102,7 +103,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CustomerList, ...errors },
         },
       },
-      async (request) => listCustomers(ctx, principalOf(request), request.query),
+      async (request) => onReplica(ctx, request, (reads) => listCustomers(reads, principalOf(request), request.query)),
     );
 
     app.get(
@@ -120,7 +121,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CustomerCount, ...errors },
         },
       },
-      async (request) => countCustomerList(ctx, principalOf(request), request.query),
+      async (request) =>
+        onReplica(ctx, request, (reads) => countCustomerList(reads, principalOf(request), request.query)),
     );
 
     app.get(
@@ -133,7 +135,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CustomerStats, ...errors },
         },
       },
-      async (request) => customerStats(ctx, principalOf(request)),
+      async (request) => onReplica(ctx, request, (reads) => customerStats(reads, principalOf(request))),
     );
 
     app.get(
@@ -149,7 +151,8 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Union([Customer, MergedCustomer]), ...errors },
         },
       },
-      async (request) => retrieveCustomer(ctx, principalOf(request), request.params.id),
+      async (request) =>
+        onReplica(ctx, request, (reads) => retrieveCustomer(reads, principalOf(request), request.params.id)),
     );
 
     app.patch(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
+import { onReplica } from '../../http/replica-reads.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import { MERGED_INTO_HEADER } from '../customers/index.js';
@@ -109,7 +110,10 @@ export function invoiceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: InvoiceList, ...errors },
         },
       },
-      async (request) => listCustomerInvoices(ctx, principalOf(request), request.params.id, request.query),
+      async (request) =>
+        onReplica(ctx, request, (reads) =>
+          listCustomerInvoices(reads, principalOf(request), request.params.id, request.query),
+        ),
     );
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
+import { onReplica } from '../../http/replica-reads.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import { CheckoutSession } from '../checkout/index.js';
@@ -151,7 +152,10 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: OrderList, ...errors },
         },
       },
-      async (request) => listCustomerOrders(ctx, principalOf(request), request.params.id, request.query),
+      async (request) =>
+        onReplica(ctx, request, (reads) =>
+          listCustomerOrders(reads, principalOf(request), request.params.id, request.query),
+        ),
     );
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../../http/auth.js';
+import { onReplica } from '../../http/replica-reads.js';
 import { IdParams } from '../../http/common.schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import {
@@ -80,7 +81,10 @@ export function transactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: TransactionList, ...errors },
         },
       },
-      async (request) => listCustomerTransactions(ctx, principalOf(request), request.params.id, request.query),
+      async (request) =>
+        onReplica(ctx, request, (reads) =>
+          listCustomerTransactions(reads, principalOf(request), request.params.id, request.query),
+        ),
     );
   };
 }
