@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { WorkerPools } from './workers/worker-pool.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ReadRouter } from './db/read-routing.js';
@@ -286,8 +287,10 @@ export async function createContext(
         preparedStatements: config.databasePreparedStatements,
       })
     : undefined;
+  const workers = new WorkerPools();
   const closeDatabases = async () => {
     try {
+      await workers.close();
       await replica?.close();
     } finally {
       await database.close();
@@ -316,6 +319,7 @@ export async function createContext(
       logger,
       clock: () => new Date(),
       gateway: new TestGateway(config.testGatewayDelayMs),
+      workers,
     });
     return { ctx, database, master, close: closeDatabases };
   } catch (error) {

@@ -4,6 +4,7 @@ import type { Database, Executor } from './db/database.js';
 import type { ReadRouter } from './db/read-routing.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { PaymentGateway } from './gateways/gateway.js';
+import type { WorkerPools } from './workers/worker-pool.js';
 
 /** What every service function receives: built once in app.ts, never a global. */
 export interface AppContext {
@@ -22,4 +23,6 @@ export interface AppContext {
   readonly clock: () => Date;
   /** Where cards are charged: the test-mode gateway until a provider adapter is configured. */
   readonly gateway: PaymentGateway;
+  /** Worker threads for CPU-bound batches (the export's decryption); none start until one is used. */
+  readonly workers: WorkerPools;
 }

@@ -20,5 +20,7 @@ export function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
   const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAAD(aad);
   decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+  const plaintext = decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES));
+  decipher.final(); // checks the tag (throws when wrong); GCM has no block left to give
+  return plaintext;
 }

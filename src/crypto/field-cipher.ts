@@ -1,5 +1,5 @@
 import { open, seal } from './aead.js';
-import type { BrandKeys } from './keyring.js';
+import type { DataKeys } from './keyring.js';
 
 /** Which value a ciphertext belongs to; all of it is bound into the ciphertext as associated data. */
 export interface FieldBinding {
@@ -15,16 +15,16 @@ const HEADER_BYTES = 5; // version (1) ‖ data key id (uint32 BE)
 export class FieldDecryptError extends Error {}
 
 /** Encrypts a personal value under the brand's active data key: header ‖ nonce ‖ ciphertext ‖ tag. */
-export function encryptField(keys: BrandKeys, binding: FieldBinding, plaintext: string): Buffer {
+export function encryptField(keys: DataKeys, binding: FieldBinding, plaintext: string): Buffer {
   return encryptBytes(keys, binding, Buffer.from(plaintext, 'utf8'));
 }
 
-export function decryptField(keys: BrandKeys, binding: FieldBinding, sealed: Buffer): string {
+export function decryptField(keys: DataKeys, binding: FieldBinding, sealed: Buffer): string {
   return decryptBytes(keys, binding, sealed).toString('utf8');
 }
 
 /** encryptField for binary values (a customer's image): the same format, header and binding. */
-export function encryptBytes(keys: BrandKeys, binding: FieldBinding, plaintext: Buffer): Buffer {
+export function encryptBytes(keys: DataKeys, binding: FieldBinding, plaintext: Buffer): Buffer {
   const key = keys.dataKeys.get(keys.activeDataKeyId);
   if (!key) throw new FieldDecryptError('active data key missing');
   const header = Buffer.alloc(HEADER_BYTES);
@@ -33,7 +33,7 @@ export function encryptBytes(keys: BrandKeys, binding: FieldBinding, plaintext: 
   return Buffer.concat([header, seal(key, plaintext, aad(header, binding))]);
 }
 
-export function decryptBytes(keys: BrandKeys, binding: FieldBinding, sealed: Buffer): Buffer {
+export function decryptBytes(keys: DataKeys, binding: FieldBinding, sealed: Buffer): Buffer {
   const keyId = fieldKeyId(sealed);
   const key = keys.dataKeys.get(keyId);
   if (!key) throw new FieldDecryptError(`data key ${keyId} is not available`);

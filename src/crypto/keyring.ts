@@ -48,6 +48,9 @@ export interface BrandKeys {
   retiringIndex?: IndexKeys | undefined;
 }
 
+/** What field encryption needs of a brand's keys (a worker thread gets these, not the index keys). */
+export type DataKeys = Pick<BrandKeys, 'activeDataKeyId' | 'dataKeys'>;
+
 export class KeyringError extends Error {}
 
 /**

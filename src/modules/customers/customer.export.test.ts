@@ -13,7 +13,9 @@ import {
   type CustomerListJson,
 } from '../../../test/support/customers.js';
 import { createPaymentLink, paid, pay, payer } from '../../../test/support/payments.js';
-import { EXPORT_COLUMNS, exportCustomers, formatMajor, neutralizeFormula } from './customer.export.js';
+import { EXPORT_COLUMNS, exportCustomers } from './customer.export.js';
+import { formatMajor, neutralizeFormula } from './customer-export.csv.js';
+import type { Principal } from '../access/index.js';
 
 type Row = Record<(typeof EXPORT_COLUMNS)[number], string>;
 
@@ -127,6 +129,30 @@ describeBackends('customers CSV export (%s)', (backend) => {
     expect(found).toHaveLength(11);
     expect(new Set(found.map((r) => r.id)).size).toBe(11);
     expect(found.every((r) => r.name.startsWith('Batch Person'))).toBe(true);
+  });
+
+  it('writes the same file whether batches are decrypted in worker threads or in one batch here, for raw and masked roles', async () => {
+    const brand = await paydesk.newBrand({ currency: 'BDT' });
+    for (let i = 0; i < 7; i++) {
+      await newCustomer(paydesk, brand, {
+        name: i === 3 ? '=Formula Ayşe' : `Wörker Person ${i}`,
+        phone: i % 2 === 0 ? `0171234567${i}` : undefined,
+        metadata: { n: String(i), note: 'a "quoted", comma' },
+      });
+    }
+    const link = await createPaymentLink(paydesk, brand, { amount: 150000 });
+    paid(await pay(paydesk, link.url, payer()));
+    const viewer: Principal = { ...brand.principal, role: 'viewer' };
+    for (const principal of [brand.principal, viewer]) {
+      // One batch of 100 stays on this thread; batches of 2 after the first go to the worker pool.
+      const inline = await textOf((await exportCustomers(paydesk.ctx, principal, {}, { batchSize: 100 })).csv);
+      const pooled = await textOf((await exportCustomers(paydesk.ctx, principal, {}, { batchSize: 2 })).csv);
+      expect(rowsOf(inline)).toHaveLength(8);
+      expect(pooled).toBe(inline);
+    }
+    const masked = rowsOf(await textOf((await exportCustomers(paydesk.ctx, viewer, {}, { batchSize: 2 })).csv));
+    expect(masked.every((r) => r.email.includes('•'))).toBe(true);
+    expect(masked.filter((r) => r.phone !== '').every((r) => r.phone.includes('•'))).toBe(true);
   });
 
   it('gives a masked role no raw email or phone of any customer, and audits masked true/false', async () => {

@@ -1,14 +1,13 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
 import { checkFields, fieldError } from '../../errors.js';
 import { isId } from '../../ids.js';
-import { minorDigits } from '../../money/currency.js';
 import type { PageCursor } from '../../db/keyset.js';
+import { siblingModuleUrl } from '../../workers/worker-pool.js';
 import { getBrand } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
-import { walkCustomersNewestFirst, type CustomerRecord } from './customer.repository.js';
+import { walkCustomersForExport, type CustomerExportRow } from './customer.repository.js';
 import { findCustomerListPage } from './customer.list.js';
 import { isDefaultSort, type ListPosition } from './customer.list-cursor.js';
 import {
@@ -17,27 +16,23 @@ import {
   type CustomerFilter,
   type ParsedCustomerList,
 } from './customer.list-params.js';
-import { contactAccessOf, decryptContact, toCustomerView } from './customer.view.js';
-import type { CustomerListParams, CustomerView } from './customer.schemas.js';
+import { contactAccessOf, decryptContact, toCustomerView, type ContactAccess } from './customer.view.js';
+import {
+  exportCsvHeader,
+  exportCsvLines,
+  exportCsvOfRows,
+  type ExportCsvTask,
+  type ExportRowTuple,
+} from './customer-export.csv.js';
+import type { CustomerListParams } from './customer.schemas.js';
 
-/** Rows read, decrypted and written per step: memory holds one batch, whatever the brand's size. */
+export { EXPORT_COLUMNS } from './customer-export.csv.js';
+
+/** Rows read, decrypted and written per step: memory holds a few batches, whatever the brand's size. */
 export const EXPORT_BATCH_SIZE = 1000;
 
-export const EXPORT_COLUMNS = [
-  'id',
-  'name',
-  'email',
-  'phone',
-  'source',
-  'transactions_count',
-  'total_spent',
-  'total_spent_minor',
-  'currency',
-  'last_payment_at',
-  'created_at',
-  'metadata',
-] as const;
-type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
+/** The worker module that decrypts and writes the walk's batches after the first (customer-export.worker.ts). */
+export const EXPORT_WORKER_URL = siblingModuleUrl(import.meta.url, 'customer-export.worker');
 
 /** The list's sort, filters and search (as query parameters), or a selection of ids. */
 export type CustomerExportFilter = CustomerListParams & {
@@ -94,69 +89,103 @@ export async function exportCustomers(
     },
   });
 
-  // 3. The rows, a batch at a time, through the list's own view (and so its masking).
+  // 3. The rows, a batch of CSV lines at a time, through the list's own view (and so its masking).
   const batchSize = options.batchSize ?? EXPORT_BATCH_SIZE;
-  const toViews = async (rows: CustomerRecord[]): Promise<CustomerView[]> => {
-    const keys = await ctx.keyring.forBrand(
-      ctx.db,
-      merchantId,
-      rows.map((r) => r.data_key_id),
-    );
-    return rows.map((row) => toCustomerView(row, decryptContact(keys, row), brand.base_currency, access));
-  };
-  async function* views(): AsyncGenerator<CustomerView[]> {
+  async function* lines(): AsyncGenerator<string> {
+    yield exportCsvHeader();
     if (ids === undefined && isNewestFirstByCreation(list)) {
-      yield* newestFirstBatches(ctx, merchantId, list.filter, batchSize, toViews);
+      const walk = { merchantId, filter: list.filter, batchSize, access, baseCurrency: brand.base_currency };
+      yield* newestFirstCsv(ctx, walk);
       return;
     }
     // Any other sort, filter, search or selection: the list's own pages, batch-sized.
     let after: ListPosition | undefined;
     do {
       const page = await findCustomerListPage(ctx, principal, list, { limit: batchSize, after, ids }, brand);
-      const contacts = page.found.filter((f) => f.contact);
-      yield contacts.length === page.found.length
-        ? page.found.map(({ row, contact }) => toCustomerView(row, contact!, brand.base_currency, access))
-        : await toViews(page.found.map(({ row }) => row));
+      const missing = page.found.filter((f) => !f.contact).map((f) => f.row.data_key_id);
+      const keys = missing.length > 0 ? await ctx.keyring.forBrand(ctx.db, merchantId, missing) : undefined;
+      yield exportCsvLines(
+        page.found.map(({ row, contact }) =>
+          toCustomerView(row, contact ?? decryptContact(keys!, row), brand.base_currency, access),
+        ),
+      );
       after = page.next ?? undefined;
     } while (after !== undefined);
   }
-  async function* records(): AsyncGenerator<ExportRecord> {
-    for await (const batch of views()) for (const view of batch) yield toExportRecord(view);
-  }
 
-  // 4. Written as CSV while read; a failure mid-file ends the response early (the error is logged by Fastify).
-  const csv = pipeline(Readable.from(records()), stringify({ header: true, columns: [...EXPORT_COLUMNS] }), () => {});
+  // 4. Written while read; a failure mid-file ends the response early (the error is logged by Fastify).
   const day = ctx.clock().toISOString().slice(0, 10);
-  return { filename: `customers-${merchantId}-${day}.csv`, masked, csv };
+  return { filename: `customers-${merchantId}-${day}.csv`, masked, csv: Readable.from(lines()) };
 }
 
-/** Newest first with no filter but a creation range: the export's fast walk, a batch read ahead. */
+/** Newest first with no filter but a creation range: the export's fast walk (newestFirstCsv). */
 function isNewestFirstByCreation(list: ParsedCustomerList): boolean {
   const held = Object.keys(list.filter).every((key) => key === 'createdGte' || key === 'createdLt');
   return list.q === undefined && isDefaultSort(list.sort) && held;
 }
 
-async function* newestFirstBatches(
-  ctx: AppContext,
-  merchantId: string,
-  filter: CustomerFilter,
-  batchSize: number,
-  toViews: (rows: CustomerRecord[]) => Promise<CustomerView[]>,
-): AsyncGenerator<CustomerView[]> {
-  type Batch = Awaited<ReturnType<typeof walkCustomersNewestFirst>>;
-  const range = { createdGte: filter.createdGte, createdLt: filter.createdLt };
-  const batchAfter = (after: PageCursor | undefined): Promise<Batch> =>
-    walkCustomersNewestFirst(ctx.db, merchantId, { limit: batchSize, after, ...range });
-  let next: Promise<Batch> | undefined = batchAfter(undefined);
-  while (next) {
-    const rows: Batch = await next;
+interface ExportWalk {
+  merchantId: string;
+  filter: CustomerFilter;
+  batchSize: number;
+  access: ContactAccess;
+  baseCurrency: string;
+}
+
+/**
+ * The whole brand newest first, the export's common case and the one that must be fast at a million
+ * rows. Decryption is most of the work (three AES-GCM fields a row), so batches after the first go
+ * to the worker pool, one per core, while this thread reads the batches after them; the CSV comes
+ * back and is written in order. The first batch is done here: a small brand never starts a worker.
+ */
+async function* newestFirstCsv(ctx: AppContext, walk: ExportWalk): AsyncGenerator<string> {
+  const { merchantId, batchSize } = walk;
+  const range = { createdGte: walk.filter.createdGte, createdLt: walk.filter.createdLt };
+  const pool = ctx.workers.pool<ExportCsvTask, string>(EXPORT_WORKER_URL);
+  // Batches read and handed to a worker, oldest first: the pool's size plus one keeps every worker busy.
+  const inFlight: Array<Promise<string>> = [];
+  let after: PageCursor | undefined;
+  let first = true;
+  for (;;) {
+    const rows = await walkCustomersForExport(ctx.db, merchantId, { limit: batchSize, after, ...range });
+    if (rows.length > 0) {
+      const task = await csvTask(ctx, walk, rows);
+      if (first) yield exportCsvOfRows(task);
+      else {
+        const csv = pool.run(task);
+        csv.catch(() => {}); // awaited below in order; a download stopped early leaves it unawaited
+        inFlight.push(csv);
+      }
+      first = false;
+    }
     const last = rows[rows.length - 1];
-    // The next batch is read while this one is decrypted and written: the database and the
-    // CPU work side by side instead of in turn.
-    next = last && rows.length === batchSize ? batchAfter({ createdAt: last.created_at, id: last.id }) : undefined;
-    if (rows.length === 0) return;
-    yield await toViews(rows);
+    const more = last !== undefined && rows.length === batchSize;
+    while (inFlight.length > (more ? pool.size : 0)) yield await inFlight.shift()!;
+    if (!more) return;
+    after = { createdAt: new Date(last.created_ms), id: last.id };
   }
+}
+
+async function csvTask(ctx: AppContext, walk: ExportWalk, rows: CustomerExportRow[]): Promise<ExportCsvTask> {
+  const keys = await ctx.keyring.forBrand(ctx.db, walk.merchantId, [...new Set(rows.map((r) => r.data_key_id))]);
+  return {
+    merchantId: walk.merchantId,
+    keys: { activeDataKeyId: keys.activeDataKeyId, dataKeys: keys.dataKeys },
+    access: walk.access,
+    baseCurrency: walk.baseCurrency,
+    rows: rows.map((r): ExportRowTuple => [
+      r.id,
+      r.source,
+      r.transactions_count,
+      r.total_spent_minor,
+      r.last_payment_ms,
+      r.created_ms,
+      r.metadata_json,
+      r.name_base64,
+      r.email_base64,
+      r.phone_base64,
+    ]),
+  };
 }
 
 function parseIds(text: string): string[] {
@@ -166,40 +195,4 @@ function parseIds(text: string): string[] {
   }
   if (ids.length > MAX_EXPORT_IDS) throw fieldError('ids', `must name at most ${MAX_EXPORT_IDS} customers`);
   return ids;
-}
-
-function toExportRecord(view: CustomerView): ExportRecord {
-  const { amount, currency } = view.total_spent;
-  return {
-    id: view.id,
-    name: neutralizeFormula(view.name),
-    email: neutralizeFormula(view.email),
-    phone: view.phone,
-    source: view.source,
-    transactions_count: view.transactions_count,
-    total_spent: formatMajor(amount, currency),
-    total_spent_minor: amount,
-    currency,
-    last_payment_at: view.last_payment_at,
-    created_at: view.created_at,
-    metadata: neutralizeFormula(JSON.stringify(view.metadata)),
-  };
-}
-
-/**
- * A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV Injection"); a
- * leading apostrophe makes it text. Only for free text: phones (+880…) and numbers stay as they are.
- */
-export function neutralizeFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/** Minor units as a decimal string in major units: 150000 BDT → "1500.00", 500 JPY → "500". */
-export function formatMajor(amountMinor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  const sign = amountMinor < 0 ? '-' : '';
-  const abs = String(Math.abs(amountMinor));
-  if (digits === 0) return `${sign}${abs}`;
-  const padded = abs.padStart(digits + 1, '0');
-  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }

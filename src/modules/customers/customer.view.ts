@@ -1,5 +1,5 @@
 import { decryptField } from '../../crypto/field-cipher.js';
-import type { BrandKeys } from '../../crypto/keyring.js';
+import type { DataKeys } from '../../crypto/keyring.js';
 import { maskE164, maskEmail } from '../../crypto/masking.js';
 import { roleAllows, type Principal } from '../access/index.js';
 import type { CustomerRecord } from './customer.repository.js';
@@ -15,7 +15,10 @@ export interface PlainContact {
 /** What a wiped row (erased, or merged into another) shows instead of contact data. */
 export const ERASED_CONTACT: PlainContact = { name: 'Erased customer', email: '', phone: null };
 
-export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainContact {
+export function decryptContact(
+  keys: DataKeys,
+  row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc' | 'email_enc' | 'phone_enc'>,
+): PlainContact {
   if (isWiped(row)) return ERASED_CONTACT;
   const bind = (column: string) => ({ merchantId: row.merchant_id, table: 'customers', column, rowId: row.id });
   return {
@@ -26,7 +29,7 @@ export function decryptContact(keys: BrandKeys, row: CustomerRecord): PlainConta
 }
 
 /** Only the name (lists of payments show who paid, nothing more). */
-export function decryptName(keys: BrandKeys, row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc'>): string {
+export function decryptName(keys: DataKeys, row: Pick<CustomerRecord, 'merchant_id' | 'id' | 'name_enc'>): string {
   if (isWiped(row)) return ERASED_CONTACT.name;
   return decryptField(
     keys,
@@ -62,9 +65,7 @@ export function toCustomerView(
   return {
     id: row.id,
     object: 'customer',
-    name: contact.name,
-    email: masked ? maskEmail(contact.email) : contact.email,
-    phone: masked && contact.phone !== null ? maskE164(contact.phone) : contact.phone,
+    ...contactAsShown(contact, masked ? 'masked' : 'raw'),
     contact_masked: masked,
     contact_revealed_until: revealedUntil?.toISOString() ?? null,
     metadata: row.metadata,
@@ -83,6 +84,16 @@ export function toCustomerView(
     tags,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** The contact as the caller may see it: email and phone masked on the server for a masked role. */
+export function contactAsShown(contact: PlainContact, access: ContactAccess): PlainContact {
+  if (access === 'raw') return contact;
+  return {
+    name: contact.name,
+    email: maskEmail(contact.email),
+    phone: contact.phone === null ? null : maskE164(contact.phone),
   };
 }
 
