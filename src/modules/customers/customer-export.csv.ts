@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { DataKeys } from '../../crypto/keyring.js';
 import { minorDigits } from '../../money/currency.js';
 import { contactAsShown, decryptContact, type ContactAccess } from './customer.view.js';
@@ -27,12 +26,12 @@ export type ExportedCustomer = Pick<
 
 /** The first line of every export file. */
 export function exportCsvHeader(): string {
-  return stringify([[...EXPORT_COLUMNS]]);
+  return csvLine([...EXPORT_COLUMNS]);
 }
 
 /** CSV lines of customers, in EXPORT_COLUMNS order, without the header. */
 export function exportCsvLines(customers: ExportedCustomer[]): string {
-  return stringify(customers.map(exportLine));
+  return customers.map((customer) => csvLine(exportLine(customer))).join('');
 }
 
 function exportLine(c: ExportedCustomer): Array<string | number | null> {
@@ -108,7 +107,22 @@ export function exportCsvOfRows(task: ExportCsvTask): string {
       });
     },
   );
-  return stringify(lines);
+  return lines.map(csvLine).join('');
+}
+
+/**
+ * One CSV line as csv-stringify writes it with its defaults (a field quoted when it holds a quote,
+ * comma or line break; quotes doubled; null as empty), checked against it by a property test. The
+ * walk writes a million of these: csv-stringify's per-record machinery cost 2.3 µs a line here.
+ */
+export function csvLine(fields: Array<string | number | null>): string {
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const value = fields[i];
+    const text = value === null || value === undefined ? '' : String(value);
+    line += (i === 0 ? '' : ',') + (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  }
+  return `${line}\n`;
 }
 
 /** bytea as PostgreSQL's encode(…, 'base64') writes it (Node skips the line breaks it puts every 76 characters). */

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackends } from '../../../test/support/backends.js';
@@ -14,7 +16,7 @@ import {
 } from '../../../test/support/customers.js';
 import { createPaymentLink, paid, pay, payer } from '../../../test/support/payments.js';
 import { EXPORT_COLUMNS, exportCustomers } from './customer.export.js';
-import { formatMajor, neutralizeFormula } from './customer-export.csv.js';
+import { csvLine, formatMajor, neutralizeFormula } from './customer-export.csv.js';
 import type { Principal } from '../access/index.js';
 
 type Row = Record<(typeof EXPORT_COLUMNS)[number], string>;
@@ -31,7 +33,24 @@ async function textOf(stream: Readable): Promise<string> {
   return text;
 }
 
-describe('formula guard and money (pure)', () => {
+describe('formula guard, money and CSV lines (pure)', () => {
+  it('writes a CSV line exactly as csv-stringify does, and csv-parse reads the fields back', () => {
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', '\r', ' ', '=', '\t', '😀') }),
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+    );
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 12 }), (fields) => {
+        const line = csvLine(fields);
+        expect(line).toBe(stringify([fields]));
+        expect(parse(line, { relax_column_count: true })).toEqual([fields.map((f) => (f === null ? '' : String(f)))]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('prefixes cells a spreadsheet would run, and only those', () => {
     for (const cell of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutralizeFormula(cell)).toBe(`'${cell}`);
     for (const cell of ['Ayesha', 'a=b', '{"k":"=1"}', '']) expect(neutralizeFormula(cell)).toBe(cell);
