@@ -8,6 +8,7 @@ import {
   findCustomersByEmailIndexes,
   insertCustomersIfEmailFree,
   sealContact,
+  sealContacts,
   updateCustomerColumns,
   type CustomerRecord,
   type NewCustomerRow,
@@ -93,23 +94,28 @@ export class ImportBatches {
     const fresh = this.dedupeInFile(valid);
     if (this.writing) {
       // Sealed before the match against the brand: a row found existing wastes its seal, a
-      // fresh import (the case that must be fast) never waits for it.
+      // fresh import (the case that must be fast) never waits for it. Worker threads seal, so
+      // the previous batch's statements proceed on this thread meanwhile.
       const { merchantId } = this.settings;
       const now = this.ctx.clock();
-      for (let i = 0; i < fresh.length; i++) {
-        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-        const row = fresh[i]!;
-        const id = newId('cus');
+      const ids = fresh.map(() => newId('cus'));
+      const sealed = await sealContacts(
+        this.ctx,
+        this.keys,
+        merchantId,
+        fresh.map((row, i) => ({ id: ids[i]!, contact: row.contact })),
+      );
+      fresh.forEach((row, i) => {
         row.sealed = {
           merchant_id: merchantId,
-          id,
-          ...sealContact(this.keys, merchantId, id, row.contact),
+          id: ids[i]!,
+          ...sealed[i]!,
           metadata: JSON.stringify(row.metadata),
           source: 'import',
           created_at: now,
           updated_at: now,
         };
-      }
+      });
     }
     return { records: records.length, fresh };
   }

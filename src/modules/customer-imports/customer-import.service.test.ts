@@ -189,6 +189,28 @@ describeBackends('customer CSV import (%s)', (backend) => {
     expect((await counts(b)).customers).toBe(3);
   });
 
+  it('a batch large enough for the worker threads seals rows that decrypt, search, match by email and phone', async () => {
+    const b = await pd.newBrand();
+    const lines = Array.from(
+      { length: 450 },
+      (_, i) => `Pooled Person ${i},pooled${i}@example.com,0171${String(i).padStart(7, '0')}`,
+    );
+    const file = csv('name,email,phone', ...lines);
+    const prepared = await prepareImport(pd.ctx, owner(b), () => [file], { mode: 'skip_invalid' }, {});
+    expect(await prepared.run({ batchSize: 450 })).toMatchObject({ imported: 450, failed: 0 });
+
+    const api = customersApi(pd, b.token);
+    const found = (await api.list(`q=${encodeURIComponent('pooled417@')}`)).json<CustomerListJson>().data;
+    expect(found.map((c) => [c.name, c.email, c.phone])).toEqual([
+      ['Pooled Person 417', 'pooled417@example.com', '+8801710000417'],
+    ]);
+    const byPhone = (await api.list('q=01710000233')).json<CustomerListJson>().data;
+    expect(byPhone.map((c) => c.name)).toEqual(['Pooled Person 233']);
+    // The email blind index came back from the worker intact: the same file again matches everyone.
+    const again = await prepareImport(pd.ctx, owner(b), () => [file], { mode: 'skip_invalid' }, {});
+    expect(await again.run({ batchSize: 450 })).toMatchObject({ imported: 0, skipped: 450 });
+  });
+
   it('update_existing updates name and phone and merges metadata; unchanged rows are skipped', async () => {
     const b = await pd.newBrand();
     const existing = await newCustomer(pd, b, {

@@ -73,6 +73,7 @@ export { changeCustomerSuspension, suspendedPayerOf } from './customer.suspend.j
 
 export { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 export { duplicateNameKey, sealContact, wipedContact, type SealedContact } from './customer.seal.js';
+export { sealContacts } from './customer-seal.batch.js';
 export { customerMerged, MERGED_INTO_HEADER, requireLiveCustomer, resolveCustomerRef } from './customer.merged.js';
 // Bulk tag and untag (customer-tags): which of many ids are live, locked against merge, erase, delete.
 export { lockCustomerStates, type CustomerState } from './customer-states.repository.js';
