@@ -96,6 +96,25 @@ function rankConditions(scope: ListScope): RawBuilder<boolean>[] {
   return on;
 }
 
+/**
+ * How many of the first `walk` rows of the sort's walk, filters aside, hold the search term's
+ * tokens: a sample of how common the term is in the brand. A filtered walk's own matches cannot
+ * say, since the filter thins them. Run it in inWalkPlan.
+ */
+export async function countTermInWalk(db: Executor, scope: ListScope, walk: number): Promise<number> {
+  if (!scope.tokens) return 0;
+  const ranks = walksRanks(scope.sort.key);
+  const select = ranks
+    ? sql`r.search_tokens AS tokens, r.index_key_id AS key_id`
+    : sql`c.search_tokens AS tokens, c.index_key_id AS key_id`;
+  const sample = walkFrom({ ...scope, filter: {} }, { walk }, select);
+  const term = tokenCondition(scope.tokens, 'any index', { tokens: 's.tokens', keyId: 's.key_id' });
+  const { rows } = await sql<{
+    n: number | string;
+  }>`SELECT count(*) FILTER (WHERE ${term}) AS n FROM (${sample}) s`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** What one window of the walk gave: its matches, and where the next read starts. */
 export interface WindowRead {
   rows: ListedCustomer[];

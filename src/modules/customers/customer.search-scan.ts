@@ -1,7 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
 import type { ListPosition } from './customer.list-cursor.js';
 import {
   countDriverIds,
+  countTermInWalk,
   inWalkPlan,
   listDriverMatches,
   readWindow,
@@ -9,6 +12,7 @@ import {
 } from './customer-list.repository.js';
 import { driversOf, type Driver, type ListScope } from './customer-list.sql.js';
 import { countCustomers } from './customer.repository.js';
+import { isEmptyFilter } from './customer.list-params.js';
 
 /**
  * How far one request walks. A walk newest/oldest first reads whole rows from one index; a ranked
@@ -25,6 +29,8 @@ const WALKS = {
 const MAX_BATCH = 500;
 /** A driver proposing at most this many ids is read whole and sorted (a few ms at this size). */
 export const DRIVER_CAP = 2_000;
+/** Rows of the walk sampled to tell a common search term in a filtered list (about 1 ms). */
+const TERM_SAMPLE = 1_000;
 /** Drivers tried (each counts up to DRIVER_CAP index entries) before walking on. */
 const DRIVERS_TRIED = 3;
 
@@ -123,36 +129,40 @@ export class CandidateScanner {
    * Of the scope's drivers (its filters', its search's GIN index), the one proposing the fewest
    * ids if that is at most DRIVER_CAP (asked once). A common term within a narrowing filter is
    * sparse in the walk but not rare in the brand: its GIN proposal is too large, and the walk goes
-   * on, under the caller's budget.
+   * on, under the caller's budget. The filters' counts and the term's estimate share one
+   * transaction (each transaction costs three round trips).
    */
-  /**
-   * Whether the walk has already shown the term to be far too common for its GIN proposal to be
-   * small: counting that proposal builds a bitmap of every match (8 ms for a first name at 1M
-   * customers) only to find it over DRIVER_CAP. Matches seen along the walk, times the brand's
-   * size (the maintained count), estimate the term's rows; a filter only lowers that estimate,
-   * so a rare term is never mistaken for a common one.
-   */
-  private async termIsCommon(): Promise<boolean> {
-    if (this.windowMatches === 0) return false;
-    const brandSize = await countCustomers(this.db, this.scope.merchantId);
-    return (this.windowMatches / this.windowRowsSeen) * brandSize > DRIVER_CAP * 2;
-  }
-
   private async narrowDriver(): Promise<Driver | undefined> {
     if (this.driverChecked) return undefined;
     this.driverChecked = true;
-    const sizes = await inWalkPlan(this.db, async (trx) => {
+    const { sizes, termIsCommon } = await inWalkPlan(this.db, async (trx) => {
       const found: Array<[Driver, number]> = [];
       for (const driver of driversOf(this.scope).slice(0, DRIVERS_TRIED)) {
         found.push([driver, await countDriverIds(trx, this.scope, driver, DRIVER_CAP)]);
       }
-      return found;
+      return { sizes: found, termIsCommon: this.scope.tokens ? await this.termIsCommon(trx) : true };
     });
-    if (this.scope.tokens && !(await this.termIsCommon())) {
+    if (!termIsCommon) {
       const count = await inWalkPlan(this.db, (trx) => countDriverIds(trx, this.scope, 'tokens', DRIVER_CAP), 'gin');
       sizes.push(['tokens', count]);
     }
     const [smallest] = sizes.filter(([, n]) => n <= DRIVER_CAP).sort((a, b) => a[1] - b[1]);
     return smallest?.[0];
+  }
+
+  /**
+   * Whether the term is far too common for its GIN proposal to be small: counting that proposal
+   * builds a bitmap of every match (8 ms for a first name at 1M customers) only to find it over
+   * DRIVER_CAP. Matches seen along the walk, times the brand's size (the maintained count),
+   * estimate the term's rows. A filter thins those matches, so a common term could look rare: when
+   * the walk's estimate says rare and a filter is set, a sample of the walk tests the term alone
+   * (about 2 ms). A rare term is never taken for a common one.
+   */
+  private async termIsCommon(trx: Transaction<DB>): Promise<boolean> {
+    const brandSize = await countCustomers(trx, this.scope.merchantId);
+    const common = (density: number) => density * brandSize > DRIVER_CAP * 2;
+    if (this.windowMatches > 0 && common(this.windowMatches / this.windowRowsSeen)) return true;
+    if (isEmptyFilter(this.scope.filter)) return false;
+    return common((await countTermInWalk(trx, this.scope, TERM_SAMPLE)) / TERM_SAMPLE);
   }
 }
