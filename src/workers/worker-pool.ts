@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { TaskReply, TaskRequest } from './worker-task.js';
 
 /**
@@ -13,8 +13,7 @@ import type { TaskReply, TaskRequest } from './worker-task.js';
  */
 export class WorkerPool<Task, Result> {
   private readonly workers: PoolWorker[] = [];
-  private readonly queue: Array<{ request: TaskRequest<Task>; transfer: Transferable[]; pending: Pending<Result> }> =
-    [];
+  private readonly queue: Array<{ request: TaskRequest<Task>; pending: Pending<Result> }> = [];
   private nextId = 1;
   private closed = false;
 
@@ -23,10 +22,10 @@ export class WorkerPool<Task, Result> {
     readonly size: number,
   ) {}
 
-  run(task: Task, transfer: Transferable[] = []): Promise<Result> {
+  run(task: Task): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, task }, transfer, pending: { resolve, reject } });
+      this.queue.push({ request: { id: this.nextId++, task }, pending: { resolve, reject } });
       this.dispatch();
     });
   }
@@ -41,10 +40,10 @@ export class WorkerPool<Task, Result> {
     while (this.queue.length > 0) {
       const idle = this.workers.find((w) => w.busy === undefined) ?? this.startWorker();
       if (!idle) return;
-      const { request, transfer, pending } = this.queue.shift()!;
+      const { request, pending } = this.queue.shift()!;
       idle.busy = pending as Pending<unknown>;
       idle.thread.ref();
-      idle.thread.postMessage(request, transfer);
+      idle.thread.postMessage(request);
     }
   }
 

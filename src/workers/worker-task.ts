@@ -1,4 +1,4 @@
-import { parentPort, type Transferable } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 export interface TaskRequest<Task> {
   id: number;
@@ -7,27 +7,18 @@ export interface TaskRequest<Task> {
 
 export type TaskReply<Result> = { id: number; result: Result; error?: undefined } | { id: number; error: string };
 
-/** A task's answer and the buffers to move (not copy) back to the pool's thread. */
-export interface TaskOutput<Result> {
-  result: Result;
-  transfer?: Transferable[];
-}
-
 /** Inside a worker module: answers the pool's tasks one at a time with `handle`. */
-export function serveTasks<Task, Result>(handle: (task: Task) => TaskOutput<Result>): void {
+export function serveTasks<Task, Result>(handle: (task: Task) => Result): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs inside a worker thread');
   port.on('message', ({ id, task }: TaskRequest<Task>) => {
     let reply: TaskReply<Result>;
-    let transfer: Transferable[] = [];
     try {
-      const output = handle(task);
-      reply = { id, result: output.result };
-      transfer = output.transfer ?? [];
+      reply = { id, result: handle(task) };
     } catch (error) {
       // Only the message: a task's input may hold personal data, and an error's own fields could carry it.
       reply = { id, error: error instanceof Error ? error.message : 'task failed' };
     }
-    port.postMessage(reply, transfer);
+    port.postMessage(reply);
   });
 }

@@ -6,5 +6,5 @@ export type EchoTask = { kind: 'echo'; text: string } | { kind: 'fail' } | { kin
 serveTasks((task: EchoTask) => {
   if (task.kind === 'fail') throw new Error('failed on purpose');
   if (task.kind === 'exit') process.exit(3);
-  return { result: task.text.toUpperCase() };
+  return task.text.toUpperCase();
 });

@@ -108,14 +108,7 @@ export async function readCatalog(db: Executor, schema: string): Promise<Catalog
   for (const { table, column } of columns) tables.set(table, [...(tables.get(table) ?? []), column]);
 
   // pg_get_indexdef(index, k, true) names the k-th key column, or prints its expression.
-  const { rows: indexes } = await sql<{
-    name: string;
-    table: string;
-    unique: boolean;
-    primary: boolean;
-    method: string;
-    columns: string[];
-  }>`
+  const { rows: indexes } = await sql<CatalogIndex>`
     SELECT i.relname AS name, t.relname AS table, x.indisunique AS unique, x.indisprimary AS primary,
       am.amname AS method,
       ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) AS k ORDER BY k)

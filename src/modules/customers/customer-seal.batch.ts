@@ -1,7 +1,6 @@
 import type { BrandKeys } from '../../crypto/keyring.js';
 import type { AppContext } from '../../context.js';
 import { siblingModuleUrl } from '../../workers/worker-pool.js';
-import type { TaskOutput } from '../../workers/worker-task.js';
 import { sealContact, type SealedContact } from './customer.seal.js';
 import type { PlainContact } from './customer.view.js';
 
@@ -17,11 +16,10 @@ const SEAL_WORKER_URL = siblingModuleUrl(import.meta.url, 'customer-seal.worker'
 /** Below this many rows a batch is sealed on the calling thread: a worker's round trip costs more. */
 const POOLED_FROM = 200;
 
-/** In a worker: seals each contact (sealContact), the buffers moved back rather than copied. */
-export function sealContactsTask(task: SealContactsTask): TaskOutput<SealedContact[]> {
+/** In a worker: seals each contact (sealContact). */
+export function sealContactsTask(task: SealContactsTask): SealedContact[] {
   const keys = withBuffers(task.keys);
-  const sealed = task.rows.map(({ id, contact }) => sealContact(keys, task.merchantId, id, contact));
-  return { result: sealed };
+  return task.rows.map(({ id, contact }) => sealContact(keys, task.merchantId, id, contact));
 }
 
 /**

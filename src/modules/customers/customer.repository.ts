@@ -238,12 +238,24 @@ export async function listCustomersPageInRange(
 export async function walkCustomersNewestFirst(
   db: Kysely<DB>,
   merchantId: string,
-  page: { limit: number; after?: PageCursor | undefined; createdGte?: Date | undefined; createdLt?: Date | undefined },
+  page: NewestWalkPage,
 ): Promise<CustomerRecord[]> {
+  return inNewestWalk(db, (trx) => listCustomersPageInRange(trx, merchantId, page));
+}
+
+type NewestWalkPage = {
+  limit: number;
+  after?: PageCursor | undefined;
+  createdGte?: Date | undefined;
+  createdLt?: Date | undefined;
+};
+
+/** Runs `read` with the newest-first walk's planner settings, which last for its one transaction. */
+async function inNewestWalk<T>(db: Kysely<DB>, read: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true),
       set_config('jit', 'off', true)`.execute(trx);
-    return listCustomersPageInRange(trx, merchantId, page);
+    return read(trx);
   });
 }
 
@@ -270,13 +282,11 @@ export interface CustomerExportRow {
 export async function walkCustomersForExport(
   db: Kysely<DB>,
   merchantId: string,
-  page: { limit: number; after?: PageCursor | undefined; createdGte?: Date | undefined; createdLt?: Date | undefined },
+  page: NewestWalkPage,
 ): Promise<CustomerExportRow[]> {
   const epochMs = (column: 'created_at' | 'last_payment_at') =>
     sql<number>`floor(extract(epoch from ${sql.ref(column)}) * 1000)::int8`;
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true),
-      set_config('jit', 'off', true)`.execute(trx);
+  return inNewestWalk(db, async (trx) => {
     let query = trx
       .selectFrom('customers')
       .select([
