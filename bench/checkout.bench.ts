@@ -141,7 +141,7 @@ function load(
 }
 
 /** Open checkout sessions written in bulk (setup, not measured), with their public paths. */
-async function createSessions(
+export async function createSessions(
   db: Parameters<typeof reconcileBrand>[0]['db'],
   merchantId: string,
   count: number,

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { repeatable } from '../bench/scale/capture.js';
+import { summarize } from '../bench/scale/load.js';
+
+const brand = 'brd_01m909vqjbeyprc6yj5mtt3c48';
+const apiKey = 'key_01m908tpkne7s87xn4kdrgccte';
+const customer = 'cus_01m909sntmeqrvbw5tsnpnb986';
+const existing = 'cus_01m908zakxffjs8jn7za43r4na';
+const emailIndex = Buffer.alloc(16, 7);
+const tokenHash = Buffer.alloc(32, 9);
+
+/** A create's statements as the recorder captures them (shortened). */
+const captured = [
+  { sql: 'select 1 from "api_keys" where "token_hash" = $1', parameters: [tokenHash] },
+  { sql: 'select "id" from "customers" where "merchant_id" = $1 and "id" = $2', parameters: [brand, existing] },
+  { sql: 'begin', parameters: [] },
+  {
+    sql: 'insert into "customers" ("merchant_id", "id", "email_bidx", "search_tokens") values ($1, $2, $3, $4)',
+    parameters: [brand, customer, emailIndex, [1, 2]],
+  },
+  {
+    sql: 'insert into "customer_events" ("merchant_id", "id", "customer_id", "actor_id") values ($1, $2, $3, $4)',
+    parameters: [brand, 'evt_01m909sntteex9ax51cc5jjg4y', customer, apiKey],
+  },
+  { sql: 'select 1 from "site_users" where "email_bidx" in ($1)', parameters: [emailIndex] },
+  { sql: 'commit', parameters: [] },
+];
+
+describe('the scale bench replays a write as a new request would', () => {
+  it('gives each replay its own new ids and blind indexes, the same within one replay', () => {
+    const next = repeatable(captured);
+    const first = next();
+    const second = next();
+    const inserted = first[3]!.parameters;
+    expect(inserted[1]).toMatch(/^cus_[0-9a-z]{26}$/);
+    expect(inserted[1]).not.toBe(customer);
+    expect(second[3]!.parameters[1]).not.toBe(inserted[1]);
+    // The event names the customer this replay inserted, and a new event id.
+    expect(first[4]!.parameters[2]).toBe(inserted[1]);
+    expect(first[4]!.parameters[1]).not.toBe('evt_01m909sntteex9ax51cc5jjg4y');
+    // The email's blind index is new, and the lookup after the insert asks for the same one.
+    expect(Buffer.compare(inserted[2] as Buffer, emailIndex)).not.toBe(0);
+    expect(first[5]!.parameters[0]).toEqual(inserted[2]);
+    expect(second[3]!.parameters[2]).not.toEqual(inserted[2]);
+  });
+
+  it('keeps what existed before the request: the brand, the API key and its hash, a customer read first', () => {
+    const replay = repeatable(captured)();
+    expect(replay[0]!.parameters[0]).toBe(tokenHash);
+    expect(replay[1]!.parameters).toEqual([brand, existing]);
+    expect(replay[3]!.parameters[0]).toBe(brand);
+    expect(replay[4]!.parameters[3]).toBe(apiKey);
+    expect(replay.map((s) => s.sql)).toEqual(captured.map((s) => s.sql));
+  });
+});
+
+describe('latency summary', () => {
+  it('takes nearest-rank percentiles and a rate over the window', () => {
+    const latencies = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 … 1, unsorted
+    const summary = summarize(latencies, 2_000, 3);
+    expect(summary).toEqual({ count: 100, throughput: 50, p50: 50, p95: 95, p99: 99, errors: 3 });
+  });
+});
