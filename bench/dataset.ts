@@ -1,4 +1,5 @@
 /** Deterministic synthetic customers for benchmarks: realistic enough for trigram statistics. */
+import type { CustomerSource } from '../src/modules/customers/customer.table.js';
 
 const FIRST = [
   'Ayesha',
@@ -183,4 +184,25 @@ export function syntheticCustomer(random: () => number, serial: number): Synthet
     phone = `+880${pick(random, BD_PREFIXES).slice(1)}${digits}`;
   }
   return { name: `${first} ${last}`, email: `${local}@${pick(random, DOMAINS)}`, phone };
+}
+
+/** Sources as a brand meets them: many imports and checkouts, a few of the rest. */
+const SOURCES: Array<[CustomerSource, number]> = [
+  ['import', 0.3],
+  ['checkout', 0.2],
+  ['payment_link', 0.15],
+  ['api', 0.1],
+  ['dashboard', 0.08],
+  ['invoice', 0.07],
+  ['registration', 0.05],
+  ['order', 0.04],
+  ['demo', 0.01],
+];
+
+export function pickSource(u: number): CustomerSource {
+  for (const [source, share] of SOURCES) {
+    if (u < share) return source;
+    u -= share;
+  }
+  return 'import';
 }

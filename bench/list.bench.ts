@@ -20,8 +20,8 @@ import { customerStats } from '../src/modules/customers/customer.queries.js';
 import { insertCustomers } from '../src/modules/customers/customer.repository.js';
 import { CUSTOMER_SORTS, type CustomerListQuery } from '../src/modules/customers/customer.schemas.js';
 import { sealContact } from '../src/modules/customers/customer.seal.js';
-import type { CustomerSource, NewCustomerRow } from '../src/modules/customers/customer.table.js';
-import { prng, syntheticCustomer } from './dataset.js';
+import type { NewCustomerRow } from '../src/modules/customers/customer.table.js';
+import { pickSource, prng, syntheticCustomer } from './dataset.js';
 import { ensureDatabase } from './postgres.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
@@ -137,27 +137,6 @@ async function ensurePostgresDataset(
   } finally {
     await raw.end();
   }
-}
-
-/** Sources as a brand meets them: many imports and checkouts, a few of the rest. */
-const SOURCES: Array<[CustomerSource, number]> = [
-  ['import', 0.3],
-  ['checkout', 0.2],
-  ['payment_link', 0.15],
-  ['api', 0.1],
-  ['dashboard', 0.08],
-  ['invoice', 0.07],
-  ['registration', 0.05],
-  ['order', 0.04],
-  ['demo', 0.01],
-];
-
-function pickSource(u: number): CustomerSource {
-  for (const [source, share] of SOURCES) {
-    if (u < share) return source;
-    u -= share;
-  }
-  return 'import';
 }
 
 /**

@@ -8,11 +8,11 @@ import { createApiKey } from '../../src/modules/api-keys/api-key.service.js';
 import { createBrand } from '../../src/modules/brands/brand.service.js';
 import { sealContacts } from '../../src/modules/customers/customer-seal.batch.js';
 import { insertCustomers } from '../../src/modules/customers/customer.repository.js';
-import type { CustomerSource, NewCustomerRow } from '../../src/modules/customers/customer.table.js';
-import { prng, syntheticCustomer, type SyntheticCustomer } from '../dataset.js';
+import type { NewCustomerRow } from '../../src/modules/customers/customer.table.js';
+import { pickSource, prng, syntheticCustomer, type SyntheticCustomer } from '../dataset.js';
 
 /** Bump when what the seed writes changes: a stored dataset of another version is rebuilt. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const CUSTOMER_BATCH = 2_000;
 /** Customers whose payments one INSERT … SELECT writes (about 100,000 transactions). */
 const PAYMENT_CHUNK = 10_000;
@@ -138,26 +138,6 @@ async function startBrand(paydesk: Paydesk, index: number, size: number): Promis
     inserted: 0,
     paymentsAfter: '',
   };
-}
-
-/** Sources as a brand meets them: many imports and checkouts, a few of the rest. */
-const SOURCES: Array<[CustomerSource, number]> = [
-  ['import', 0.3],
-  ['checkout', 0.2],
-  ['payment_link', 0.15],
-  ['api', 0.1],
-  ['dashboard', 0.08],
-  ['invoice', 0.07],
-  ['registration', 0.05],
-  ['order', 0.05],
-];
-
-function pickSource(u: number): CustomerSource {
-  for (const [source, share] of SOURCES) {
-    if (u < share) return source;
-    u -= share;
-  }
-  return 'import';
 }
 
 /**
