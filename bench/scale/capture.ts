@@ -6,14 +6,16 @@ import { newId, type IdPrefix } from '../../src/ids.js';
 export interface Statement {
   sql: string;
   parameters: readonly unknown[];
+  /** Ran on the walks' pool, whose sessions carry WALK_SETTINGS (src/db/walk-plan.ts). */
+  walk?: boolean;
 }
 
 /** A Paydesk in this process whose every statement passes through `onQuery` (openDatabase's hook). */
 export class StatementRecorder {
   private recording: Statement[] | null = null;
 
-  readonly onQuery = (query: CompiledQuery): void => {
-    this.recording?.push({ sql: query.sql, parameters: query.parameters });
+  readonly onQuery = (query: CompiledQuery, pool: 'main' | 'walk'): void => {
+    this.recording?.push({ sql: query.sql, parameters: query.parameters, ...(pool === 'walk' ? { walk: true } : {}) });
   };
 
   /** The statements one request issues, as the server issues them (injected: no socket). */
@@ -75,6 +77,6 @@ export function repeatable(statements: Statement[]): () => Statement[] {
       if (Array.isArray(value)) return value.map(fresh);
       return value;
     };
-    return statements.map((s) => ({ sql: s.sql, parameters: s.parameters.map(fresh) }));
+    return statements.map((s) => ({ ...s, parameters: s.parameters.map(fresh) }));
   };
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import type pg from 'pg';
+import pg from 'pg';
+import { WALK_SETTINGS } from '../../src/db/walk-plan.js';
 import type { LatencySummary } from './results.js';
 
 export interface HttpLoad {
@@ -58,8 +59,8 @@ export async function loadHttp(load: HttpLoad): Promise<LatencySummary> {
  * each loop on its own pooled connection; a sequence is timed from its first statement to its last.
  */
 export async function loadSql(
-  pool: pg.Pool,
-  sequences: () => Array<{ sql: string; parameters: readonly unknown[] }>,
+  pools: FloorPools,
+  sequences: () => Array<{ sql: string; parameters: readonly unknown[]; walk?: boolean }>,
   clients: number,
   seconds: number,
 ): Promise<LatencySummary & { statements: StatementTime[] }> {
@@ -70,7 +71,9 @@ export async function loadSql(
   const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      const client = await pool.connect();
+      // A client holds a connection of each pool, as a request of the server can use both.
+      const main = await pools.main.connect();
+      const walk = await pools.walk.connect();
       try {
         while (performance.now() < until) {
           const statements = sequences();
@@ -78,18 +81,19 @@ export async function loadSql(
           try {
             for (const s of statements) {
               const s0 = performance.now();
-              await client.query(s.sql, s.parameters as unknown[]);
+              await (s.walk ? walk : main).query(s.sql, s.parameters as unknown[]);
               const spent = statementTimes.get(s.sql) ?? { calls: 0, ms: 0 };
               statementTimes.set(s.sql, { calls: spent.calls + 1, ms: spent.ms + performance.now() - s0 });
             }
           } catch {
             errors++;
-            await client.query('ROLLBACK').catch(() => undefined);
+            await main.query('ROLLBACK').catch(() => undefined);
           }
           latencies.push(performance.now() - t0);
         }
       } finally {
-        client.release();
+        main.release();
+        walk.release();
       }
     }),
   );
@@ -97,6 +101,27 @@ export async function loadSql(
     .map(([sql, t]) => ({ sql: sql.replace(/\s+/g, ' ').slice(0, 160), calls: t.calls, meanMs: t.ms / t.calls }))
     .sort((a, b) => b.meanMs * b.calls - a.meanMs * a.calls);
   return { ...summarize(latencies, performance.now() - started, errors), statements };
+}
+
+/**
+ * The floor's connections, set up as the server's two pools are (src/db/database.ts): jit off, and
+ * the walks' planner settings on the second.
+ */
+export interface FloorPools {
+  main: pg.Pool;
+  walk: pg.Pool;
+}
+
+export function floorPools(url: string, max: number): FloorPools {
+  const pool = (settings: Record<string, string>) => {
+    const p = new pg.Pool({ connectionString: url, max });
+    const setUp = Object.entries(settings)
+      .map(([name, value]) => `SET ${name} = ${value}`)
+      .join('; ');
+    p.on('connect', (client) => void client.query(setUp).catch(() => {}));
+    return p;
+  };
+  return { main: pool({ jit: 'off' }), walk: pool(WALK_SETTINGS) };
 }
 
 /** Where a floor's time went: each statement's mean time as the replay met it. */

@@ -11,7 +11,7 @@ import { startServerProcess, type ServerProcess } from '../../test/reliability/s
 import { createSessions } from '../checkout.bench.js';
 import { ensureDatabase } from '../postgres.js';
 import { repeatable, StatementRecorder, type Statement } from './capture.js';
-import { loadHttp, loadSql, rssMb, sampleRss } from './load.js';
+import { floorPools, loadHttp, loadSql, rssMb, sampleRss, type FloorPools } from './load.js';
 import { writeScaleReport } from './report.js';
 import type { GroupByCase, LatencySummary, ScaleCase, ScaleResults } from './results.js';
 import { SEED_CLOCK, type SeededBrand, type SeededDataset } from './seed.js';
@@ -65,7 +65,8 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
   await local.services.webhookDispatcher.close();
   await local.services.requestLimiter.close();
   const pool = new pg.Pool({ connectionString: url, max: 64 });
-  const server = await startServerProcess(env);
+  const floors = floorPools(url, 64);
+  const server = await startServerProcess(env, undefined, 'compiled');
   const pid = server.child.pid!;
   const cases: ScaleCase[] = [];
   const selected = (spec: { key: string }) => !options.only || options.only.includes(spec.key);
@@ -75,7 +76,7 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
     log(`server up at ${server.url}, RSS ${rssIdleMb.toFixed(0)} MB before any request`);
     const [main, ...smaller] = dataset.brands;
     const run = async (spec: CaseSpec, brand: SeededBrand, group: ScaleCase['group'], clients: number) => {
-      const result = await runCase(server, local, recorder, pool, spec, brand, { clients, seconds: options.seconds });
+      const result = await runCase(server, local, recorder, floors, spec, brand, { clients, seconds: options.seconds });
       const entry: ScaleCase = { ...result, group, brandCustomers: brand.customers, clients };
       cases.push(entry);
       log(line(entry));
@@ -150,6 +151,7 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
   } finally {
     await server.stop('SIGTERM');
     await pool.end();
+    await Promise.all([floors.main.end(), floors.walk.end()]);
     await local.close();
   }
 }
@@ -161,7 +163,7 @@ async function runCase(
   server: ServerProcess,
   local: Paydesk,
   recorder: StatementRecorder,
-  pool: pg.Pool,
+  floors: FloorPools,
   spec: CaseSpec,
   brand: SeededBrand,
   load: { clients: number; seconds: number },
@@ -189,7 +191,7 @@ async function runCase(
     }
     let replay = 0;
     const { statements, ...summary } = await loadSql(
-      pool,
+      floors,
       () => captured[replay++ % captured.length]!(),
       load.clients,
       load.seconds,

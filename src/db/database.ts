@@ -11,6 +11,7 @@ import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
 import { MigrationSafePostgresDialect } from './migration-lock.js';
 import { PreparedStatementClient } from './prepared-client.js';
+import { registerWalkDatabase, WALK_SETTINGS } from './walk-plan.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -39,8 +40,8 @@ export interface DatabaseOptions {
    * server connection, where a statement prepared on another one does not exist.
    */
   preparedStatements?: boolean;
-  /** Sees every executed query (benchmarks capture SQL for EXPLAIN). */
-  onQuery?: (query: CompiledQuery) => void;
+  /** Sees every executed query, and the pool that ran it (benchmarks capture SQL to replay it). */
+  onQuery?: (query: CompiledQuery, pool: 'main' | 'walk') => void;
   /** A tarball of dumpEmbeddedDatabase to load into an empty dataDir (`paydesk restore`). */
   loadDataDir?: Blob | undefined;
 }
@@ -61,20 +62,47 @@ export class DatabaseLockedError extends Error {
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
-    const pool = new pg.Pool({
-      Client: options.preparedStatements === false ? pg.Client : PreparedStatementClient,
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
-      ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
-    });
-    // A connection the server or network drops fails its queries (the request answers 503), and the
-    // pool replaces it. node-postgres also emits 'error' on the client, idle (pool) or checked out
-    // (client): without listeners that event would end the process.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<DB>({ dialect: new MigrationSafePostgresDialect({ pool }), log: logConfig(options) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    // A session of its own per connection, unless a pooler in transaction mode hands them round.
+    const sessions = options.preparedStatements !== false;
+    const startPool = (settings: Record<string, string>, max: number, name: 'main' | 'walk') => {
+      const pool = new pg.Pool({
+        Client: sessions ? PreparedStatementClient : pg.Client,
+        connectionString: options.url,
+        max,
+        ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+        ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+      });
+      // Set on each new connection with a statement, not as startup options, which PgBouncer refuses.
+      // node-postgres runs it before the query the connection was opened for.
+      const setUp = Object.entries(settings).map(([name, value]) => `SET ${name} = ${value}`);
+      // A connection the server or network drops fails its queries (the request answers 503), and the
+      // pool replaces it. node-postgres also emits 'error' on the client, idle (pool) or checked out
+      // (client): without listeners that event would end the process.
+      pool.on('error', () => {});
+      pool.on('connect', (client) => {
+        client.on('error', () => {});
+        if (setUp.length > 0) client.query(setUp.join('; ')).catch(() => {});
+      });
+      return new Kysely<DB>({ dialect: new MigrationSafePostgresDialect({ pool }), log: logConfig(options, name) });
+    };
+    const poolSize = options.poolSize ?? 10;
+    // JIT compiles a query for tens of milliseconds to save as much on scans of millions of rows:
+    // never worth it for the short statements of a payments dashboard.
+    const db = startPool(sessions ? { jit: 'off' } : {}, poolSize, 'main');
+    if (!sessions) return { db, kind: 'postgres', close: () => db.destroy() };
+    const walkDb = startPool(WALK_SETTINGS, poolSize, 'walk');
+    registerWalkDatabase(db, walkDb);
+    return {
+      db,
+      kind: 'postgres',
+      close: async () => {
+        try {
+          await walkDb.destroy();
+        } finally {
+          await db.destroy();
+        }
+      },
+    };
   }
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   try {
@@ -206,7 +234,7 @@ export async function isDataDirLocked(dataDir: string): Promise<boolean> {
   return lockfile.check(dataDir, { lockfilePath: lockFilePath(dataDir), realpath: false, stale: LOCK_STALE_MS });
 }
 
-function logConfig(options: DatabaseOptions): LogConfig {
+function logConfig(options: DatabaseOptions, pool: 'main' | 'walk' = 'main'): LogConfig {
   const onQuery = options.onQuery;
-  return onQuery ? (event) => onQuery(event.query) : [];
+  return onQuery ? (event) => onQuery(event.query, pool) : [];
 }

@@ -17,6 +17,7 @@ import * as staffInvitations from './migrations/0014-staff-invitations.js';
 import * as webhooks from './migrations/0015-webhooks.js';
 import * as staffPasswordResets from './migrations/0016-staff-password-resets.js';
 import * as contactReveals from './migrations/0017-contact-reveals.js';
+import * as searchPendingList from './migrations/0018-search-pending-list.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015-webhooks': webhooks,
   '0016-staff-password-resets': staffPasswordResets,
   '0017-contact-reveals': contactReveals,
+  '0018-search-pending-list': searchPendingList,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database, Executor } from '../../db/database.js';
-import type { DB } from '../../db/schema.js';
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { inWalkPlan } from '../../db/walk-plan.js';
 import type { CustomerSortKey } from './customer.list-params.js';
 import type { ListPosition, SortValue } from './customer.list-cursor.js';
 import type { CustomerRecord } from './customer.repository.js';
@@ -29,33 +29,6 @@ interface WalkPage {
   after?: ListPosition | undefined;
   /** Rows of the sort's index to read at most (matching or not). */
   walk: number;
-}
-
-/**
- * Runs `fn` in a transaction whose statements are planned as the ordered index walks they are:
- * no sort, no bitmap scan, nested loops only. Right after a bulk load (no ANALYZE yet; this
- * machine runs without autovacuum) the planner guesses a few hundred rows for a brand of a
- * million and would read and sort all of them for every page: 1 s a page where the walk takes
- * 1 ms (bench/list.bench.ts; it writes the plans to $TMPDIR/paydesk-list-plan.txt). A sort that remains (a driver's few rows)
- * carries the "disabled" cost, which would make PostgreSQL JIT-compile it (100 ms): jit is off
- * too. The settings end with the transaction.
- */
-export async function inWalkPlan<T>(
-  db: Database,
-  fn: (trx: Transaction<DB>) => Promise<T>,
-  /** 'gin': only jit off, for the search's GIN index (read by bitmap scans only). */
-  plan: 'walk' | 'gin' = 'walk',
-): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await (
-      plan === 'walk'
-        ? sql`SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true),
-          set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),
-          set_config('enable_material', 'off', true), set_config('jit', 'off', true)`
-        : sql`SELECT set_config('jit', 'off', true)`
-    ).execute(trx);
-    return fn(trx);
-  });
 }
 
 /** The sort's index walk: `walk` rows after the cursor, in order (run it in inWalkPlan). */
@@ -207,7 +180,7 @@ export async function findWalkEnd(db: Executor, scope: ListScope, page: WalkPage
  * customer's own copy of it (the triggers keep customer_ranks equal to it).
  */
 export async function listDriverMatches(
-  db: Database,
+  db: Executor,
   scope: ListScope,
   driver: Driver,
   page: { after?: ListPosition | undefined; limit: number },
@@ -216,11 +189,18 @@ export async function listDriverMatches(
   const column = sortColumnOfCustomer(sort.key);
   const conditions = rowConditions(scope);
   if (page.after) conditions.push(beyond(sort, column, sql`c.id`, page.after));
-  const query = sql<ListedRow>`WITH m AS MATERIALIZED (
-      SELECT ${customerColumns('c')}, ${column} AS k FROM ${driverCustomers(scope, driver)}
-      WHERE ${allOf(conditions)})
-    SELECT ${customerColumns('m')}, ${sortValueOutput(sort.key, sql`m.k`)} AS sort_key FROM m
-    ORDER BY m.k ${direction(sort)}, m.id ${direction(sort)} LIMIT ${page.limit}`;
+  const query =
+    driver === 'tokens'
+      ? // The subquery's OFFSET 0 already keeps every sort index out; materializing the whole rows
+        // of a large proposal only to keep a page of them cost more than the scan (5 → 14 ms).
+        sql<ListedRow>`SELECT ${customerColumns('c')}, ${sortValueOutput(sort.key, column)} AS sort_key
+          FROM ${driverCustomers(scope, driver)} WHERE ${allOf(conditions)}
+          ORDER BY ${column} ${direction(sort)}, c.id ${direction(sort)} LIMIT ${page.limit}`
+      : sql<ListedRow>`WITH m AS MATERIALIZED (
+          SELECT ${customerColumns('c')}, ${column} AS k FROM ${driverCustomers(scope, driver)}
+          WHERE ${allOf(conditions)})
+        SELECT ${customerColumns('m')}, ${sortValueOutput(sort.key, sql`m.k`)} AS sort_key FROM m
+        ORDER BY m.k ${direction(sort)}, m.id ${direction(sort)} LIMIT ${page.limit}`;
   // The GIN index is read by bitmap scans only: the search's driver keeps them.
   const { rows } = await inWalkPlan(db, (trx) => query.execute(trx), driver === 'tokens' ? 'gin' : 'walk');
   return rows.map((row) => listed(sort.key, row));

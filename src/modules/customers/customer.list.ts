@@ -2,7 +2,8 @@ import type { AppContext } from '../../context.js';
 import { getBrand, type BrandRow } from '../brands/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { walkCustomersNewestFirst } from './customer.repository.js';
-import { inWalkPlan, readWindow, type ListedCustomer } from './customer-list.repository.js';
+import { inScan, inWalkPlan } from '../../db/walk-plan.js';
+import { readWindow, type ListedCustomer } from './customer-list.repository.js';
 import type { ListScope } from './customer-list.sql.js';
 import {
   isEmptyFilter,
@@ -96,11 +97,14 @@ async function scanFilteredPage(
   after: ListPosition | undefined,
   limit: number,
 ): Promise<FoundPage> {
-  const scanner = new CandidateScanner(ctx.db, scope, after, scope.ids ? 'ids' : 'window');
   const rows: ListedCustomer[] = [];
-  while (rows.length <= limit && !scanner.spent && !scanner.exhausted) {
-    rows.push(...(await scanner.next(limit + 1 - rows.length)));
-  }
+  const scanner = await inScan(ctx.db, async (db) => {
+    const scan = new CandidateScanner(db, scope, after, scope.ids ? 'ids' : 'window');
+    while (rows.length <= limit && !scan.spent && !scan.exhausted) {
+      rows.push(...(await scan.next(limit + 1 - rows.length)));
+    }
+    return scan;
+  });
   if (rows.length > limit) return pageOf(rows, limit);
   const hasMore = !scanner.exhausted;
   return { found: rows.map((row) => ({ row })), hasMore, next: hasMore ? (scanner.cursor ?? null) : null };

@@ -1,11 +1,9 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import { inWalkPlan } from '../../db/walk-plan.js';
 import type { ListPosition } from './customer.list-cursor.js';
 import {
   countDriverIds,
   countTermInWalk,
-  inWalkPlan,
   listDriverMatches,
   readWindow,
   type ListedCustomer,
@@ -61,7 +59,7 @@ export class CandidateScanner {
   exhausted = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Executor,
     private readonly scope: ListScope,
     /** Where the scan stands: rows after this one in the sort's order are still to come. */
     public cursor: ListPosition | undefined,
@@ -129,8 +127,7 @@ export class CandidateScanner {
    * Of the scope's drivers (its filters', its search's GIN index), the one proposing the fewest
    * ids if that is at most DRIVER_CAP (asked once). A common term within a narrowing filter is
    * sparse in the walk but not rare in the brand: its GIN proposal is too large, and the walk goes
-   * on, under the caller's budget. The filters' counts and the term's estimate share one
-   * transaction (each transaction costs three round trips).
+   * on, under the caller's budget.
    */
   private async narrowDriver(): Promise<Driver | undefined> {
     if (this.driverChecked) return undefined;
@@ -142,6 +139,9 @@ export class CandidateScanner {
       }
       return { sizes: found, termIsCommon: this.scope.tokens ? await this.termIsCommon(trx) : true };
     });
+    // No filter to drive by, and not one match in the windows walked: the term is rare, and its
+    // proposal is read once rather than counted first (a GIN read and round trips saved).
+    if (!termIsCommon && sizes.length === 0 && this.windowMatches === 0) return 'tokens';
     if (!termIsCommon) {
       const count = await inWalkPlan(this.db, (trx) => countDriverIds(trx, this.scope, 'tokens', DRIVER_CAP), 'gin');
       sizes.push(['tokens', count]);
@@ -158,7 +158,7 @@ export class CandidateScanner {
    * the walk's estimate says rare and a filter is set, a sample of the walk tests the term alone
    * (about 2 ms). A rare term is never taken for a common one.
    */
-  private async termIsCommon(trx: Transaction<DB>): Promise<boolean> {
+  private async termIsCommon(trx: Executor): Promise<boolean> {
     const brandSize = await countCustomers(trx, this.scope.merchantId);
     const common = (density: number) => density * brandSize > DRIVER_CAP * 2;
     if (this.windowMatches > 0 && common(this.windowMatches / this.windowRowsSeen)) return true;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { inScan } from '../../db/walk-plan.js';
 import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
 import type { BrandKeys, IndexKeys } from '../../crypto/keyring.js';
 import { searchTokens } from '../../crypto/search-tokens.js';
@@ -84,34 +85,37 @@ export async function searchListPage(
     indexKeyId: k.keyId,
     tokenSets: queryTokenInputs(query).map((inputs) => searchTokens(k, inputs)),
   }));
-  const scanner = new CandidateScanner(
-    ctx.db,
-    { ...scope, tokens, excludeIds: exactFirst ? [...exactIds] : [] },
-    after,
-    query.digits !== null && query.digits.length >= 4 ? 'tokens' : 'window',
-  );
-  let scanned = 0;
-  let matched = 0;
-  while (found.length <= limit && scanned < SCAN_BUDGET && !scanner.spent && !scanner.exhausted) {
-    // Tokens co-occurring out of order propose false candidates: a sparse term asks for larger
-    // batches instead of many round trips.
-    const hitRate = scanned > 0 ? (matched + 1) / (scanned + 1) : 1;
-    const wanted = limit + 1 - found.length;
-    const batch = await scanner.next(
-      Math.min(SCAN_BUDGET - scanned, Math.max(20, Math.ceil((wanted * 2) / Math.max(hitRate, 0.02)))),
+  const scanner = await inScan(ctx.db, async (db) => {
+    const scan = new CandidateScanner(
+      db,
+      { ...scope, tokens, excludeIds: exactFirst ? [...exactIds] : [] },
+      after,
+      query.digits !== null && query.digits.length >= 4 ? 'tokens' : 'window',
     );
-    const batchKeys = await ensureKeys(ctx, keys, batch);
-    for (const row of batch) {
-      scanned++;
-      const contact = decryptContact(batchKeys, row);
-      const forms = searchForms(searchable(contact, access), { nationalPhone: hasDigit(query) });
-      if (exactIds.has(row.id) || matchesQuery(forms, query)) {
-        found.push({ row, contact });
-        matched++;
-        if (found.length > limit) break;
+    let scanned = 0;
+    let matched = 0;
+    while (found.length <= limit && scanned < SCAN_BUDGET && !scan.spent && !scan.exhausted) {
+      // Tokens co-occurring out of order propose false candidates: a sparse term asks for larger
+      // batches instead of many round trips.
+      const hitRate = scanned > 0 ? (matched + 1) / (scanned + 1) : 1;
+      const wanted = limit + 1 - found.length;
+      const batch = await scan.next(
+        Math.min(SCAN_BUDGET - scanned, Math.max(20, Math.ceil((wanted * 2) / Math.max(hitRate, 0.02)))),
+      );
+      const batchKeys = await ensureKeys(ctx, keys, batch);
+      for (const row of batch) {
+        scanned++;
+        const contact = decryptContact(batchKeys, row);
+        const forms = searchForms(searchable(contact, access), { nationalPhone: hasDigit(query) });
+        if (exactIds.has(row.id) || matchesQuery(forms, query)) {
+          found.push({ row, contact });
+          matched++;
+          if (found.length > limit) break;
+        }
       }
     }
-  }
+    return scan;
+  });
   const page = found.slice(0, limit);
   const hasMore = found.length > limit || !scanner.exhausted;
   let next = scanner.cursor;
