@@ -20,7 +20,7 @@ const LIST = '/api/v1/customers?limit=20';
 
 /**
  * `npm run bench -- embedded [--customers 20000] [--seconds 10] [--no-report]`: what a new user meets
- * after `npm install && npm start`. The real server (`tsx src/main.ts`, its own process) on PGlite in
+ * after `npm install && npm start`. The real server (`node dist/main.js`, its own process) on PGlite in
  * a fresh data directory, no DATABASE_URL, the first start's demo brand; then, at 16 clients:
  *
  * 1. creates through POST /customers, in windows, until the brand holds `--customers` more;
@@ -46,12 +46,16 @@ export async function run(argv: string[]): Promise<void> {
   const token = `pdk_embedded_bench_${randomBytes(12).toString('base64url')}`;
   // As `npm start` on a first run (demo brand and all), with a key we know and without rate limits:
   // every simulated client comes from 127.0.0.1 with one key; real traffic does not.
-  const server = await startServerProcess({
-    PAYDESK_DATA_DIR: dataDir,
-    PAYDESK_API_KEY: token,
-    PAYDESK_RATE_LIMIT_PER_KEY: '0',
-    PAYDESK_RATE_LIMIT_PER_IP: '0',
-  });
+  const server = await startServerProcess(
+    {
+      PAYDESK_DATA_DIR: dataDir,
+      PAYDESK_API_KEY: token,
+      PAYDESK_RATE_LIMIT_PER_KEY: '0',
+      PAYDESK_RATE_LIMIT_PER_IP: '0',
+    },
+    undefined,
+    'compiled',
+  );
   const pid = server.child.pid!;
   try {
     await sleep(1000);

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiTypes } from './generate-api-types.js';
+import { buildServer } from './server-build.js';
 import { buildWeb } from './web-build.js';
 
-// `npm run build`, the production build: the server compiled from src/ to dist/ (tests left out),
-// which `npm run start:prod` runs with plain node, and the dashboard built into web/dist after it is
+// `npm run build`, the production build: the server type-checked by tsc and compiled from src/ to
+// dist/ (tests left out) by esbuild, which `npm run start:prod` runs with plain node, and the dashboard built into web/dist after it is
 // type-checked against API types generated from the server's OpenAPI document.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -19,10 +19,10 @@ function tsc(project: string): void {
   }
 }
 
-// A fresh dist/: tsc never removes the output of a source file that is gone.
-fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-process.stdout.write('Compiling the server into dist/…\n');
+process.stdout.write('Checking the server…\n');
 tsc('tsconfig.build.json');
+process.stdout.write('Compiling the server into dist/…\n');
+buildServer();
 process.stdout.write('Checking the dashboard against the API types of the OpenAPI document…\n');
 await generateApiTypes();
 tsc('web');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The dashboard's build: shared by `npm start` (scripts/build-web-if-needed.ts) and the browser tests. */
+/** The dashboard's build: shared by `npm start` (scripts/build-if-needed.ts) and the browser tests. */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = path.join(ROOT, 'web');
@@ -45,7 +45,7 @@ export function buildWeb(): void {
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
 }
 
-function filesUnder(entry: string): string[] {
+export function filesUnder(entry: string): string[] {
   if (!fs.existsSync(entry)) return [];
   if (!fs.statSync(entry).isDirectory()) return [entry];
   return fs

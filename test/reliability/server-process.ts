@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, serverBuildStaleReason } from '../../scripts/server-build.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The real server (`tsx src/main.ts`) in a child process, as `npm start` runs it. */
+/**
+ * The real server in a child process: its sources through tsx (tests: what they change is what
+ * runs), or the compiled dist/main.js as `npm start` runs it (the benchmarks; build it first).
+ */
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -15,8 +19,14 @@ export interface ServerProcess {
 }
 
 /** Starts it with these variables (and PATH, HOME); resolves once it prints where it listens. */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 180_000,
+  run: 'sources' | 'compiled' = 'sources',
+): Promise<ServerProcess> {
+  if (run === 'compiled' && serverBuildStaleReason()) buildServer();
+  const args = run === 'compiled' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
