@@ -231,8 +231,9 @@ function tokenMatches(scope: ListScope): RawBuilder<unknown> {
 }
 
 /**
- * The customers a driver proposes, each read by primary key: `OFFSET 0` keeps the lookup a
- * subquery of its own, so the filter cannot make another index of customers look cheaper.
+ * The customers a driver proposes, each read by primary key (the search's GIN driver excepted):
+ * `OFFSET 0` keeps the lookup a subquery of its own, so the filter cannot make another index of
+ * customers look cheaper.
  */
 export function driverCustomers(scope: ListScope, driver: Driver): RawBuilder<unknown> {
   // The bitmap scan already read each row: looking it up again by primary key doubled the cost

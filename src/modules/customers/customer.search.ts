@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import type { Executor } from '../../db/database.js';
 import { inScan } from '../../db/walk-plan.js';
 import { emailBlindIndex, phoneBlindIndex } from '../../crypto/blind-index.js';
 import type { BrandKeys, IndexKeys } from '../../crypto/keyring.js';
@@ -102,7 +103,7 @@ export async function searchListPage(
       const batch = await scan.next(
         Math.min(SCAN_BUDGET - scanned, Math.max(20, Math.ceil((wanted * 2) / Math.max(hitRate, 0.02)))),
       );
-      const batchKeys = await ensureKeys(ctx, keys, batch);
+      const batchKeys = await ensureKeys(ctx, db, keys, batch);
       for (const row of batch) {
         scanned++;
         const contact = decryptContact(batchKeys, row);
@@ -169,11 +170,15 @@ async function findExactMatches(
   return listDriverMatches(ctx.db, { ...scope, ids: selected }, 'ids', { limit: selected.length });
 }
 
-async function ensureKeys(ctx: AppContext, keys: BrandKeys, rows: CustomerRecord[]): Promise<BrandKeys> {
+/**
+ * The brand's keys, loaded again when a row is sealed by a data key they lack: through the scan's
+ * `db`, as on PGlite a query outside the scan's transaction would wait for that transaction to end.
+ */
+async function ensureKeys(ctx: AppContext, db: Executor, keys: BrandKeys, rows: CustomerRecord[]): Promise<BrandKeys> {
   return rows.every((row) => keys.dataKeys.has(row.data_key_id))
     ? keys
     : ctx.keyring.forBrand(
-        ctx.db,
+        db,
         keys.merchantId,
         rows.map((row) => row.data_key_id),
       );
