@@ -71,29 +71,26 @@ export async function loadSql(
   const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      // A client holds a connection of each pool, as a request of the server can use both.
-      const main = await pools.main.connect();
-      const walk = await pools.walk.connect();
-      try {
-        while (performance.now() < until) {
-          const statements = sequences();
-          const t0 = performance.now();
-          try {
-            for (const s of statements) {
-              const s0 = performance.now();
-              await (s.walk ? walk : main).query(s.sql, s.parameters as unknown[]);
-              const spent = statementTimes.get(s.sql) ?? { calls: 0, ms: 0 };
-              statementTimes.set(s.sql, { calls: spent.calls + 1, ms: spent.ms + performance.now() - s0 });
-            }
-          } catch {
-            errors++;
-            await main.query('ROLLBACK').catch(() => undefined);
+      while (performance.now() < until) {
+        const statements = sequences();
+        const t0 = performance.now();
+        // A request's connection of the main pool, for its whole sequence (a write's transaction);
+        // its walks on the walks' pool, one statement at a time, as the server runs them.
+        const main = await pools.main.connect();
+        try {
+          for (const s of statements) {
+            const s0 = performance.now();
+            await (s.walk ? pools.walk : main).query(s.sql, s.parameters as unknown[]);
+            const spent = statementTimes.get(s.sql) ?? { calls: 0, ms: 0 };
+            statementTimes.set(s.sql, { calls: spent.calls + 1, ms: spent.ms + performance.now() - s0 });
           }
-          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+          await main.query('ROLLBACK').catch(() => undefined);
+        } finally {
+          main.release();
         }
-      } finally {
-        main.release();
-        walk.release();
+        latencies.push(performance.now() - t0);
       }
     }),
   );
@@ -105,15 +102,19 @@ export async function loadSql(
 
 /**
  * The floor's connections, set up as the server's two pools are (src/db/database.ts): jit off, and
- * the walks' planner settings on the second.
+ * the walks' planner settings on the second. Beside the server's own connections they must stay
+ * under PostgreSQL's max_connections (100 here): at 64 clients the floor's requests share at most
+ * FLOOR_CONNECTIONS.main + .walk connections, as the server's requests share its pools.
  */
 export interface FloorPools {
   main: pg.Pool;
   walk: pg.Pool;
 }
 
-export function floorPools(url: string, max: number): FloorPools {
-  const pool = (settings: Record<string, string>) => {
+export const FLOOR_CONNECTIONS = { main: 40, walk: 20 };
+
+export function floorPools(url: string): FloorPools {
+  const pool = (settings: Record<string, string>, max: number) => {
     const p = new pg.Pool({ connectionString: url, max });
     const setUp = Object.entries(settings)
       .map(([name, value]) => `SET ${name} = ${value}`)
@@ -121,7 +122,7 @@ export function floorPools(url: string, max: number): FloorPools {
     p.on('connect', (client) => void client.query(setUp).catch(() => {}));
     return p;
   };
-  return { main: pool({ jit: 'off' }), walk: pool(WALK_SETTINGS) };
+  return { main: pool({ jit: 'off' }, FLOOR_CONNECTIONS.main), walk: pool(WALK_SETTINGS, FLOOR_CONNECTIONS.walk) };
 }
 
 /** Where a floor's time went: each statement's mean time as the replay met it. */

@@ -64,8 +64,8 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
   // statements it records are the request's alone.
   await local.services.webhookDispatcher.close();
   await local.services.requestLimiter.close();
-  const pool = new pg.Pool({ connectionString: url, max: 64 });
-  const floors = floorPools(url, 64);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const floors = floorPools(url);
   const server = await startServerProcess(env, undefined, 'compiled');
   const pid = server.child.pid!;
   const cases: ScaleCase[] = [];
