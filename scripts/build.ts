@@ -6,8 +6,9 @@ import { buildServer } from './server-build.js';
 import { buildWeb } from './web-build.js';
 
 // `npm run build`, the production build: the server type-checked by tsc and compiled from src/ to
-// dist/ (tests left out) by esbuild, which `npm run start:prod` runs with plain node, and the dashboard built into web/dist after it is
-// type-checked against API types generated from the server's OpenAPI document.
+// dist/ (tests left out) by esbuild, which `npm run start:prod` runs with plain node, and the
+// dashboard built into web/dist after it is type-checked against API types generated from the
+// server's OpenAPI document.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 

@@ -14,7 +14,7 @@ import { filesUnder } from './web-build.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
-export const SERVER_MAIN = path.join(DIST, 'main.js');
+const SERVER_MAIN = path.join(DIST, 'main.js');
 
 function serverSources(): string[] {
   return filesUnder(SRC).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
