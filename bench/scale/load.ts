@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { WALK_SETTINGS } from '../../src/db/walk-plan.js';
+import { MAIN_SETTINGS, setOnConnect, WALK_SETTINGS } from '../../src/db/walk-plan.js';
 import type { LatencySummary } from './results.js';
 
 export interface HttpLoad {
@@ -111,18 +111,15 @@ export interface FloorPools {
   walk: pg.Pool;
 }
 
-export const FLOOR_CONNECTIONS = { main: 40, walk: 20 };
+const FLOOR_CONNECTIONS = { main: 40, walk: 20 };
 
 export function floorPools(url: string): FloorPools {
-  const pool = (settings: Record<string, string>, max: number) => {
+  const pool = (settings: Readonly<Record<string, string>>, max: number) => {
     const p = new pg.Pool({ connectionString: url, max });
-    const setUp = Object.entries(settings)
-      .map(([name, value]) => `SET ${name} = ${value}`)
-      .join('; ');
-    p.on('connect', (client) => void client.query(setUp).catch(() => {}));
+    setOnConnect(p, settings);
     return p;
   };
-  return { main: pool({ jit: 'off' }, FLOOR_CONNECTIONS.main), walk: pool(WALK_SETTINGS, FLOOR_CONNECTIONS.walk) };
+  return { main: pool(MAIN_SETTINGS, FLOOR_CONNECTIONS.main), walk: pool(WALK_SETTINGS, FLOOR_CONNECTIONS.walk) };
 }
 
 /** Where a floor's time went: each statement's mean time as the replay met it. */

@@ -11,7 +11,7 @@ import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
 import { MigrationSafePostgresDialect } from './migration-lock.js';
 import { PreparedStatementClient } from './prepared-client.js';
-import { registerWalkDatabase, WALK_SETTINGS } from './walk-plan.js';
+import { MAIN_SETTINGS, registerWalkDatabase, setOnConnect, WALK_SETTINGS } from './walk-plan.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (options.url) {
     // A session of its own per connection, unless a pooler in transaction mode hands them round.
     const sessions = options.preparedStatements !== false;
-    const startPool = (settings: Record<string, string>, max: number, name: 'main' | 'walk') => {
+    const startPool = (settings: Readonly<Record<string, string>>, max: number, name: 'main' | 'walk') => {
       const pool = new pg.Pool({
         Client: sessions ? PreparedStatementClient : pg.Client,
         connectionString: options.url,
@@ -72,23 +72,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
         ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
       });
-      // Set on each new connection with a statement, not as startup options, which PgBouncer refuses.
-      // node-postgres runs it before the query the connection was opened for.
-      const setUp = Object.entries(settings).map(([name, value]) => `SET ${name} = ${value}`);
       // A connection the server or network drops fails its queries (the request answers 503), and the
       // pool replaces it. node-postgres also emits 'error' on the client, idle (pool) or checked out
       // (client): without listeners that event would end the process.
       pool.on('error', () => {});
-      pool.on('connect', (client) => {
-        client.on('error', () => {});
-        if (setUp.length > 0) client.query(setUp.join('; ')).catch(() => {});
-      });
+      pool.on('connect', (client) => client.on('error', () => {}));
+      setOnConnect(pool, settings);
       return new Kysely<DB>({ dialect: new MigrationSafePostgresDialect({ pool }), log: logConfig(options, name) });
     };
     const poolSize = options.poolSize ?? 10;
-    // JIT compiles a query for tens of milliseconds to save as much on scans of millions of rows:
-    // never worth it for the short statements of a payments dashboard.
-    const db = startPool(sessions ? { jit: 'off' } : {}, poolSize, 'main');
+    const db = startPool(sessions ? MAIN_SETTINGS : {}, poolSize, 'main');
     if (!sessions) return { db, kind: 'postgres', close: () => db.destroy() };
     const walkDb = startPool(WALK_SETTINGS, poolSize, 'walk');
     registerWalkDatabase(db, walkDb);
