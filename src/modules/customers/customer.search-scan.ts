@@ -11,6 +11,7 @@ import {
 import { driversOf, type Driver, type ListScope } from './customer-list.sql.js';
 import { countCustomers } from './customer.repository.js';
 import { isEmptyFilter } from './customer.list-params.js';
+import { recentSize } from './customer.scan-sizes.js';
 
 /**
  * How far one request walks. A walk newest/oldest first reads whole rows from one index; a ranked
@@ -120,7 +121,8 @@ export class CandidateScanner {
     }
     const driver = await this.narrowDriver();
     if (driver) this.plan = driver;
-    else this.window = this.walk.maxWindow;
+    // No driver: the rest of the budget in one window (one statement, not several of maxWindow).
+    else this.window = Math.max(this.walk.maxWindow, this.walk.budget - this.walked);
   }
 
   /**
@@ -135,7 +137,7 @@ export class CandidateScanner {
     const { sizes, termIsCommon } = await inWalkPlan(this.db, async (trx) => {
       const found: Array<[Driver, number]> = [];
       for (const driver of driversOf(this.scope).slice(0, DRIVERS_TRIED)) {
-        found.push([driver, await countDriverIds(trx, this.scope, driver, DRIVER_CAP)]);
+        found.push([driver, await this.driverSize(trx, driver)]);
       }
       return { sizes: found, termIsCommon: this.scope.tokens ? await this.termIsCommon(trx) : true };
     });
@@ -143,11 +145,20 @@ export class CandidateScanner {
     // proposal is read once rather than counted first (a GIN read and round trips saved).
     if (!termIsCommon && sizes.length === 0 && this.windowMatches === 0) return 'tokens';
     if (!termIsCommon) {
-      const count = await inWalkPlan(this.db, (trx) => countDriverIds(trx, this.scope, 'tokens', DRIVER_CAP), 'gin');
+      const count = await inWalkPlan(this.db, (trx) => this.driverSize(trx, 'tokens'), 'gin');
       sizes.push(['tokens', count]);
     }
     const [smallest] = sizes.filter(([, n]) => n <= DRIVER_CAP).sort((a, b) => a[1] - b[1]);
     return smallest?.[0];
+  }
+
+  /** How many ids the driver proposes, up to DRIVER_CAP + 1 (a selection's ids are counted each time). */
+  private driverSize(trx: Executor, driver: Driver): Promise<number> {
+    const count = () => countDriverIds(trx, this.scope, driver, DRIVER_CAP);
+    if (driver === 'ids') return count();
+    const { merchantId, filter, tokens } = this.scope;
+    const key = JSON.stringify([merchantId, driver, filter, driver === 'tokens' ? tokens : null]);
+    return recentSize(key, count);
   }
 
   /**
@@ -159,7 +170,8 @@ export class CandidateScanner {
    * (about 2 ms). A rare term is never taken for a common one.
    */
   private async termIsCommon(trx: Executor): Promise<boolean> {
-    const brandSize = await countCustomers(trx, this.scope.merchantId);
+    const { merchantId } = this.scope;
+    const brandSize = await recentSize(JSON.stringify([merchantId]), () => countCustomers(trx, merchantId));
     const common = (density: number) => density * brandSize > DRIVER_CAP * 2;
     if (this.windowMatches > 0 && common(this.windowMatches / this.windowRowsSeen)) return true;
     if (isEmptyFilter(this.scope.filter)) return false;
