@@ -107,7 +107,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       // an empty database 281 → 186 MB RSS with 16MB; the server at 20,000 customers under load
       // 544–714 → 437–503 MB (npm run bench -- embedded), creates and searches as fast within the
       // runs' spread. Pages past it come from the OS page cache (NodeFS), outside this process.
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+      // PGlite's single-user backend does not read ALTER DATABASE's settings: the search indexes'
+      // pending-list bound (migration 0019) is given at start.
+      startParams: [
+        ...PGlite.defaultStartParams,
+        '-c',
+        `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`,
+        '-c',
+        'gin_pending_list_limit=256kB',
+      ],
       // PGlite gives bytea as Uint8Array; node-postgres gives Buffer. Everything above expects Buffer.
       parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
     });

@@ -18,6 +18,7 @@ import * as webhooks from './migrations/0015-webhooks.js';
 import * as staffPasswordResets from './migrations/0016-staff-password-resets.js';
 import * as contactReveals from './migrations/0017-contact-reveals.js';
 import * as searchPendingList from './migrations/0018-search-pending-list.js';
+import * as pendingListBySession from './migrations/0019-pending-list-by-session.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-staff-password-resets': staffPasswordResets,
   '0017-contact-reveals': contactReveals,
   '0018-search-pending-list': searchPendingList,
+  '0019-pending-list-by-session': pendingListBySession,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,7 @@ import { newId } from '../../ids.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
 import { getBrand } from '../brands/index.js';
+import { allowBulkSearchIndexing, mergeSearchPendingList } from '../customers/index.js';
 import { ImportBatches, type ImportSettings, type ImportTally, type PreparedBatch } from './customer-import.batch.js';
 import { checkMapping, planColumns, type ColumnPlan, type ColumnTarget } from './customer-import.columns.js';
 import { invalidCsv, readCsvRecords, type CsvRecord } from './customer-import.csv.js';
@@ -175,11 +176,15 @@ async function runImport(
     } else if (settings.mode === 'skip_invalid') {
       // Each batch commits on its own: a stop keeps what is done, and a rerun skips it.
       await each(async (batch) => {
-        await ctx.db.transaction().execute((trx) => batches.write(trx, batch));
+        await ctx.db.transaction().execute(async (trx) => {
+          await allowBulkSearchIndexing(trx);
+          await batches.write(trx, batch);
+        });
         await progress(false);
       });
     } else {
       await ctx.db.transaction().execute(async (trx) => {
+        await allowBulkSearchIndexing(trx);
         await each(async (batch) => {
           await batches.write(trx, batch);
           await progress(true);
@@ -195,6 +200,11 @@ async function runImport(
       error = 'The import stopped on an unexpected error; run the same file again (rows already imported are skipped)';
     }
   }
+
+  if (!settings.dryRun)
+    await mergeSearchPendingList(ctx.db).catch((err: unknown) =>
+      ctx.logger.warn({ err }, 'search index merge after an import failed'),
+    );
 
   const tally = { ...batches.tally };
   // In the file's order (a batch's in-file duplicates are noted before the batch before it is written).

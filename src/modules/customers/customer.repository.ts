@@ -337,6 +337,21 @@ export async function findCustomerIdsByIndex(
 }
 
 /**
+ * For the rest of this transaction, the search index's pending list may grow to 4 MB before an
+ * insert merges it (sessions default to 256 kB, migration 0019): a bulk insert past the small list
+ * merged it every ~250 rows, each merge touching most of the brand's token keys. The importer
+ * merges what is left when it ends (mergeSearchPendingList), so searches do not read a long list.
+ */
+export async function allowBulkSearchIndexing(trx: Transaction<DB>): Promise<void> {
+  await sql`SELECT set_config('gin_pending_list_limit', '4096', true)`.execute(trx);
+}
+
+/** Merges the search index's pending list into the index now (after a bulk insert). */
+export async function mergeSearchPendingList(db: Executor): Promise<void> {
+  await sql`SELECT gin_clean_pending_list('customers_search_tokens'::regclass)`.execute(db);
+}
+
+/**
  * Many new customers in one statement (imports): rows whose email the brand already has are left
  * out (ON CONFLICT on the brand's email index), so a rerun or a concurrent writer never makes a
  * second customer. Returns the ids inserted.

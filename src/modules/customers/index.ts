@@ -91,12 +91,14 @@ export {
 export { decryptContact, decryptName, type PlainContact } from './customer.view.js';
 
 export {
+  allowBulkSearchIndexing,
   countCustomers,
   customerExists,
   findCustomerIdByEmailIndex,
   findCustomersByEmailIndexes,
   insertCustomersIfEmailFree,
   lockCustomerRow,
+  mergeSearchPendingList,
   updateCustomer as updateCustomerColumns,
   type CustomerChanges,
   type CustomerRecord,
