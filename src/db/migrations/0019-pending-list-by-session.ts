@@ -9,7 +9,8 @@ import { sql, type Kysely } from 'kysely';
  * the customers insert, against 70 µs with a 4 MB list merged once at the end of each batch
  * (10,000 rows at 1M customers; 52 µs without the index at all).
  * A role that may not ALTER DATABASE keeps PostgreSQL's 4 MB default: searches then read a longer
- * list between merges, and nothing else changes.
+ * list between merges, and nothing else changes. PGlite's single-user backend does not read the
+ * database's settings; it gets the bound as a start parameter (database.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const index of ['customers_search_tokens', 'site_users_search_tokens']) {
