@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
-import pg from 'pg';
-import { parseConfig } from '../src/config.js';
-import { createPaydesk, type Paydesk } from '../src/app.js';
-import { openDatabase } from '../src/db/database.js';
-import type { Principal } from '../src/modules/access/principal.js';
-import { createBrand } from '../src/modules/brands/brand.service.js';
-import { prepareImport, type ImportMode } from '../src/modules/customer-imports/index.js';
+import { startServerProcess, type ServerProcess } from '../test/reliability/server-process.js';
 import { prng, syntheticCustomer } from './dataset.js';
-import { ensureDatabase } from './postgres.js';
+import { recreateDatabase } from './postgres.js';
+import { rssMb } from './scale/load.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
@@ -20,12 +17,14 @@ const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
  * npm run bench -- import [--rows 100000] [--pglite-rows 100000] [--mode skip_invalid|all_or_nothing]
  *
  * Writes a CSV of synthetic customers (name, email, phone, a metadata column; every 1,000th row
- * invalid) to a temporary file and imports it into a new brand through the service the CLI and the
- * upload both run (prepareImport: the checking read, then batches of 1,000 sealed, matched against
- * the brand's email index and inserted with their timeline events). Not over HTTP: the upload only
- * adds reading the body into memory. PostgreSQL: BENCH_IMPORT_DATABASE_URL (default
- * postgres://postgres@127.0.0.1:5432/paydesk_bench_import, emptied first); then an in-memory PGlite.
- * Reports customers/s and this process's peak RSS (the process that would be the server).
+ * invalid) to a temporary file and imports it as a user does: the compiled server (`npm start`'s
+ * build) started on an empty database, the file uploaded to POST /api/v1/customer-imports, the job
+ * polled until it ends. The import runs in the server: the checking read, then batches of 1,000
+ * sealed (in its worker threads), matched against the brand's email index and inserted with their
+ * timeline events. PostgreSQL: BENCH_IMPORT_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/paydesk_bench_import, dropped and created again); then PGlite
+ * in a temporary data directory. Reports customers/s from the upload to the job's end, and the
+ * server's RSS (all its threads) and CPU.
  */
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -36,34 +35,25 @@ export async function run(argv: string[]): Promise<void> {
       mode: { type: 'string', default: 'skip_invalid' },
     },
   });
-  const mode = values.mode as ImportMode;
+  const mode = values.mode!;
   const url = process.env.BENCH_IMPORT_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench_import';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-bench-import-'));
   const results: string[][] = [];
   try {
     const rows = Number(values.rows);
     const file = writeCsv(dir, rows);
-    await ensureDatabase(url);
-    const raw = new pg.Client({ connectionString: url });
-    await raw.connect();
-    const onPostgres = await open(url);
-    try {
-      await raw.query('TRUNCATE customers, customer_events, customer_imports CASCADE');
-      results.push(['PostgreSQL 15', mode, ...(await measureImport(onPostgres, file, rows, mode))]);
-    } finally {
-      await onPostgres.close();
-      await raw.end();
-    }
+    await recreateDatabase(url);
+    results.push(['PostgreSQL 15', mode, ...(await measureImport({ DATABASE_URL: url }, file, rows, mode))]);
 
     const pgliteRows = Number(values['pglite-rows']);
     if (pgliteRows > 0) {
       const pgliteFile = pgliteRows === rows ? file : writeCsv(dir, pgliteRows);
-      const onPglite = await open(undefined);
-      try {
-        results.push(['PGlite (in memory)', mode, ...(await measureImport(onPglite, pgliteFile, pgliteRows, mode))]);
-      } finally {
-        await onPglite.close();
-      }
+      const dataDir = path.join(dir, 'pglite');
+      results.push([
+        'PGlite',
+        mode,
+        ...(await measureImport({ PAYDESK_DATA_DIR: dataDir }, pgliteFile, pgliteRows, mode)),
+      ]);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -71,8 +61,8 @@ export async function run(argv: string[]): Promise<void> {
   log(
     [
       '',
-      '| database | mode | rows | imported | failed | check read s | import s | customers/s | peak RSS MB (before the import) | Node CPU µs/row |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| database | mode | rows | imported | failed | import s | customers/s | server RSS MB: idle / peak | server CPU µs/row (all threads) |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...results.map((r) => `| ${r.join(' | ')} |`),
       '',
     ].join('\n'),
@@ -98,68 +88,97 @@ function writeCsv(dir: string, rows: number): string {
   return file;
 }
 
-async function open(url: string | undefined): Promise<Paydesk> {
-  const database = await openDatabase({ url, poolSize: 4 });
-  return createPaydesk(
-    parseConfig({
-      ...(url ? { DATABASE_URL: url } : {}),
-      PAYDESK_MASTER_KEY: BENCH_MASTER_KEY,
-      PAYDESK_DEMO: '0',
-      LOG_LEVEL: 'warn',
-    }),
-    { database },
-  );
+interface ImportJob {
+  id: string;
+  status: string;
+  error: string | null;
+  rows_done: number;
+  imported: number;
+  failed: number;
 }
 
-/** rows, imported, failed, seconds of the checking read, seconds of the import, customers/s, peak RSS MB, CPU µs/row. */
-async function measureImport(paydesk: Paydesk, file: string, rows: number, mode: ImportMode): Promise<string[]> {
-  const { ctx } = paydesk;
-  const brand = await createBrand(ctx, { name: 'Import bench', country: 'BD', baseCurrency: 'BDT' });
-  const principal: Principal = { merchantId: brand.id, role: 'owner', actor: { type: 'system', id: 'bench' } };
-  global.gc?.();
-  const baseRss = process.memoryUsage.rss();
-  let peakRss = baseRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let checked = 0;
-  let lastLog = 0;
+/** rows, imported, failed, seconds, customers/s, RSS idle / peak, CPU µs/row. */
+async function measureImport(
+  database: Record<string, string>,
+  file: string,
+  rows: number,
+  mode: string,
+): Promise<string[]> {
+  const token = `pdk_import_bench_${randomBytes(12).toString('base64url')}`;
+  // A first start on an empty database: one brand, owned by this key, no demo data.
+  const server = await startServerProcess(
+    {
+      ...database,
+      PAYDESK_MASTER_KEY: BENCH_MASTER_KEY,
+      PAYDESK_API_KEY: token,
+      PAYDESK_DEMO: '0',
+      PAYDESK_RATE_LIMIT_PER_KEY: '0',
+      PAYDESK_RATE_LIMIT_PER_IP: '0',
+    },
+    undefined,
+    'compiled',
+  );
+  const pid = server.child.pid!;
   try {
-    const prepared = await prepareImport(
-      ctx,
-      principal,
-      () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
-      {
-        mode,
-      },
-    );
-    checked = performance.now();
-    const job = await prepared.run({
-      onProgress: (t) => {
-        if (t.rows_done - lastLog >= 20_000) {
-          lastLog = t.rows_done;
-          const seconds = (performance.now() - checked) / 1000;
-          log(`  ${t.rows_done.toLocaleString()} rows, ${Math.round(t.rows_done / seconds).toLocaleString()}/s`);
+    await sleep(1000);
+    const idleRss = rssMb(pid);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 50);
+    const cpuBefore = cpuMs(pid);
+    const started = performance.now();
+    let job: ImportJob;
+    try {
+      job = await upload(server, token, file, mode);
+      let lastLog = 0;
+      while (job.status === 'running') {
+        await sleep(100);
+        job = await get<ImportJob>(server, token, `/api/v1/customer-imports/${job.id}`);
+        if (job.rows_done - lastLog >= 20_000) {
+          lastLog = job.rows_done;
+          const seconds = (performance.now() - started) / 1000;
+          log(`  ${job.rows_done.toLocaleString()} rows, ${Math.round(job.rows_done / seconds).toLocaleString()}/s`);
         }
-      },
-    });
-    if (job.status !== 'succeeded') throw new Error(`import ${job.status}: ${job.error}`);
-    const ended = performance.now();
-    const cpu = process.cpuUsage(cpuBefore);
-    const total = (ended - started) / 1000;
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuMs(pid) - cpuBefore;
+    if (job.status !== 'succeeded') throw new Error(`import ${job.status}: ${job.error}\n${server.output()}`);
     return [
       rows.toLocaleString('en-US'),
       job.imported.toLocaleString('en-US'),
       job.failed.toLocaleString('en-US'),
-      ((checked - started) / 1000).toFixed(1),
-      ((ended - checked) / 1000).toFixed(1),
-      Math.round(job.imported / total).toLocaleString('en-US'),
-      `${(peakRss / 1e6).toFixed(0)} (${(baseRss / 1e6).toFixed(0)} before)`,
-      ((cpu.user + cpu.system) / rows).toFixed(1),
+      seconds.toFixed(1),
+      Math.round(job.imported / seconds).toLocaleString('en-US'),
+      `${idleRss.toFixed(0)} / ${Math.max(peakRss, rssMb(pid)).toFixed(0)}`,
+      ((cpu * 1000) / rows).toFixed(1),
     ];
   } finally {
-    clearInterval(sampler);
+    await server.stop('SIGTERM');
   }
+}
+
+async function upload(server: ServerProcess, token: string, file: string, mode: string): Promise<ImportJob> {
+  const response = await fetch(`${server.url}/api/v1/customer-imports?mode=${mode}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: fs.readFileSync(file),
+  });
+  if (response.status !== 202) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  return (await response.json()) as ImportJob;
+}
+
+async function get<T>(server: ServerProcess, token: string, pathname: string): Promise<T> {
+  const response = await fetch(`${server.url}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET ${pathname}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** User + system CPU of a process (all its threads), in ms, from /proc (USER_HZ 100). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function log(line: string): void {

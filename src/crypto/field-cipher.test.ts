@@ -54,6 +54,13 @@ describe('encryptField / decryptField', () => {
     expect(a.subarray(5, 17).equals(b.subarray(5, 17))).toBe(false);
   });
 
+  it('never hands out a nonce twice, across refills of the nonce pool, and keeps each one as written', () => {
+    const sealed = Array.from({ length: 2_000 }, () => encryptField(keys, binding, plaintext));
+    const nonces = sealed.map((s) => s.subarray(5, 17).toString('hex'));
+    expect(new Set(nonces).size).toBe(2_000);
+    expect(sealed.every((s) => decryptField(keys, binding, s) === plaintext)).toBe(true);
+  });
+
   it.each<[string, Partial<FieldBinding>]>([
     ['another row', { rowId: 'cus_2' }],
     ['another column', { column: 'email' }],

@@ -114,6 +114,26 @@ describeBackends('customer CSV import (%s)', (backend) => {
     expect(String(audit!.details)).not.toMatch(/ada|grace|01711/i);
   });
 
+  it('skip-invalid over many batches (two written at once on PostgreSQL): every row once, progress never goes back', async () => {
+    const b = await pd.newBrand();
+    const lines = Array.from({ length: 41 }, (_, i) =>
+      i === 17 ? `Bad ${i},not-an-email,,` : `Person ${i},person${i}@example.com,,`,
+    );
+    const prepared = await prepareImport(pd.ctx, owner(b), () => [csv('name,email,phone,tag', ...lines)], {
+      mode: 'skip_invalid',
+    });
+    const seen: number[] = [];
+    const job = await prepared.run({ batchSize: 3, onProgress: (t) => seen.push(t.rows_done) });
+    expect(job).toMatchObject({ status: 'succeeded', rows_done: 41, imported: 40, failed: 1 });
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(await counts(b)).toEqual({ customers: 40, events: 40 });
+    const [stored] = await pd.rawQuery(`SELECT rows_done, imported FROM customer_imports WHERE merchant_id = $1`, [
+      b.id,
+    ]);
+    expect(stored).toMatchObject({ rows_done: 41, imported: 40 });
+  });
+
   it('reads BOM, CRLF and quoted cells with commas and line breaks; line numbers are where records start', async () => {
     const b = await pd.newBrand();
     const text =

@@ -18,6 +18,13 @@ import { toImportView } from './customer-import.view.js';
 /** Rows per batch: one multi-row INSERT each for customers and for their timeline events. */
 export const IMPORT_BATCH_SIZE = 1_000;
 
+/**
+ * Batches written at once in skip_invalid mode on PostgreSQL: a batch's statements are a chain of
+ * round trips, each waiting on the last, and a second chain uses the time between (PGlite is one
+ * connection; all-or-nothing is one transaction).
+ */
+const CONCURRENT_BATCHES = 2;
+
 /** The file's bytes; called once to check it and once to import it. */
 export type ByteSource = () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -138,31 +145,47 @@ async function runImport(
   let stopped = false;
 
   // PGlite is one connection: while the all-or-nothing transaction holds it, progress stays in memory.
+  // Writes of progress go one after another, each with the tally of its turn, so it never goes back.
+  let progressWritten = Promise.resolve();
   const progress = async (inTransaction: boolean) => {
     hooks.onProgress?.({ ...batches.tally, rows_total: rowsTotal });
     if (inTransaction && ctx.databaseKind === 'pglite') return;
-    await updateImportProgress(ctx.db, merchantId, id, {
-      status: 'running',
-      rows_total: rowsTotal,
-      ...batches.tally,
-      updated_at: ctx.clock(),
-    });
+    progressWritten = progressWritten.then(() =>
+      updateImportProgress(ctx.db, merchantId, id, {
+        status: 'running',
+        rows_total: rowsTotal,
+        ...batches.tally,
+        updated_at: ctx.clock(),
+      }),
+    );
+    await progressWritten;
   };
-  // Batch n+1 is checked and sealed (CPU, yielding) while batch n's statements run (database).
-  const each = async (write: (batch: PreparedBatch) => Promise<void>) => {
-    let pending: Promise<void> | undefined;
-    for await (const records of inBatches(readCsvRecords(file.open()), hooks.batchSize ?? IMPORT_BATCH_SIZE)) {
-      if (hooks.signal?.aborted) {
-        stopped = true;
-        break;
+  // Batch n+1 is checked and sealed (CPU, yielding) while batch n's statements run (database); with
+  // `inFlight` 2, two batches' transactions run at once, on two connections.
+  const each = async (write: (batch: PreparedBatch) => Promise<void>, inFlight = 1) => {
+    const writing: Array<Promise<void>> = [];
+    let failure: unknown;
+    try {
+      for await (const records of inBatches(readCsvRecords(file.open()), hooks.batchSize ?? IMPORT_BATCH_SIZE)) {
+        if (hooks.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        const batch = await batches.prepare(records);
+        while (writing.length >= inFlight) await writing.shift();
+        const written = write(batch);
+        // Awaited later; marked handled now, so a failure meanwhile is not "unhandled".
+        written.catch(() => {});
+        writing.push(written);
       }
-      const batch = await batches.prepare(records);
-      if (pending) await pending;
-      pending = write(batch);
-      // Awaited at the next batch; marked handled now, so a failure meanwhile is not "unhandled".
-      pending.catch(() => {});
+    } catch (err) {
+      failure = err;
     }
-    if (pending) await pending;
+    // Nothing is reported while a batch is still being written.
+    const outcomes = await Promise.allSettled(writing);
+    if (failure !== undefined) throw failure;
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
   let error: string | null = null;
@@ -174,14 +197,18 @@ async function runImport(
         await progress(false);
       });
     } else if (settings.mode === 'skip_invalid') {
-      // Each batch commits on its own: a stop keeps what is done, and a rerun skips it.
-      await each(async (batch) => {
-        await ctx.db.transaction().execute(async (trx) => {
-          await allowBulkSearchIndexing(trx);
-          await batches.write(trx, batch);
-        });
-        await progress(false);
-      });
+      // Each batch commits on its own: a stop keeps what is done, and a rerun skips it. Batches
+      // hold different emails (in-file duplicates are set aside first), so two can commit at once.
+      await each(
+        async (batch) => {
+          await ctx.db.transaction().execute(async (trx) => {
+            await allowBulkSearchIndexing(trx);
+            await batches.write(trx, batch);
+          });
+          await progress(false);
+        },
+        ctx.databaseKind === 'postgres' ? CONCURRENT_BATCHES : 1,
+      );
     } else {
       await ctx.db.transaction().execute(async (trx) => {
         await allowBulkSearchIndexing(trx);
