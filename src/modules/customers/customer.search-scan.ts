@@ -43,8 +43,8 @@ const DRIVERS_TRIED = 3;
  *   a tag's links, the suspended customers…), sorting the few rows it proposes.
  * It starts with a small window, measures how often rows match, and then either sizes the next
  * window to fill the page or, when matches are too sparse, switches to the driver proposing the
- * fewest ids if it proposes at most DRIVER_CAP. Without one it keeps walking in the largest
- * windows, until the budget ends the page early (`spent`).
+ * fewest ids if it proposes at most DRIVER_CAP. Without one it walks the rest of its budget in
+ * one window, and the page may end early (`spent`).
  * Rows are only proposals for a search: the caller decrypts and checks each.
  */
 export class CandidateScanner {
@@ -121,8 +121,9 @@ export class CandidateScanner {
     }
     const driver = await this.narrowDriver();
     if (driver) this.plan = driver;
-    // No driver: the rest of the budget in one window (one statement, not several of maxWindow).
-    else this.window = Math.max(this.walk.maxWindow, this.walk.budget - this.walked);
+    // No driver: the rest of the budget in one window (one statement, not several of maxWindow,
+    // and no row past the budget). next() is only called while some budget is left.
+    else this.window = this.walk.budget - this.walked;
   }
 
   /**
