@@ -62,8 +62,9 @@ export async function migrateToLatest(db: Database): Promise<void> {
   const migrator = new Migrator({ db, provider, migrationTableSchema });
   let { error, results } = await migrator.migrateToLatest();
   // Before migrating, Kysely looks for its table by listing the tables of every schema, with
-  // pg_get_serial_sequence on each: a schema dropped meanwhile by someone else (a parallel test file
-  // in the same database) fails that listing with 3F000. Nothing has run yet then: look again.
+  // pg_get_serial_sequence on each: a schema or table dropped meanwhile by someone else (a parallel
+  // test file in the same database) fails that listing with 3F000 or 42P01. Nothing has run yet
+  // then: look again.
   for (let retry = 0; retry < 3 && error && !results?.length && isSchemaGone(error); retry++) {
     ({ error, results } = await migrator.migrateToLatest());
   }
@@ -75,5 +76,6 @@ export async function migrateToLatest(db: Database): Promise<void> {
 }
 
 function isSchemaGone(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '3F000' || code === '42P01';
 }

@@ -12,9 +12,15 @@ import type { Database, Executor } from '../../db/database.js';
 export const SCRUBBED_TABLES = ['customers', 'site_users', 'orders', 'customer_notes', 'customer_images'] as const;
 export type ScrubbedTable = (typeof SCRUBBED_TABLES)[number];
 
-/** Prunes dead row versions (and their index entries). Runs outside any transaction. */
+/**
+ * Prunes dead row versions (and their index entries). Runs outside any transaction. FREEZE: a plain
+ * VACUUM skips pruning a page while another process holds a pin on it (the background writer, a
+ * reader); one that must freeze a row there waits for the page instead, and with FREEZE every row
+ * older than the erase must be frozen, the erased versions' neighbours and successors included.
+ * The first erase after a bulk load freezes the whole table once; later ones find it frozen.
+ */
 export async function vacuumTable(db: Database, table: ScrubbedTable): Promise<void> {
-  await sql`VACUUM ${sql.table(table)}`.execute(db);
+  await sql`VACUUM (FREEZE) ${sql.table(table)}`.execute(db);
 }
 
 /** Rewrites the table, its TOAST relation and its indexes into new files; the old files are dropped. */
