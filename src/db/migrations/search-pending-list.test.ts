@@ -5,9 +5,10 @@ import { reopenableDatabase, type ReopenableDatabase } from '../../../test/suppo
 import type { DatabaseHandle } from '../database.js';
 import { migrateTo, migrateToLatest } from '../migrate.js';
 
-// Migration 0019 moves the pending-list bound of the search indexes from the indexes to the
-// database's sessions, so that a bulk import may raise it for its own transaction.
-describeBackends('the pending-list bound is the sessions’, not the indexes’ (%s)', (backend) => {
+// The search indexes' pending list (each search reads it whole): migration 0018 bounds it on the
+// indexes; 0019 moves the bound to the database's sessions, so a bulk import may raise it for its
+// own transaction. One database walks through both.
+describeBackends('the search indexes keep a small pending list (%s)', (backend) => {
   let store: ReopenableDatabase;
   let database: DatabaseHandle;
   const run = async (text: string) =>
@@ -15,23 +16,27 @@ describeBackends('the pending-list bound is the sessions’, not the indexes’ 
   const options = async (index: string) =>
     (await run(`SELECT reloptions FROM pg_class WHERE relname = '${index}' AND relkind = 'i'`))[0]?.reloptions;
   const limit = async () => (await run('SHOW gin_pending_list_limit'))[0]?.gin_pending_list_limit;
+  const indexes = ['customers_search_tokens', 'site_users_search_tokens'];
 
   beforeAll(async () => {
     store = await reopenableDatabase(backend);
     database = await store.open();
-    await migrateTo(database.db, '0018-search-pending-list');
+    await migrateTo(database.db, '0017-contact-reveals');
   });
   afterAll(async () => {
     await database?.close();
     await store?.destroy();
   });
 
-  it('resets both indexes, and every new session starts at 256 kB', async () => {
-    expect(await options('customers_search_tokens')).toEqual(['gin_pending_list_limit=256']);
+  it('0018 sets gin_pending_list_limit to 256 kB on both GIN indexes of search tokens', async () => {
+    expect(await options('customers_search_tokens')).toBeNull();
+    await migrateTo(database.db, '0018-search-pending-list');
+    for (const index of indexes) expect(await options(index)).toEqual(['gin_pending_list_limit=256']);
+  });
+
+  it('0019 resets both indexes, and every new session starts at 256 kB', async () => {
     await migrateToLatest(database.db);
-    for (const index of ['customers_search_tokens', 'site_users_search_tokens']) {
-      expect(await options(index)).toBeNull();
-    }
+    for (const index of indexes) expect(await options(index)).toBeNull();
     await database.close();
     database = await store.open();
     expect(await limit()).toBe('256kB');
