@@ -14,7 +14,11 @@ describeBackends('the search indexes keep a small pending list (%s)', (backend) 
   const run = async (text: string) =>
     (await database.db.executeQuery(CompiledQuery.raw(text))).rows as Array<Record<string, unknown>>;
   const options = async (index: string) =>
-    (await run(`SELECT reloptions FROM pg_class WHERE relname = '${index}' AND relkind = 'i'`))[0]?.reloptions;
+    (
+      await run(
+        `SELECT reloptions FROM pg_class WHERE relname = '${index}' AND relkind = 'i' AND relnamespace = current_schema()::regnamespace`,
+      )
+    )[0]?.reloptions;
   const limit = async () => (await run('SHOW gin_pending_list_limit'))[0]?.gin_pending_list_limit;
   const indexes = ['customers_search_tokens', 'site_users_search_tokens'];
 

@@ -23,6 +23,13 @@ export async function vacuumTable(db: Database, table: ScrubbedTable): Promise<v
   await sql`VACUUM (FREEZE) ${sql.table(table)}`.execute(db);
 }
 
+/** The table with its TOAST relation and indexes, in MB. */
+export async function tableSizeMb(db: Database, table: ScrubbedTable): Promise<number> {
+  const { rows } = await sql<{ bytes: string }>`
+    SELECT pg_total_relation_size(${table}::regclass)::text AS bytes`.execute(db);
+  return Number(rows[0]!.bytes) / 2 ** 20;
+}
+
 /** Rewrites the table, its TOAST relation and its indexes into new files; the old files are dropped. */
 export async function rewriteTable(db: Database, table: ScrubbedTable): Promise<void> {
   await sql`VACUUM FULL ${sql.table(table)}`.execute(db);

@@ -13,6 +13,7 @@ import { describeBackends, type Backend } from '../../../test/support/backends.j
 import { customersApi, newCustomer, type CustomerJson } from '../../../test/support/customers.js';
 import { filesUnder, reopenableDatabase } from '../../../test/support/databases.js';
 import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
+import { pageOf } from './erase-storage.repository.js';
 import { imagesApi } from '../../../test/support/images.js';
 import { byKey, newNote } from '../../../test/support/notes.js';
 import { newOrder, setOrdersAutoCreate } from '../../../test/support/orders.js';
@@ -60,6 +61,30 @@ function windowsIn(bytes: Buffer, index: Map<number, Buffer[]>): number {
     if (candidates?.some((w) => bytes.compare(w, 0, WINDOW, at, at + WINDOW) === 0)) found++;
   }
   return found;
+}
+
+/**
+ * Updates each row to itself in one transaction (no version prunable until it ends) until the next
+ * version goes to another page; answers the tables whose row moved.
+ */
+async function moveAcrossPages(pd: TestPaydesk, rows: [table: string, id: string][]): Promise<string[]> {
+  const moved: string[] = [];
+  for (const [table, id] of rows) {
+    const pageNow = async () =>
+      pageOf(String((await pd.rawQuery(`SELECT ctid::text AS ctid FROM ${table} WHERE id = $1`, [id]))[0]!.ctid));
+    const first = await pageNow();
+    await pd.rawQuery(`
+      DO $$
+      DECLARE at tid;
+      BEGIN
+        FOR i IN 1..500 LOOP
+          UPDATE ${table} SET merchant_id = merchant_id WHERE id = '${id}' RETURNING ctid INTO at;
+          EXIT WHEN (at::text::point)[0] <> ${first};
+        END LOOP;
+      END $$`);
+    if ((await pageNow()) !== first) moved.push(table);
+  }
+  return moved;
 }
 
 interface Harness {
@@ -198,6 +223,30 @@ describeBackends('erase leaves nothing in the database files (%s)', (backend) =>
     const put = await imagesApi(pd, brand.token).put(person.id, noise, 'image/png');
     expect(put.statusCode, put.body).toBe(200);
 
+    // A row's versions do not stay on one page: when its page has no room (its dead versions not yet
+    // prunable, as while another session's snapshot is open), an update writes the next version on
+    // another page and the old page keeps the last one. Here, many updates in one transaction (none
+    // prunable until it ends) move each of the person's rows off its page, leaving versions behind.
+    const moved = await moveAcrossPages(pd, [
+      ['customers', person.id],
+      ['site_users', user.id],
+      [
+        'orders',
+        (await pd.rawQuery('SELECT id FROM orders WHERE user_id = $1 AND buyer_enc IS NOT NULL', [user.id]))[0]!
+          .id as string,
+      ],
+      [
+        'customer_notes',
+        (
+          await pd.rawQuery(
+            'SELECT id FROM customer_notes WHERE customer_id = $1 ORDER BY octet_length(body_enc) LIMIT 1',
+            [person.id],
+          )
+        )[0]!.id as string,
+      ],
+    ]);
+    expect(moved).toEqual(['customers', 'site_users', 'orders', 'customer_notes']);
+
     const [c] = await pd.rawQuery('SELECT name_enc, email_enc, phone_enc FROM customers WHERE id = $1', [person.id]);
     const notes = await pd.rawQuery('SELECT id, body_enc FROM customer_notes WHERE customer_id = $1', [person.id]);
     const [image] = await pd.rawQuery('SELECT image_enc FROM customer_images WHERE customer_id = $1', [person.id]);
@@ -234,6 +283,17 @@ describeBackends('erase leaves nothing in the database files (%s)', (backend) =>
   }, 120_000);
 
   it('after the erase, no 16-byte window of any ciphertext and no plain value is in any file', async () => {
+    const heldTables = ['customers', 'site_users', 'orders', 'customer_notes', 'customer_images'];
+    const filesOfHeldTables = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          heldTables.map(async (table) => [
+            table,
+            (await h.pd.rawQuery(`SELECT pg_relation_filenode('${table}') AS node`))[0]!.node,
+          ]),
+        ),
+      );
+    const filesBefore = await filesOfHeldTables();
     const started = performance.now();
     const response = await h.pd.request(brand.token, {
       method: 'POST',
@@ -244,6 +304,9 @@ describeBackends('erase leaves nothing in the database files (%s)', (backend) =>
     scrubbed = response.json<{ scrubbed: boolean }>().scrubbed;
     console.log(`[erase at rest] ${backend}: erase answered in ${Math.round(performance.now() - started)} ms`);
     expect(scrubbed).toBe(true);
+    // Every table that held the person's rows is in new files (VACUUM FULL); none kept its old ones.
+    const filesAfter = await filesOfHeldTables();
+    for (const table of heldTables) expect(filesAfter[table], table).not.toEqual(filesBefore[table]);
 
     const files = await h.files();
     const residue: string[] = [];

@@ -21,9 +21,10 @@ export const ErasedCustomer = Type.Composite(
     Type.Object({
       scrubbed: Type.Boolean({
         description:
-          'True when the old row versions were also removed from the database files (VACUUM and page scrub, see ' +
-          'SECURITY.md "Erasure"). False: the erase itself is done, the physical step failed and was logged; ' +
-          'see SECURITY.md for the operator step that finishes it.',
+          'True when the old row versions were also removed from the database files (every table that held the ' +
+          'person\'s rows rewritten, see SECURITY.md "Erasure"). False: the erase itself is done, but a table was ' +
+          'over PAYDESK_ERASE_REWRITE_LIMIT_MB or the physical step failed, and it was logged; SECURITY.md gives ' +
+          'the operator step that finishes it.',
       }),
     }),
   ],

@@ -5,6 +5,7 @@ import {
   pageOf,
   rewriteTable,
   sessionsOlderThan,
+  tableSizeMb,
   vacuumTable,
   type ScrubbedTable,
 } from './erase-storage.repository.js';
@@ -14,7 +15,7 @@ export interface ScrubTarget {
   table: ScrubbedTable;
   /** Heap addresses (ctid) of the row versions the erase replaced or deleted. */
   ctids: string[];
-  /** The old versions were (or may have been) stored out of line (TOAST): rewrite the table. */
+  /** The old versions were (or may have been) stored out of line (TOAST), where no page fill reaches. */
   rewrite: boolean;
 }
 
@@ -22,14 +23,15 @@ export interface ScrubTarget {
 const SNAPSHOT_WAIT_MS = 15_000;
 
 /**
- * The physical half of an erase, after its transaction committed (numbered steps; SECURITY.md
- * "Erasure" says why each is needed):
+ * The physical half of an erase, after its transaction committed (SECURITY.md "Erasure" says why):
  * 1. wait until no transaction that could still see the old row versions is open;
- * 2. VACUUM each table that held them, so they are pruned (their bytes stay in the page's free space);
- * 3. fill the free space of each page that held one, with row versions that are then rolled back;
- *    a page with no live row left to do it with makes its table a rewrite; steps 2 and 3 run twice;
- * 4. VACUUM again (the rolled-back versions), and rewrite (VACUUM FULL) the tables whose old data was
- *    stored out of line (images, long notes) or could not be filled.
+ * 2. rewrite (VACUUM FULL) each table that held them while it is at most `eraseRewriteLimitMb`:
+ *    new files hold only live rows, the old files are dropped. This is the only step that leaves
+ *    nothing behind: a row's earlier versions may lie on any page it lived on, and the free space
+ *    VACUUM leaves in a page keeps the bytes of what it pruned;
+ * 3. a larger table is not locked that long: its erased rows' pages are pruned and filled (row
+ *    versions written over their free space, then rolled back), which overwrites most of the old
+ *    bytes but cannot promise all of them, and the answer is false: the operator rewrites it.
  * Never throws: a failure leaves the erase itself done, is logged, and answers false.
  */
 export async function scrubErased(
@@ -41,25 +43,28 @@ export async function scrubErased(
   const started = Date.now();
   try {
     await waitForOlderSnapshots(ctx, xid);
-    const filled = targets.filter((t) => !t.rewrite && t.ctids.length > 0);
-    const rewrite = new Set(targets.filter((t) => t.rewrite).map((t) => t.table));
-    // Twice: VACUUM prunes a page only if it can take the page's cleanup lock at once, and skips it while
-    // anyone holds a pin (the background writer flushing the erase's own dirty page, say). A skipped page
-    // would be pruned by the next VACUUM, after its fill, leaving the bytes in its free space; a second
-    // round fills after that VACUUM. The second round touches only the pages the first one wrote.
-    for (let round = 0; round < 2; round++) {
-      for (const target of filled) if (!rewrite.has(target.table)) await vacuumTable(ctx.db, target.table);
-      for (const target of filled) {
-        if (rewrite.has(target.table)) continue;
-        for (const page of new Set(target.ctids.map(pageOf))) {
-          if ((await fillPage(ctx.db, target.table, page)) === 'no_live_row') rewrite.add(target.table);
-        }
-      }
+    const held = targets.filter((t) => t.rewrite || t.ctids.length > 0);
+    const rewritten: ScrubbedTable[] = [];
+    const left: ScrubTarget[] = [];
+    for (const target of held) {
+      if ((await tableSizeMb(ctx.db, target.table)) <= ctx.config.eraseRewriteLimitMb) rewritten.push(target.table);
+      else left.push(target);
     }
-    for (const target of filled) if (!rewrite.has(target.table)) await vacuumTable(ctx.db, target.table);
-    for (const table of rewrite) await rewriteTable(ctx.db, table);
+    for (const table of rewritten) await rewriteTable(ctx.db, table);
+    await fillPagesOf(
+      ctx,
+      left.filter((t) => !t.rewrite),
+    );
+    if (left.length > 0) {
+      ctx.logger.warn(
+        { customer: customerId, ms: Date.now() - started, rewritten, left: left.map((t) => t.table) },
+        `erase: tables over PAYDESK_ERASE_REWRITE_LIMIT_MB (${ctx.config.eraseRewriteLimitMb}) were filled, not rewritten; ` +
+          'old row versions may remain until the operator rewrites them (SECURITY.md "Erasure")',
+      );
+      return false;
+    }
     ctx.logger.info(
-      { customer: customerId, ms: Date.now() - started, rewritten: [...rewrite] },
+      { customer: customerId, ms: Date.now() - started, rewritten },
       'erase: old row versions removed from the database files',
     );
     return true;
@@ -71,6 +76,20 @@ export async function scrubErased(
     );
     return false;
   }
+}
+
+/**
+ * Best effort for a table too large to rewrite: VACUUM (FREEZE) prunes the erased rows' old
+ * versions, then each page that held one has its free space written over, twice.
+ */
+async function fillPagesOf(ctx: AppContext, targets: ScrubTarget[]): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    for (const target of targets) {
+      await vacuumTable(ctx.db, target.table);
+      for (const page of new Set(target.ctids.map(pageOf))) await fillPage(ctx.db, target.table, page);
+    }
+  }
+  for (const target of targets) await vacuumTable(ctx.db, target.table);
 }
 
 async function waitForOlderSnapshots(ctx: AppContext, xid: string): Promise<void> {
