@@ -24,7 +24,8 @@ const LIST = '/api/v1/customers?limit=20';
  * a fresh data directory, no DATABASE_URL, the first start's demo brand; then, at 16 clients:
  *
  * 1. creates through POST /customers, in windows, until the brand holds `--customers` more;
- * 2. at that size: search (a mix, then each term alone), list page 1 and the KPI, `--seconds` each;
+ * 2. at that size: search (a mix at 1 client, as one person searches, and at 16; then each term
+ *    alone), list page 1 and the KPI, `--seconds` each;
  * 3. the server's RSS before the first request, under every window, and idle at the end.
  *
  * Writes bench/results/embedded.json and BENCHMARKS.md's embedded-bench section.
@@ -67,6 +68,7 @@ export async function run(argv: string[]): Promise<void> {
       spec: Pick<EmbeddedCase, 'key' | 'label' | 'path'> & { method: 'GET' | 'POST'; ok: number[] },
       next: () => { path: string; body?: unknown },
       windowSeconds: number,
+      clients = CLIENTS,
     ) => {
       const customersFrom = await total();
       const rss = sampleRss(pid);
@@ -76,7 +78,7 @@ export async function run(argv: string[]): Promise<void> {
         method: spec.method,
         next,
         ok: spec.ok,
-        clients: CLIENTS,
+        clients,
         seconds: windowSeconds,
       });
       const entry: EmbeddedCase = {
@@ -85,6 +87,7 @@ export async function run(argv: string[]): Promise<void> {
         path: spec.path,
         customersFrom,
         customersTo: await total(),
+        clients,
         http,
         rssMaxMb: rss.stop(),
       };
@@ -120,6 +123,13 @@ export async function run(argv: string[]): Promise<void> {
     const search = (q: string) => `${LIST}&q=${encodeURIComponent(q)}`;
     const get = { method: 'GET' as const, ok: [200] };
     let turn = 0;
+    // One staff member searching, the way the dashboard is used: the latency a person meets.
+    await window(
+      { ...get, key: 'search', label: `search mix, one person`, path: search(terms[0]!.q) },
+      () => ({ path: search(terms[turn++ % terms.length]!.q) }),
+      seconds,
+      1,
+    );
     await window(
       { ...get, key: 'search', label: `search mix (${terms.map((t) => t.q).join(', ')})`, path: search(terms[0]!.q) },
       () => ({ path: search(terms[turn++ % terms.length]!.q) }),

@@ -10,6 +10,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { DB } from './schema.js';
 import { MigrationSafePostgresDialect } from './migration-lock.js';
+import { initDataDirApart } from './pglite-initdb.js';
 import { PreparedStatementClient } from './prepared-client.js';
 import { MAIN_SETTINGS, registerWalkDatabase, setOnConnect, WALK_SETTINGS } from './walk-plan.js';
 
@@ -99,23 +100,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   try {
+    // initdb's shared_buffers = 128MB sits in the WASM heap, resident from the start: PGlite alone on
+    // an empty database 281 → 186 MB RSS with 16MB; the server at 20,000 customers under load
+    // 544–714 → 437–503 MB (npm run bench -- embedded), creates and searches as fast within the
+    // runs' spread. Pages past it come from the OS page cache (NodeFS), outside this process.
+    // PGlite's single-user backend does not read ALTER DATABASE's settings: the search indexes'
+    // pending-list bound (migration 0019) is given at start.
+    const startParams = [
+      ...PGlite.defaultStartParams,
+      '-c',
+      `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`,
+      '-c',
+      'gin_pending_list_limit=256kB',
+    ];
+    if (options.dataDir && !options.loadDataDir) await initDataDirApart(options.dataDir, startParams);
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { pg_trgm, intarray },
-      // initdb's shared_buffers = 128MB sits in the WASM heap, resident from the start: PGlite alone on
-      // an empty database 281 → 186 MB RSS with 16MB; the server at 20,000 customers under load
-      // 544–714 → 437–503 MB (npm run bench -- embedded), creates and searches as fast within the
-      // runs' spread. Pages past it come from the OS page cache (NodeFS), outside this process.
-      // PGlite's single-user backend does not read ALTER DATABASE's settings: the search indexes'
-      // pending-list bound (migration 0019) is given at start.
-      startParams: [
-        ...PGlite.defaultStartParams,
-        '-c',
-        `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`,
-        '-c',
-        'gin_pending_list_limit=256kB',
-      ],
+      startParams,
       // PGlite gives bytea as Uint8Array; node-postgres gives Buffer. Everything above expects Buffer.
       parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
     });
