@@ -30,7 +30,7 @@ export function EraseCustomerDialog({ customer, onClose }: { customer: Customer;
         toast(
           result.scrubbed
             ? 'Personal data erased'
-            : 'Personal data erased; removing old copies from the database failed (see the server log)',
+            : 'Personal data erased; old copies stay in the database files until an operator rewrites its tables (see the server log)',
         );
         onClose();
       },
