@@ -209,10 +209,16 @@ describe('parseConfig', () => {
     ['PAYDESK_RATE_LIMIT_PER_KEY', '-1'],
     ['PAYDESK_RATE_LIMIT_PER_IP', '10/min'],
     ['PAYDESK_RATE_LIMIT_SYNC_MS', '10'],
+    ['PAYDESK_ERASE_REWRITE_LIMIT_MB', '1.5'],
   ])('rejects %s=%j naming the variable', (variable, text) => {
     const error = configErrorOf({ [variable]: text });
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(new RegExp(`^${variable}: must be a whole number of at least \\d+, got "`));
+  });
+
+  it('rewrites tables of up to 64 MB on erase unless told otherwise, 0 meaning none', () => {
+    expect(parseConfig({}).eraseRewriteLimitMb).toBe(64);
+    expect(parseConfig({ PAYDESK_ERASE_REWRITE_LIMIT_MB: '0' }).eraseRewriteLimitMb).toBe(0);
   });
 
   it('does not echo a malformed PAYDESK_API_KEY', () => {
