@@ -332,7 +332,9 @@ describe.skipIf(chromiumMissing)('dashboard: the customers list as a tool (brows
     const phone = await env.newPage(PHONE);
     await signInThroughForm(phone, owner);
     await phone.goto(viewUrl);
-    await expect.poll(() => names(phone)).toEqual(['Nadia Karim', 'Omar Faruk', 'Parvin Akter']);
+    // The first load (sign-in, the view, the list) can take longer than a poll's 5 s on a busy machine.
+    await phone.locator('tbody tr .cell-title').first().waitFor();
+    await expect.poll(() => names(phone), { timeout: 15_000 }).toEqual(['Nadia Karim', 'Omar Faruk', 'Parvin Akter']);
     await phone.getByRole('checkbox', { name: 'Select Omar Faruk' }).check();
     await phone.getByRole('checkbox', { name: 'Select Parvin Akter' }).check();
     await phone.getByRole('group', { name: 'Bulk actions' }).getByText('2 selected').waitFor();
