@@ -200,7 +200,8 @@ describe.skipIf(chromiumMissing)('dashboard: the customers list as a tool (brows
     const other = await env.newPage();
     await signInThroughForm(other, owner);
     await other.goto(searched);
-    await expect.poll(() => names(other)).toEqual(['Nadia Karim']);
+    await other.locator('tbody tr .cell-title').first().waitFor();
+    await expect.poll(() => names(other), { timeout: 15_000 }).toEqual(['Nadia Karim']);
     expect(await other.getByRole('searchbox', { name: 'Search customers' }).inputValue()).toBe('nadia');
     expect(pageErrorsOf(other)).toEqual([]);
     // Back to the list the next test starts from.
