@@ -121,9 +121,10 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
     for (let i = 0; i < 2; i++) expect((await publicPage(limitedToo, '203.0.113.60')).statusCode).toBe(404);
     await limited.services.requestLimiter.flush();
     await limitedToo.services.requestLimiter.flush();
-    // The server that flushed last heard both servers' counts; the other learns them with its next flush.
+    // The server that flushed last heard both servers' counts; the other learns them with its next
+    // flush: the explicit one below, or its own timer's (every second), which may come first.
     expectProblem(await publicPage(limitedToo, '203.0.113.60'), 429, 'rate_limited');
-    expect((await publicPage(limited, '203.0.113.60')).statusCode).toBe(404);
+    expect([404, 429]).toContain((await publicPage(limited, '203.0.113.60')).statusCode);
     await limited.services.requestLimiter.flush();
     expectProblem(await publicPage(limited, '203.0.113.60'), 429, 'rate_limited');
   });
