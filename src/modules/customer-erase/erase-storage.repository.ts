@@ -56,21 +56,17 @@ export async function sessionsOlderThan(db: Database, xid: string): Promise<numb
   return rows.map((row) => row.pid);
 }
 
-class RolledBack extends Error {
-  constructor(readonly outcome: PageFill) {
-    super('rolled back');
-  }
-}
-
-export type PageFill = 'filled' | 'no_live_row';
+/** Thrown to end a fill's transaction with a rollback. */
+class RolledBack extends Error {}
 
 /**
  * Overwrites the free space of heap page `page`: one live row of the page is updated to itself again
  * and again (each version is written at the top of the page's free space, where VACUUM left the
  * pruned bytes) until a version no longer fits there, then everything is rolled back, so nothing
- * changed logically. `SKIP LOCKED` and a lock timeout keep it from waiting on a busy row.
+ * changed logically. A page with no live row (or only locked ones) is left as it is. `SKIP LOCKED`
+ * and a lock timeout keep it from waiting on a busy row.
  */
-export async function fillPage(db: Database, table: ScrubbedTable, page: number, maxWrites = 2000): Promise<PageFill> {
+export async function fillPage(db: Database, table: ScrubbedTable, page: number, maxWrites = 2000): Promise<void> {
   const from = `(${page},0)`;
   const to = `(${page + 1},0)`;
   try {
@@ -81,7 +77,7 @@ export async function fillPage(db: Database, table: ScrubbedTable, page: number,
          WHERE ctid >= ${from}::tid AND ctid < ${to}::tid
          LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
       let tid = rows[0]?.ctid;
-      if (tid === undefined) throw new RolledBack('no_live_row');
+      if (tid === undefined) return;
       for (let writes = 0; writes < maxWrites; writes++) {
         const next = await sql<{ ctid: string }>`
           UPDATE ${sql.table(table)} SET merchant_id = merchant_id WHERE ctid = ${tid}::tid RETURNING ctid::text AS ctid`.execute(
@@ -91,13 +87,11 @@ export async function fillPage(db: Database, table: ScrubbedTable, page: number,
         if (written === undefined || pageOf(written) !== page) break;
         tid = written;
       }
-      throw new RolledBack('filled');
+      throw new RolledBack();
     });
   } catch (error) {
-    if (error instanceof RolledBack) return error.outcome;
-    throw error;
+    if (!(error instanceof RolledBack)) throw error;
   }
-  return 'filled';
 }
 
 /** The heap page of a ctid text such as "(12,7)". */
