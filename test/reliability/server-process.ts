@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer, serverBuildStaleReason } from '../../scripts/server-build.js';
@@ -25,7 +26,7 @@ export function startServerProcess(
   run: 'sources' | 'compiled' = 'sources',
 ): Promise<ServerProcess> {
   if (run === 'compiled' && serverBuildStaleReason()) buildServer();
-  const args = run === 'compiled' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const args = run === 'compiled' ? compiledServerArgs() : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
@@ -57,4 +58,15 @@ export function startServerProcess(
       reject(new Error(`the server exited (${code ?? signal}) before it listened:\n${output}`));
     });
   });
+}
+
+/**
+ * The node arguments of `npm run start:prod` (its V8 flags included), read from package.json so
+ * the benchmarks measure the server exactly as it is started.
+ */
+export function compiledServerArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = pkg.scripts['start:prod']!.split(/\s+/);
+  if (command !== 'node') throw new Error(`start:prod should run node, not ${command}`);
+  return args;
 }
