@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startServerProcess, type ServerProcess } from '../test/reliability/server-process.js';
+import { compiledServerArgs, startServerProcess, type ServerProcess } from '../test/reliability/server-process.js';
 import { benchCustomer, searchTerms } from './embedded/people.js';
 import {
   renderEmbeddedMarkdown,
@@ -156,6 +156,7 @@ export async function run(argv: string[]): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       command: `npm run bench -- embedded${argv.length ? ` ${argv.join(' ')}` : ''}`,
+      serverCommand: ['node', ...compiledServerArgs()].join(' '),
       machine: machine(),
       customersTarget: target,
       customersAtReads: before + created,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compiledServerArgs } from './reliability/server-process.js';
@@ -12,6 +13,13 @@ describe('the compiled server is started one way', () => {
 
   it('start:prod runs node with the heap limit', () => {
     expect(prod).toMatch(/^node .*--max-old-space-size=\d+ .*dist\/main\.js$/);
+  });
+
+  it('this Node.js accepts its flags (a V8 flag it does not know stops node before the server)', () => {
+    const flags = compiledServerArgs().filter((arg) => arg.startsWith('--'));
+    const run = spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('npm start ends in the same command', () => {
