@@ -65,7 +65,9 @@ export function startServerProcess(
  * the benchmarks measure the server exactly as it is started.
  */
 export function compiledServerArgs(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   const [command, ...args] = pkg.scripts['start:prod']!.split(/\s+/);
   if (command !== 'node') throw new Error(`start:prod should run node, not ${command}`);
   return args;
