@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { MAIN_SETTINGS, setOnConnect, WALK_SETTINGS } from '../../src/db/walk-plan.js';
+import { MAIN_SETTINGS, sessionSetUp, WALK_SETTINGS } from '../../src/db/walk-plan.js';
 import type { LatencySummary } from './results.js';
 
 export interface HttpLoad {
@@ -115,9 +115,7 @@ const FLOOR_CONNECTIONS = { main: 40, walk: 20 };
 
 export function floorPools(url: string): FloorPools {
   const pool = (settings: Readonly<Record<string, string>>, max: number) => {
-    const p = new pg.Pool({ connectionString: url, max });
-    setOnConnect(p, settings);
-    return p;
+    return new pg.Pool({ connectionString: url, max, ...sessionSetUp(settings) });
   };
   return { main: pool(MAIN_SETTINGS, FLOOR_CONNECTIONS.main), walk: pool(WALK_SETTINGS, FLOOR_CONNECTIONS.walk) };
 }

@@ -12,7 +12,7 @@ import type { DB } from './schema.js';
 import { MigrationSafePostgresDialect } from './migration-lock.js';
 import { initDataDirApart } from './pglite-initdb.js';
 import { PreparedStatementClient } from './prepared-client.js';
-import { MAIN_SETTINGS, registerWalkDatabase, setOnConnect, WALK_SETTINGS } from './walk-plan.js';
+import { MAIN_SETTINGS, registerWalkDatabase, sessionSetUp, WALK_SETTINGS } from './walk-plan.js';
 
 // int8 (bigint) comes back as text by default; money sums fit well inside 2^53 minor units.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -72,13 +72,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         max,
         ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
         ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+        ...sessionSetUp(settings),
       });
       // A connection the server or network drops fails its queries (the request answers 503), and the
       // pool replaces it. node-postgres also emits 'error' on the client, idle (pool) or checked out
       // (client): without listeners that event would end the process.
       pool.on('error', () => {});
       pool.on('connect', (client) => client.on('error', () => {}));
-      setOnConnect(pool, settings);
       return new Kysely<DB>({ dialect: new MigrationSafePostgresDialect({ pool }), log: logConfig(options, name) });
     };
     const poolSize = options.poolSize ?? 10;

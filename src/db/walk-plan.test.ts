@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends } from '../../test/support/backends.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describeBackends, POSTGRES_SKIP_REASON } from '../../test/support/backends.js';
 import { reopenableDatabase, type ReopenableDatabase } from '../../test/support/databases.js';
 import type { DatabaseHandle, Executor } from './database.js';
-import { inScan, inWalkPlan, WALK_SETTINGS } from './walk-plan.js';
+import { inScan, inWalkPlan, sessionSetUp, WALK_SETTINGS } from './walk-plan.js';
 
 /** The planner settings a statement run by `db` sees. */
 async function settingsSeen(db: Executor): Promise<Record<string, string>> {
@@ -48,5 +49,28 @@ describeBackends('planner settings of the walks', (backend) => {
     expect(steps[2]).toEqual(everyOff);
     const ordinary = await settingsSeen(handle.db);
     expect(ordinary).toMatchObject({ enable_sort: 'on', enable_bitmapscan: 'on', enable_hashjoin: 'on' });
+  });
+});
+
+describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('session settings of a new connection (postgres)', () => {
+  it('are in place before the first statement, which never queues behind them on the connection', async () => {
+    const warnings = vi.spyOn(process, 'emitWarning');
+    const pool = new pg.Pool({
+      connectionString: process.env.TEST_DATABASE_URL,
+      max: 2,
+      ...sessionSetUp(WALK_SETTINGS),
+    });
+    try {
+      // pool.query on a pool with no connection yet: the case that queued behind the SET.
+      const seen = await Promise.all(
+        [1, 2].map(() => pool.query<{ setting: string }>("SELECT current_setting('enable_sort') AS setting")),
+      );
+      expect(seen.map((result) => result.rows[0]!.setting)).toEqual(['off', 'off']);
+      const queued = warnings.mock.calls.filter(([message]) => String(message).includes('already executing a query'));
+      expect(queued).toEqual([]);
+    } finally {
+      warnings.mockRestore();
+      await pool.end();
+    }
   });
 });

@@ -28,14 +28,20 @@ export const WALK_SETTINGS: Readonly<Record<string, 'off'>> = {
 export const MAIN_SETTINGS: Readonly<Record<string, 'off'>> = { jit: 'off' };
 
 /**
- * Gives every new connection of `pool` these session settings, with a statement rather than as
- * startup options (PgBouncer refuses those). node-postgres runs it before the query the
- * connection was opened for.
+ * Pool options that give every new connection these session settings, with a statement rather
+ * than as startup options (PgBouncer refuses those). pg-pool awaits its `onConnect` hook before
+ * handing the connection out, so the statement never queues behind another on the same connection
+ * (which pg@9 will refuse); a connection whose settings fail is closed, not used.
  */
-export function setOnConnect(pool: pg.Pool, settings: Readonly<Record<string, string>>): void {
+export function sessionSetUp(settings: Readonly<Record<string, string>>): Pick<pg.PoolConfig, 'onConnect'> {
   const setUp = Object.entries(settings).map(([name, value]) => `SET ${name} = ${value}`);
-  if (setUp.length === 0) return;
-  pool.on('connect', (client) => void client.query(setUp.join('; ')).catch(() => {}));
+  if (setUp.length === 0) return {};
+  const statement = setUp.join('; ');
+  const onConnect = async (client: pg.ClientBase): Promise<void> => {
+    await client.query(statement);
+  };
+  // @types/pg types the hook as returning void; pg-pool awaits the promise it returns.
+  return { onConnect: onConnect as (client: pg.ClientBase) => void };
 }
 
 /** 'walk': WALK_SETTINGS. 'gin': jit off only, for the search's GIN index (read by bitmap scans only). */
