@@ -107,6 +107,20 @@ describeBackends('rate counters on the database (%s)', (backend) => {
     expect(first.requests.hit('address:a', 10)).toMatchObject({ allowed: true, remaining: 9, resetSeconds: 60 });
   });
 
+  it('sends on a flush every count made before it, even while an earlier flush is under way', async () => {
+    now = new Date('2031-03-01T02:00:00Z');
+    first.requests.hit('address:d', 10);
+    const underWay = first.requests.flush();
+    for (let i = 0; i < 3; i++) first.requests.hit('address:d', 10);
+    await first.requests.flush();
+    await underWay;
+    // The second process hears all four from the database: six more and it refuses.
+    second.requests.hit('address:d', 10);
+    await second.requests.flush();
+    for (let i = 0; i < 5; i++) expect(second.requests.hit('address:d', 10).allowed).toBe(true);
+    expect(second.requests.hit('address:d', 10)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
   it('deletes ended windows when it shares its counts', async () => {
     now = new Date('2031-03-02T00:00:00Z');
     const fresh = createRateLimits({

@@ -36,6 +36,7 @@ export class RequestLimiter {
   private readonly entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private flushAfter: Promise<void> | undefined;
   private lastCleanup = 0;
 
   constructor(
@@ -59,9 +60,20 @@ export class RequestLimiter {
     this.entry(key, this.deps.clock().getTime()).pending++;
   }
 
-  /** Adds this process's counts to the database and learns the totals (every syncMs; tests call it). */
+  /**
+   * Adds this process's counts to the database and learns the totals (every syncMs; close and
+   * tests call it). Once it resolves, every count made before the call is on the database: a flush
+   * already under way took its counts when it began, so the call waits for one more after it.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.addCounts().finally(() => (this.flushing = undefined));
+    if (this.flushing) {
+      this.flushAfter ??= this.flushing.then(() => {
+        this.flushAfter = undefined;
+        return this.flush();
+      });
+      return this.flushAfter;
+    }
+    this.flushing = this.addCounts().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
