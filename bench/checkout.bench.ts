@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -13,6 +12,7 @@ import { newPublicToken } from '../src/modules/public-paths/public-token.js';
 import { reconcileBrand } from '../src/modules/reconcile/reconcile.service.js';
 import { countCustomers } from '../src/modules/customers/customer.repository.js';
 import { recreateDatabase } from './postgres.js';
+import { processCpuMs } from './proc-cpu.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
@@ -185,17 +185,7 @@ async function postgresCpuMs(db: Parameters<typeof reconcileBrand>[0]['db']): Pr
   const { rows } = await sql<{
     pid: number;
   }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db);
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
-  let total = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    } catch {
-      // not on this machine, or gone
-    }
-  }
-  return total;
+  return rows.reduce((total, { pid }) => total + processCpuMs(pid), 0);
 }
 
 function log(line: string): void {

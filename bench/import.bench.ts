@@ -10,6 +10,7 @@ import { startServerProcess, type ServerProcess } from '../test/reliability/serv
 import { prng, syntheticCustomer } from './dataset.js';
 import { recreateDatabase } from './postgres.js';
 import { rssMb } from './scale/load.js';
+import { processCpuMs } from './proc-cpu.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
@@ -124,7 +125,7 @@ async function measureImport(
     const idleRss = rssMb(pid);
     let peakRss = idleRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 50);
-    const cpuBefore = cpuMs(pid);
+    const cpuBefore = processCpuMs(pid);
     const started = performance.now();
     let job: ImportJob;
     try {
@@ -143,7 +144,7 @@ async function measureImport(
       clearInterval(sampler);
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpu = cpuMs(pid) - cpuBefore;
+    const cpu = processCpuMs(pid) - cpuBefore;
     if (job.status !== 'succeeded') throw new Error(`import ${job.status}: ${job.error}\n${server.output()}`);
     return [
       rows.toLocaleString('en-US'),
@@ -173,12 +174,6 @@ async function get<T>(server: ServerProcess, token: string, pathname: string): P
   const response = await fetch(`${server.url}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`GET ${pathname}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-/** User + system CPU of a process (all its threads), in ms, from /proc (USER_HZ 100). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function log(line: string): void {

@@ -64,6 +64,9 @@ const results: ScaleResults = {
       method: 'POST',
       http: summary(14, 1_700),
       rssMaxMb: 320,
+      // 400 + 600 µs a create on 2 cores: 2,000/s if they had the machine to themselves.
+      httpCpu: { serverUs: 400, postgresUs: 600, clientUs: 90, machineBusy: 0.853 },
+      floorCpu: { serverUs: 0, postgresUs: 520, clientUs: 60, machineBusy: 0.5 },
     }),
     newCase({ key: 'create', label: 'Create', group: 'clients', method: 'POST', clients: 1, http: summary(2, 400) }),
     newCase({
@@ -85,7 +88,7 @@ const results: ScaleResults = {
       max: 2_801,
     },
   ],
-  pgbench: { clients: 16, tps: 3_400, latencyAvgMs: 4.7 },
+  pgbench: { clients: 16, tps: 3_400, latencyAvgMs: 4.7, postgresUs: 240 },
 };
 
 describe('renderScaleMarkdown', () => {
@@ -129,6 +132,25 @@ describe('renderScaleMarkdown', () => {
   it('gives pgbench and each write as a share of it', () => {
     expect(markdown).toContain('at 16 clients: 3,400 tps, 4.7 ms average latency');
     expect(markdown).toContain('Create (16 clients) 50 %');
+  });
+
+  it('gives the CPU per request of the server, PostgreSQL and the load, and what it allows on these cores', () => {
+    expect(markdown).toContain('#### Where the CPU went');
+    expect(markdown).toContain('| Create | 16 | 1,700 | 400 | 600 | 90 | 85 % | 2,000 | 520 |');
+    // Cases measured without /proc (older results) are left out, not shown as zeros.
+    expect(markdown).not.toMatch(/\| List, page 1 \| 16 \| 1,200 \| /);
+    expect(markdown).toContain('PostgreSQL spent about 240 µs of CPU a transaction');
+    expect(markdown).toContain("per request, PostgreSQL's CPU as a multiple of that: Create 2.5×.");
+  });
+
+  it('has no CPU section for a run without CPU figures', () => {
+    const older = renderScaleMarkdown({
+      ...results,
+      cases: results.cases.map(({ httpCpu: _h, floorCpu: _f, ...rest }) => rest),
+      pgbench: { clients: 16, tps: 3_400, latencyAvgMs: 4.7 },
+    });
+    expect(older).not.toContain('Where the CPU went');
+    expect(older).not.toContain('µs of CPU');
   });
 
   it('marks met targets ✅ and missed ones ❌', () => {

@@ -10,10 +10,11 @@ import { openDatabase } from '../../src/db/database.js';
 import { startServerProcess, type ServerProcess } from '../../test/reliability/server-process.js';
 import { createSessions } from '../checkout.bench.js';
 import { ensureDatabase } from '../postgres.js';
+import { countCpu, endedChildrenCpuMs, machineMs, type CpuSpent } from '../proc-cpu.js';
 import { repeatable, StatementRecorder, type Statement } from './capture.js';
 import { floorPools, loadHttp, loadSql, rssMb, sampleRss, type FloorPools } from './load.js';
 import { writeScaleReport } from './report.js';
-import type { GroupByCase, LatencySummary, ScaleCase, ScaleResults } from './results.js';
+import type { CpuPerRequest, GroupByCase, LatencySummary, ScaleCase, ScaleResults } from './results.js';
 import { SEED_CLOCK, type SeededBrand, type SeededDataset } from './seed.js';
 import { forgetWritesSince } from './cleanup.js';
 
@@ -117,7 +118,12 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
     const pgbench =
       options.write && selected({ key: 'pgbench' }) ? await runPgbench(url, CLIENTS, options.seconds) : null;
     if (pgbench)
-      log(`pgbench -M prepared -c ${CLIENTS}: ${pgbench.tps.toFixed(0)} tps, ${pgbench.latencyAvgMs} ms average`);
+      log(
+        `pgbench -M prepared -c ${CLIENTS}: ${pgbench.tps.toFixed(0)} tps, ${pgbench.latencyAvgMs} ms average` +
+          (pgbench.postgresUs === undefined
+            ? ''
+            : `, PostgreSQL about ${pgbench.postgresUs.toFixed(0)} µs of CPU a transaction`),
+      );
 
     const results: ScaleResults = {
       startedAt: startedAt.toISOString(),
@@ -171,6 +177,7 @@ async function runCase(
   let turn = 0;
   const next = spec.next ?? (() => spec.variants[turn++ % spec.variants.length]!);
   const rss = sampleRss(server.child.pid!);
+  const httpCpu = await countCpu(server.child.pid!, floors.main);
   const http = await loadHttp({
     baseUrl: server.url,
     token: brand.token,
@@ -179,8 +186,10 @@ async function runCase(
     ok: spec.ok,
     ...load,
   });
+  const httpSpent = await httpCpu.stop();
   const rssMaxMb = rss.stop();
   let floor: LatencySummary | null = null;
+  let floorCpu: CpuPerRequest | undefined;
   if (spec.floor) {
     const captured: Array<() => Statement[]> = [];
     for (const variant of spec.variants) {
@@ -190,6 +199,7 @@ async function runCase(
       captured.push(spec.next ? repeatable(statements) : () => statements);
     }
     let replay = 0;
+    const sqlCpu = await countCpu(undefined, floors.main);
     const { statements, ...summary } = await loadSql(
       floors,
       () => captured[replay++ % captured.length]!(),
@@ -197,11 +207,32 @@ async function runCase(
       load.seconds,
     );
     floor = summary;
+    floorCpu = perRequest(await sqlCpu.stop(), summary.count);
     if (load.clients === 1) {
       for (const t of statements.slice(0, 4)) log(`    ${t.meanMs.toFixed(2)} ms × ${t.calls}: ${t.sql}`);
     }
   }
-  return { key: spec.key, label: spec.label, method: spec.method, path: spec.variants[0]!.path, http, floor, rssMaxMb };
+  return {
+    key: spec.key,
+    label: spec.label,
+    method: spec.method,
+    path: spec.variants[0]!.path,
+    http,
+    floor,
+    rssMaxMb,
+    httpCpu: perRequest(httpSpent, http.count),
+    ...(floorCpu ? { floorCpu } : {}),
+  };
+}
+
+function perRequest(spent: CpuSpent, requests: number): CpuPerRequest {
+  const us = (ms: number) => (requests > 0 ? (ms * 1000) / requests : 0);
+  return {
+    serverUs: us(spent.serverMs),
+    postgresUs: us(spent.postgresMs),
+    clientUs: us(spent.clientMs),
+    machineBusy: spent.machineBusy,
+  };
 }
 
 /** The Customers page's reads: list page 1 and deep, by spending, KPI, profile and its payments, search. */
@@ -358,14 +389,28 @@ async function runPgbench(url: string, clients: number, seconds: number): Promis
   } catch {
     execFileSync('pgbench', [...args, '-i', '-s', '10', '-q', 'paydesk_bench_pgbench'], { stdio: 'ignore' });
   }
+  const machineStart = machineMs();
+  const pgbenchStart = endedChildrenCpuMs();
   const out = execFileSync(
     'pgbench',
     [...args, '-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), 'paydesk_bench_pgbench'],
     { encoding: 'utf8' },
   );
+  // pgbench's connections end with it, before their CPU could be read: PostgreSQL's share is what the
+  // machine spent less pgbench's own (the server and this process idle meanwhile).
+  const busyMs = machineMs().busy - machineStart.busy;
+  const pgbenchMs = endedChildrenCpuMs() - pgbenchStart;
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
   const latency = /latency average = ([\d.]+) ms/.exec(out);
-  return tps && latency ? { clients, tps: Number(tps[1]), latencyAvgMs: Number(latency[1]) } : null;
+  const transactions = /number of transactions actually processed: (\d+)/.exec(out);
+  if (!tps || !latency) return null;
+  const done = Number(transactions?.[1] ?? 0);
+  return {
+    clients,
+    tps: Number(tps[1]),
+    latencyAvgMs: Number(latency[1]),
+    ...(done > 0 && busyMs > 0 ? { postgresUs: ((busyMs - pgbenchMs) * 1000) / done } : {}),
+  };
 }
 
 async function machine(pool: pg.Pool): Promise<ScaleResults['machine']> {
@@ -382,9 +427,13 @@ async function machine(pool: pg.Pool): Promise<ScaleResults['machine']> {
 function line(c: ScaleCase): string {
   const f = (s: LatencySummary) =>
     `p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} p99 ${s.p99.toFixed(1)} ms, ${s.throughput.toFixed(0)}/s${s.errors ? `, ${s.errors} errors` : ''}`;
+  const cpu = (u: CpuPerRequest) =>
+    `CPU µs/req server ${u.serverUs.toFixed(0)} PostgreSQL ${u.postgresUs.toFixed(0)} client ${u.clientUs.toFixed(0)}, machine ${(100 * u.machineBusy).toFixed(0)}% busy`;
   return `${c.label} [${c.brandCustomers.toLocaleString('en-US')} customers, ${c.clients} clients]: HTTP ${f(c.http)}${
     c.floor ? ` | SQL ${f(c.floor)}` : ''
-  } | RSS ≤ ${c.rssMaxMb.toFixed(0)} MB`;
+  } | RSS ≤ ${c.rssMaxMb.toFixed(0)} MB${c.httpCpu ? ` | ${cpu(c.httpCpu)}` : ''}${
+    c.floorCpu ? ` | bare SQL: PostgreSQL ${c.floorCpu.postgresUs.toFixed(0)} µs/req` : ''
+  }`;
 }
 
 function log(message: string): void {

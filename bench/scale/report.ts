@@ -52,6 +52,7 @@ export function renderScaleMarkdown(results: ScaleResults): string {
     ),
     ['```sql', ...results.groupBy.map((g) => `-- ${g.label}\n${compactSql(g.sql)};`), '```'].join('\n'),
     describePgbench(results.pgbench, writes),
+    ...cpuSection(results),
     "#### Against issue 17's targets",
     table(['target', 'measured', 'met'], targetRows(results)),
   ].join('\n\n');
@@ -138,11 +139,70 @@ function describePgbench(pgbench: ScaleResults['pgbench'], writes: ScaleCase[]):
   const shares = writes.map(
     (c) => `${c.label} (${c.clients} clients) ${count((100 * c.http.throughput) / pgbench.tps)} %`,
   );
+  const perTransaction = pgbench.postgresUs;
+  const costs =
+    perTransaction === undefined
+      ? []
+      : writes
+          .filter((c) => c.httpCpu && c.httpCpu.postgresUs > 0)
+          .map((c) => `${c.label} ${(c.httpCpu!.postgresUs / perTransaction).toFixed(1)}×`);
   return (
     `**pgbench** (TPC-B-like, prepared) at ${pgbench.clients} clients: ${count(pgbench.tps)} tps, ` +
     `${ms(pgbench.latencyAvgMs)} ms average latency.` +
-    (shares.length ? ` Writes as a share of its tps: ${shares.join('; ')}.` : '')
+    (shares.length ? ` Writes as a share of its tps: ${shares.join('; ')}.` : '') +
+    (perTransaction === undefined
+      ? ''
+      : ` PostgreSQL spent about ${count(perTransaction)} µs of CPU a transaction (the machine's busy time less pgbench's own)` +
+        (costs.length ? `; per request, PostgreSQL's CPU as a multiple of that: ${costs.join('; ')}.` : '.'))
   );
+}
+
+/** CPU per request of the server, PostgreSQL and the load generator, where /proc was read. */
+function cpuSection(r: ScaleResults): string[] {
+  const shown = r.cases.filter(
+    (c) =>
+      c.httpCpu &&
+      (c.group === 'read' || c.group === 'write' || (c.group === 'clients' && c.clients === TARGET_CLIENTS)),
+  );
+  if (shown.length === 0) return [];
+  const cores = r.machine.cpus;
+  const us = (n: number | undefined) => (n === undefined ? '—' : count(n));
+  return [
+    '#### Where the CPU went',
+    `CPU per request during each HTTP window, from \`/proc\`: the server process (all its threads), PostgreSQL ` +
+      `(the database's backends and its own processes: WAL writer, checkpointer) and the bench's load generator, ` +
+      `all on the same ${cores} cores. "${cores} cores ÷ (server + PostgreSQL)" is the rate those two could reach ` +
+      `with the machine to themselves and nothing waiting; the last column is PostgreSQL's CPU per request when ` +
+      `the bare SQL is replayed without the server.`,
+    table(
+      [
+        'case',
+        'clients',
+        'req/s',
+        'server µs',
+        'PostgreSQL µs',
+        'load generator µs',
+        'machine busy',
+        `${cores} cores ÷ (server + PostgreSQL), req/s`,
+        'bare SQL: PostgreSQL µs',
+      ],
+      shown.map((c) => {
+        const cpu = c.httpCpu!;
+        const both = cpu.serverUs + cpu.postgresUs;
+        return [
+          c.label,
+          String(c.clients),
+          count(c.http.throughput),
+          us(cpu.serverUs),
+          us(cpu.postgresUs),
+          us(cpu.clientUs),
+          `${count(100 * cpu.machineBusy)} %`,
+          both > 0 ? count((cores * 1e6) / both) : '—',
+          us(c.floorCpu?.postgresUs),
+        ];
+      }),
+    ),
+  ];
 }
 
 function targetRows(r: ScaleResults): string[][] {

@@ -12,6 +12,18 @@ export interface LatencySummary {
   errors: number;
 }
 
+/** CPU spent per request in a load window (µs), read from /proc on this machine. */
+export interface CpuPerRequest {
+  /** The server process, all its threads (0 for a bare-SQL window, which has none). */
+  serverUs: number;
+  /** PostgreSQL: the database's backends and its own processes (WAL writer, checkpointer, …). */
+  postgresUs: number;
+  /** The bench process: the load generator's HTTP client or the SQL replays' node-postgres. */
+  clientUs: number;
+  /** Share of the machine's CPU time that was busy during the window, 0–1. */
+  machineBusy: number;
+}
+
 export interface ScaleCase {
   /** Stable key, e.g. `list-page-1`; `label` is what a table shows. */
   key: string;
@@ -28,6 +40,10 @@ export interface ScaleCase {
   floor: LatencySummary | null;
   /** Server RSS (MB) sampled during the window: the highest reading. */
   rssMaxMb: number;
+  /** Where the HTTP window's CPU went (absent in results written before it was measured). */
+  httpCpu?: CpuPerRequest;
+  /** The same for the bare-SQL window. */
+  floorCpu?: CpuPerRequest;
 }
 
 export interface GroupByCase {
@@ -57,5 +73,11 @@ export interface ScaleResults {
   cases: ScaleCase[];
   groupBy: GroupByCase[];
   /** pgbench TPC-B-like, prepared, at the same client count: the machine's ceiling for small write transactions. */
-  pgbench: { clients: number; tps: number; latencyAvgMs: number } | null;
+  pgbench: {
+    clients: number;
+    tps: number;
+    latencyAvgMs: number;
+    /** PostgreSQL's CPU per transaction (µs): the machine's busy time less pgbench's own. */
+    postgresUs?: number;
+  } | null;
 }

@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { endedChildrenCpuMs, machineMs, processCpuMs } from '../bench/proc-cpu.js';
+
+function spin(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) Math.sqrt(Math.random());
+}
+
+describe.runIf(process.platform === 'linux')('the benches read CPU time from /proc', () => {
+  it("counts a process's CPU, a waited-for child's, and the machine's busy time", () => {
+    const own = processCpuMs(process.pid);
+    const children = endedChildrenCpuMs();
+    const machine = machineMs();
+    spin(300);
+    spawnSync(process.execPath, ['-e', 'const u = Date.now() + 300; while (Date.now() < u);']);
+    // Ticks are 10 ms: 300 ms of spinning reads as at least 200 whatever the rounding and the machine's load.
+    expect(processCpuMs(process.pid) - own).toBeGreaterThanOrEqual(200);
+    expect(endedChildrenCpuMs() - children).toBeGreaterThanOrEqual(200);
+    expect(machineMs().busy - machine.busy).toBeGreaterThanOrEqual(400);
+  });
+
+  it('reads 0 for a process that does not exist', () => {
+    expect(processCpuMs(2 ** 30)).toBe(0);
+  });
+});
