@@ -67,10 +67,12 @@ export class RequestLimiter {
    */
   flush(): Promise<void> {
     if (this.flushing) {
-      this.flushAfter ??= this.flushing.then(() => {
-        this.flushAfter = undefined;
-        return this.flush();
-      });
+      this.flushAfter ??= this.flushing
+        .catch(() => {})
+        .then(() => {
+          this.flushAfter = undefined;
+          return this.flush();
+        });
       return this.flushAfter;
     }
     this.flushing = this.addCounts().finally(() => (this.flushing = undefined));
