@@ -3,7 +3,7 @@ import type pg from 'pg';
 
 /**
  * CPU time read from /proc, for benches whose server, PostgreSQL and load all run on this machine.
- * Linux only: where /proc cannot be read the figures are 0 and the reports say "—".
+ * Linux only: where /proc cannot be read, countCpu gives no figures and the reports leave them out.
  */
 
 // USER_HZ: /proc counts CPU time in ticks of 10 ms on Linux.
@@ -64,7 +64,11 @@ export interface CpuSpent {
  * Starts counting the CPU of the server process, of PostgreSQL (the processes `pool` names, at the
  * start and at the end: a backend that opened meanwhile counts whole) and of this process.
  */
-export async function countCpu(serverPid: number | undefined, pool: pg.Pool): Promise<{ stop(): Promise<CpuSpent> }> {
+export async function countCpu(
+  serverPid: number | undefined,
+  pool: pg.Pool,
+): Promise<{ stop(): Promise<CpuSpent | undefined> }> {
+  if (machineMs().total === 0) return { stop: () => Promise.resolve(undefined) };
   const postgresAt = async () => new Map((await postgresPids(pool)).map((pid) => [pid, processCpuMs(pid)]));
   const serverStart = serverPid === undefined ? 0 : processCpuMs(serverPid);
   const postgresStart = await postgresAt();

@@ -207,7 +207,8 @@ async function runCase(
       load.seconds,
     );
     floor = summary;
-    floorCpu = perRequest(await sqlCpu.stop(), summary.count);
+    const sqlSpent = await sqlCpu.stop();
+    if (sqlSpent) floorCpu = perRequest(sqlSpent, summary.count);
     if (load.clients === 1) {
       for (const t of statements.slice(0, 4)) log(`    ${t.meanMs.toFixed(2)} ms × ${t.calls}: ${t.sql}`);
     }
@@ -220,7 +221,7 @@ async function runCase(
     http,
     floor,
     rssMaxMb,
-    httpCpu: perRequest(httpSpent, http.count),
+    ...(httpSpent ? { httpCpu: perRequest(httpSpent, http.count) } : {}),
     ...(floorCpu ? { floorCpu } : {}),
   };
 }
