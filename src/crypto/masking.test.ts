@@ -1,3 +1,5 @@
+import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/examples.mobile.json';
 import { describe, expect, it } from 'vitest';
 import { maskE164, maskEmail, maskPhone } from './masking.js';
 
@@ -42,6 +44,15 @@ describe('maskE164', () => {
     ['+35312345678', '+353•••••678'],
   ])('reads the calling code from %s', (phone, masked) => {
     expect(maskE164(phone)).toBe(masked);
+  });
+
+  it("reads the same calling code as parsing the number, for every country's example number", () => {
+    const numbers = getCountries().flatMap((country) => getExampleNumber(country, examples)?.number ?? []);
+    expect(numbers.length).toBeGreaterThan(200);
+    for (const phone of [...numbers, '+80012345678', '+88213412345']) {
+      const parsed = parsePhoneNumberFromString(phone);
+      expect(maskE164(phone), phone).toBe(maskPhone(phone, parsed?.countryCallingCode ?? ''));
+    }
   });
 
   it('never contains the national number', () => {

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import metadata from 'libphonenumber-js/metadata.max.json';
 
 /**
  * Masked contact data for roles that may not see it raw. Computed on the server: a masked role's
@@ -22,7 +22,23 @@ export function maskPhone(e164: string, countryCallingCode: string): string {
   return `+${countryCallingCode}${DOT.repeat(Math.max(0, national.length - kept.length))}${kept}`;
 }
 
-/** maskPhone with the country calling code read from the number itself. */
+/** Every country calling code (geographic and not), 1 to 3 digits. */
+const CALLING_CODES = new Set([
+  ...Object.keys(metadata.country_calling_codes),
+  ...Object.keys(metadata.nonGeographic ?? {}),
+]);
+
+/**
+ * maskPhone with the country calling code read from the number itself. Calling codes are a prefix
+ * code (no code begins another), so the first of the number's 1-, 2- and 3-digit prefixes that is a
+ * code is its code: a set lookup, where parsing the number cost a masked export most of its time.
+ */
 export function maskE164(e164: string): string {
-  return maskPhone(e164, parsePhoneNumberFromString(e164)?.countryCallingCode ?? '');
+  const digits = e164.startsWith('+') ? e164.slice(1) : e164;
+  let code = '';
+  for (let length = 1; length <= 3 && code === ''; length++) {
+    const prefix = digits.slice(0, length);
+    if (CALLING_CODES.has(prefix)) code = prefix;
+  }
+  return maskPhone(e164, code);
 }
