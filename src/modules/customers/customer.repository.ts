@@ -3,6 +3,8 @@ import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { inWalkPlan } from '../../db/walk-plan.js';
+import { PREPARED } from '../../db/prepared-client.js';
+import { unnestRows, type UnnestColumn } from '../../db/unnest-rows.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
@@ -358,14 +360,32 @@ export async function mergeSearchPendingList(db: Executor): Promise<void> {
  */
 export async function insertCustomersIfEmailFree(db: Executor, rows: NewCustomerRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const inserted = await db
-    .insertInto('customers')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['merchant_id', 'email_bidx']).doNothing())
-    .returning('id')
-    .execute();
+  // The text is the same for any number of rows: prepared once per connection.
+  const { rows: inserted } = await sql<{
+    id: string;
+  }>`${sql.raw(PREPARED)}INSERT INTO customers ${unnestRows(rows, IMPORTED_COLUMNS)}
+    ON CONFLICT (merchant_id, email_bidx) DO NOTHING RETURNING id`.execute(db);
   return inserted.map((r) => r.id);
 }
+
+/** The columns an imported customer is written with (the rest keep their defaults). */
+const IMPORTED_COLUMNS: ReadonlyArray<UnnestColumn<NewCustomerRow>> = [
+  { name: 'merchant_id', type: 'text', value: (r) => r.merchant_id },
+  { name: 'id', type: 'text', value: (r) => r.id },
+  { name: 'name_enc', type: 'bytea', value: (r) => r.name_enc },
+  { name: 'email_enc', type: 'bytea', value: (r) => r.email_enc },
+  { name: 'phone_enc', type: 'bytea', value: (r) => r.phone_enc },
+  { name: 'email_bidx', type: 'bytea', value: (r) => r.email_bidx },
+  { name: 'phone_bidx', type: 'bytea', value: (r) => r.phone_bidx },
+  { name: 'name_bidx', type: 'bytea', value: (r) => r.name_bidx },
+  { name: 'search_tokens', type: 'int4[]', value: (r) => r.search_tokens ?? [] },
+  { name: 'data_key_id', type: 'int4', value: (r) => r.data_key_id },
+  { name: 'index_key_id', type: 'int4', value: (r) => r.index_key_id },
+  { name: 'metadata', type: 'jsonb', value: (r) => r.metadata },
+  { name: 'source', type: 'text', value: (r) => r.source },
+  { name: 'created_at', type: 'timestamptz', value: (r) => r.created_at },
+  { name: 'updated_at', type: 'timestamptz', value: (r) => r.updated_at },
+];
 
 /** The brand's customers holding any of these email index values (an import's batch), with the value each holds. */
 export async function findCustomersByEmailIndexes(

@@ -1,0 +1,37 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/** The SQL types a batch's columns are cast to. */
+export type UnnestType = 'text' | 'bytea' | 'int4' | 'int4[]' | 'jsonb' | 'timestamptz';
+
+type UnnestValue = string | number | Buffer | Date | readonly number[] | null | undefined;
+
+/** One column of a batch: its name in the table, its type, and how a row gives its value. */
+export interface UnnestColumn<R> {
+  name: string;
+  type: UnnestType;
+  value: (row: R) => UnnestValue;
+}
+
+/**
+ * `(col, …) SELECT … FROM unnest($1::text[], …)`: a batch of rows as one array parameter per
+ * column, for `INSERT INTO table ${…}`. A multi-row VALUES binds one parameter per value (17,000
+ * for a 1,000-row import batch), which PostgreSQL parses, plans and binds one by one: about half a
+ * batch insert's time on a table without indexes. Every array goes as text[] and each element is
+ * cast in the select list, so node-postgres and PGlite pass the same thing.
+ */
+export function unnestRows<R>(rows: readonly R[], columns: ReadonlyArray<UnnestColumn<R>>): RawBuilder<unknown> {
+  const names = sql.join(columns.map((c) => sql.ref(c.name)));
+  const selected = sql.join(columns.map((c, i) => sql`${sql.ref(`u.c${i}`)}::${sql.raw(c.type)}`));
+  const arrays = sql.join(columns.map((c) => sql`${rows.map((row) => asText(c.value(row)))}::text[]`));
+  const aliases = sql.join(columns.map((_, i) => sql.ref(`c${i}`)));
+  return sql`(${names}) SELECT ${selected} FROM unnest(${arrays}) AS u(${aliases})`;
+}
+
+function asText(value: UnnestValue): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  if (value instanceof Date) return value.toISOString();
+  return `{${value.join(',')}}`;
+}
