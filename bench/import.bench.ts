@@ -10,7 +10,8 @@ import { startServerProcess, type ServerProcess } from '../test/reliability/serv
 import { prng, syntheticCustomer } from './dataset.js';
 import { recreateDatabase } from './postgres.js';
 import { rssMb } from './scale/load.js';
-import { processCpuMs } from './proc-cpu.js';
+import pg from 'pg';
+import { countCpu, processCpuMs } from './proc-cpu.js';
 
 const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString('base64');
 
@@ -62,8 +63,8 @@ export async function run(argv: string[]): Promise<void> {
   log(
     [
       '',
-      '| database | mode | rows | imported | failed | import s | customers/s | server RSS MB: idle / peak | server CPU µs/row (all threads) |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| database | mode | rows | imported | failed | import s | customers/s | server RSS MB: idle / peak | server CPU µs/row (all threads) | PostgreSQL CPU µs/row | machine busy |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...results.map((r) => `| ${r.join(' | ')} |`),
       '',
     ].join('\n'),
@@ -98,7 +99,7 @@ interface ImportJob {
   failed: number;
 }
 
-/** rows, imported, failed, seconds, customers/s, RSS idle / peak, CPU µs/row. */
+/** rows, imported, failed, seconds, customers/s, RSS idle / peak, server and PostgreSQL CPU µs/row, machine busy. */
 async function measureImport(
   database: Record<string, string>,
   file: string,
@@ -126,6 +127,11 @@ async function measureImport(
     let peakRss = idleRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 50);
     const cpuBefore = processCpuMs(pid);
+    // On PostgreSQL, its CPU too: the import's limit is the two together on the same cores.
+    const postgres = database.DATABASE_URL
+      ? new pg.Pool({ connectionString: database.DATABASE_URL, max: 1 })
+      : undefined;
+    const counting = postgres ? await countCpu(pid, postgres) : undefined;
     const started = performance.now();
     let job: ImportJob;
     try {
@@ -145,6 +151,8 @@ async function measureImport(
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = processCpuMs(pid) - cpuBefore;
+    const spent = await counting?.stop();
+    await postgres?.end();
     if (job.status !== 'succeeded') throw new Error(`import ${job.status}: ${job.error}\n${server.output()}`);
     return [
       rows.toLocaleString('en-US'),
@@ -154,6 +162,8 @@ async function measureImport(
       Math.round(job.imported / seconds).toLocaleString('en-US'),
       `${idleRss.toFixed(0)} / ${Math.max(peakRss, rssMb(pid)).toFixed(0)}`,
       ((cpu * 1000) / rows).toFixed(1),
+      spent ? ((spent.postgresMs * 1000) / rows).toFixed(1) : '—',
+      spent ? `${Math.round(spent.machineBusy * 100)} %` : '—',
     ];
   } finally {
     await server.stop('SIGTERM');
