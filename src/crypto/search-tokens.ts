@@ -28,35 +28,34 @@ export interface TokenInputs {
  * than one HMAC per trigram. Returns sorted, distinct tokens.
  */
 export function searchTokens(keys: IndexKeys, inputs: TokenInputs): number[] {
-  const blocks: Buffer[] = [];
-  for (const trigram of inputs.trigrams) blocks.push(encodeBlock(TAG_TRIGRAM, trigram));
-  let prefixCount = 0;
-  for (const prefix of inputs.prefixes) {
-    blocks.push(encodeBlock(TAG_PREFIX, prefix));
-    prefixCount++;
-  }
-  if (blocks.length === 0) return [];
+  const trigrams = [...inputs.trigrams];
+  const prefixes = [...inputs.prefixes];
+  const count = trigrams.length + prefixes.length;
+  if (count === 0) return [];
+  // One buffer for every block, written in place: a row has some seventy, and a buffer each
+  // (then concatenated) was a third of this function's time in a bulk import.
+  const blocks = Buffer.alloc(count * BLOCK);
+  trigrams.forEach((trigram, i) => encodeBlock(blocks, i, TAG_TRIGRAM, trigram));
+  prefixes.forEach((prefix, i) => encodeBlock(blocks, trigrams.length + i, TAG_PREFIX, prefix));
   const cipher = crypto.createCipheriv('aes-256-ecb', keys.searchTokens, null);
   cipher.setAutoPadding(false);
-  const out = Buffer.concat([cipher.update(Buffer.concat(blocks)), cipher.final()]);
+  const out = Buffer.concat([cipher.update(blocks), cipher.final()]);
   const tokens = new Set<number>();
-  const trigramCount = blocks.length - prefixCount;
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = 0; i < count; i++) {
     // Prefix tokens get their own value range: a 1–2 character query has a single token, and
     // sharing a value with a very common trigram would make it match most rows.
-    const space = i < trigramCount ? 0 : PREFIX_SPACE;
+    const space = i < trigrams.length ? 0 : PREFIX_SPACE;
     tokens.add(keys.brandTag * 2 ** BRAND_SHIFT + (space | (out.readUInt16BE(i * BLOCK) & TOKEN_MASK)));
   }
   return [...tokens].sort((a, b) => a - b);
 }
 
-/** tag ‖ byte length ‖ UTF-8 ‖ zero padding. A trigram is at most 12 bytes, so it always fits. */
-function encodeBlock(tag: number, text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > BLOCK - 2) throw new Error('search token input longer than one block');
-  const block = Buffer.alloc(BLOCK);
-  block[0] = tag;
-  block[1] = bytes.length;
-  bytes.copy(block, 2);
-  return block;
+/** Block `index` of `blocks`: tag ‖ byte length ‖ UTF-8 ‖ zero padding (a trigram is at most 12 bytes). */
+function encodeBlock(blocks: Buffer, index: number, tag: number, text: string): void {
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > BLOCK - 2) throw new Error('search token input longer than one block');
+  const offset = index * BLOCK;
+  blocks[offset] = tag;
+  blocks[offset + 1] = length;
+  blocks.write(text, offset + 2, length, 'utf8');
 }

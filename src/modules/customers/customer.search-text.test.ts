@@ -10,6 +10,8 @@ import {
   type SearchQuery,
   type TokenInputs,
 } from './customer.search-text.js';
+import { deriveIndexKeys } from '../../crypto/keyring.js';
+import { searchTokens } from '../../crypto/search-tokens.js';
 import type { PlainContact } from './customer.view.js';
 
 const jose: PlainContact = { name: 'José Ramírez', email: 'jose.r@tamarind.com', phone: '+8801712345678' };
@@ -186,6 +188,31 @@ describe('matchesQuery', () => {
 });
 
 describe('token inputs', () => {
+  it('give the tokens rows already stored hold: the derivation never changes under them', () => {
+    // Computed once and pinned: a change here would leave every stored row unfindable by search.
+    const key = deriveIndexKeys(2, Buffer.alloc(32, 0xa1));
+    const contact = { name: 'Ayesha Rahmân-Ünal 😀', email: 'ayesha.rahman@example.com', phone: '+8801712345678' };
+    const tokens = searchTokens(key, rowTokenInputs(searchForms(contact)));
+    expect(tokens.map((t) => t % 2 ** 15)).toEqual([
+      399, 791, 1560, 1812, 3128, 3326, 3999, 4472, 5029, 5228, 5447, 5566, 6477, 6629, 6714, 7057, 7277, 7493, 7610,
+      8744, 9636, 10361, 10432, 10946, 11093, 11257, 11482, 11699, 11735, 12363, 12497, 12721, 12909, 13408, 13726,
+      14150, 14296, 14353, 14752, 15522, 15817, 15930, 16295, 16481, 18921, 19333, 19643, 19842, 20536, 23261, 24676,
+      25692, 27004, 27207, 28859, 29025, 30527,
+    ]);
+  });
+
+  it('are trigrams of code points, whatever the characters (astral ones included)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 3, maxLength: 12 }), (raw) => {
+        const parsed = parseSearchQuery(raw);
+        fc.pre(parsed !== null && [...parsed.text].length > 2);
+        const chars = [...parsed!.text];
+        const expected = new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')));
+        expect(queryTokenInputs(parsed!)[0]!.trigrams).toEqual(expected);
+      }),
+    );
+  });
+
   it('hold the trigrams of every form and the 1–2 character prefixes of every word', () => {
     const inputs = rowTokenInputs(searchForms(bob));
     for (const t of ['bob', 'ob ', 'b j', ' jo', 'nes', 'bj@', 'i.n', 'net'])

@@ -139,7 +139,14 @@ export function queryTokenInputs(query: SearchQuery): TokenInputs[] {
   return sets;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Trigrams of code points. Without surrogate pairs, code units are code points: slices suffice. */
 function addTrigrams(into: Set<string>, text: string): Set<string> {
+  if (!SURROGATE.test(text)) {
+    for (let i = 0; i + 3 <= text.length; i++) into.add(text.slice(i, i + 3));
+    return into;
+  }
   const chars = [...text];
   for (let i = 0; i + 3 <= chars.length; i++) into.add(chars.slice(i, i + 3).join(''));
   return into;
