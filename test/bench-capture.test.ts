@@ -19,8 +19,9 @@ const captured = [
     parameters: [brand, customer, emailIndex, [1, 2]],
   },
   {
-    sql: 'insert into "customer_events" ("merchant_id", "id", "customer_id", "actor_id") values ($1, $2, $3, $4)',
-    parameters: [brand, 'evt_01m909sntteex9ax51cc5jjg4y', customer, apiKey],
+    // A batch insert (src/db/unnest-rows.ts): prepared, one array per column.
+    sql: '/* prepared */INSERT INTO customer_events ("merchant_id", "id", "customer_id", "actor_id") SELECT … FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
+    parameters: [[brand], ['evt_01m909sntteex9ax51cc5jjg4y'], [customer], [apiKey]],
   },
   { sql: 'select 1 from "site_users" where "email_bidx" in ($1)', parameters: [emailIndex] },
   { sql: 'commit', parameters: [] },
@@ -36,8 +37,10 @@ describe('the scale bench replays a write as a new request would', () => {
     expect(inserted[1]).not.toBe(customer);
     expect(second[3]!.parameters[1]).not.toBe(inserted[1]);
     // The event names the customer this replay inserted, and a new event id.
-    expect(first[4]!.parameters[2]).toBe(inserted[1]);
-    expect(first[4]!.parameters[1]).not.toBe('evt_01m909sntteex9ax51cc5jjg4y');
+    expect(first[4]!.parameters[2]).toEqual([inserted[1]]);
+    expect(first[4]!.parameters[1]).not.toEqual(['evt_01m909sntteex9ax51cc5jjg4y']);
+    expect((first[4]!.parameters[1] as string[])[0]).toMatch(/^evt_[0-9a-z]{26}$/);
+    expect(second[4]!.parameters[1]).not.toEqual(first[4]!.parameters[1]);
     // The email's blind index is new, and the lookup after the insert asks for the same one.
     expect(Buffer.compare(inserted[2] as Buffer, emailIndex)).not.toBe(0);
     expect(first[5]!.parameters[0]).toEqual(inserted[2]);
@@ -49,7 +52,7 @@ describe('the scale bench replays a write as a new request would', () => {
     expect(replay[0]!.parameters[0]).toBe(tokenHash);
     expect(replay[1]!.parameters).toEqual([brand, existing]);
     expect(replay[3]!.parameters[0]).toBe(brand);
-    expect(replay[4]!.parameters[3]).toBe(apiKey);
+    expect(replay[4]!.parameters[3]).toEqual([apiKey]);
     expect(replay.map((s) => s.sql)).toEqual(captured.map((s) => s.sql));
   });
 });

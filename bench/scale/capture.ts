@@ -40,6 +40,8 @@ export class StatementRecorder {
 }
 
 const ID = /^([a-z]+)_[0-9a-z]{26}$/;
+/** An INSERT, after the comment that marks a statement to prepare (src/db/prepared-client.ts). */
+const INSERT = /^\s*(\/\*.*?\*\/\s*)?insert/i;
 /** Blind indexes are 16-byte HMACs; an API key's hash (32 bytes) must stay as it is. */
 const BLIND_INDEX_BYTES = 16;
 /** Ids of rows that exist before the request: kept as they are. */
@@ -54,8 +56,9 @@ export function repeatable(statements: Statement[]): () => Statement[] {
   const created = new Set<string>();
   const seen = new Set<string>();
   for (const s of statements) {
-    const inserting = /^\s*insert/i.test(s.sql);
-    for (const value of s.parameters) {
+    const inserting = INSERT.test(s.sql);
+    // A batch insert passes a column as one array (src/db/unnest-rows.ts): its ids are looked at too.
+    for (const value of s.parameters.flat()) {
       if (typeof value !== 'string' || !ID.test(value) || EXISTING.has(ID.exec(value)![1]!)) continue;
       if (inserting && !seen.has(value)) created.add(value);
       seen.add(value);
