@@ -14,7 +14,7 @@ export interface UnnestColumn<R> {
 
 /**
  * `(col, …) SELECT … FROM unnest($1::text[], …)`: a batch of rows as one array parameter per
- * column, for `INSERT INTO table ${…}`. A multi-row VALUES binds one parameter per value (17,000
+ * column, for `INSERT INTO table ${…}`. A multi-row VALUES binds one parameter per value (15,000
  * for a 1,000-row import batch), which PostgreSQL parses, plans and binds one by one: about half a
  * batch insert's time on a table without indexes. Every array goes as text[] and each element is
  * cast in the select list, so node-postgres and PGlite pass the same thing.

@@ -358,7 +358,7 @@ export async function mergeSearchPendingList(db: Executor): Promise<void> {
  * out (ON CONFLICT on the brand's email index), so a rerun or a concurrent writer never makes a
  * second customer. Returns the ids inserted.
  */
-export async function insertCustomersIfEmailFree(db: Executor, rows: NewCustomerRow[]): Promise<string[]> {
+export async function insertCustomersIfEmailFree(db: Executor, rows: ImportedCustomerRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   // The text is the same for any number of rows: prepared once per connection.
   const { rows: inserted } = await sql<{
@@ -369,7 +369,26 @@ export async function insertCustomersIfEmailFree(db: Executor, rows: NewCustomer
 }
 
 /** The columns an imported customer is written with (the rest keep their defaults). */
-const IMPORTED_COLUMNS: ReadonlyArray<UnnestColumn<NewCustomerRow>> = [
+export type ImportedCustomerRow = Pick<
+  NewCustomerRow,
+  | 'merchant_id'
+  | 'id'
+  | 'name_enc'
+  | 'email_enc'
+  | 'phone_enc'
+  | 'email_bidx'
+  | 'phone_bidx'
+  | 'name_bidx'
+  | 'search_tokens'
+  | 'data_key_id'
+  | 'index_key_id'
+  | 'metadata'
+  | 'source'
+  | 'created_at'
+  | 'updated_at'
+>;
+
+const IMPORTED_COLUMNS: ReadonlyArray<UnnestColumn<ImportedCustomerRow>> = [
   { name: 'merchant_id', type: 'text', value: (r) => r.merchant_id },
   { name: 'id', type: 'text', value: (r) => r.id },
   { name: 'name_enc', type: 'bytea', value: (r) => r.name_enc },
