@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from '../../test/support/backends.js';
 import { reopenableDatabase, type ReopenableDatabase } from '../../test/support/databases.js';
 import type { DatabaseHandle } from './database.js';
-import { unnestRows, type UnnestColumn } from './unnest-rows.js';
+import { unnestRows, type UnnestColumns } from './unnest-rows.js';
 
 interface Row {
   label: string;
@@ -14,14 +14,14 @@ interface Row {
   at: Date;
 }
 
-const COLUMNS: ReadonlyArray<UnnestColumn<Row>> = [
-  { name: 'label', type: 'text', value: (r) => r.label },
-  { name: 'bytes', type: 'bytea', value: (r) => r.bytes },
-  { name: 'count', type: 'int4', value: (r) => r.count },
-  { name: 'tokens', type: 'int4[]', value: (r) => r.tokens },
-  { name: 'doc', type: 'jsonb', value: (r) => r.doc },
-  { name: 'at', type: 'timestamptz', value: (r) => r.at },
-];
+const COLUMNS: UnnestColumns<Row> = {
+  label: 'text',
+  bytes: 'bytea',
+  count: 'int4',
+  tokens: 'int4[]',
+  doc: 'jsonb',
+  at: 'timestamptz',
+};
 
 // What an array literal would mangle if it were written by hand: quotes, backslashes, braces,
 // commas, the word NULL, empty text, white space at the ends, and characters beyond ASCII.

@@ -5,12 +5,8 @@ export type UnnestType = 'text' | 'bytea' | 'int4' | 'int4[]' | 'jsonb' | 'times
 
 type UnnestValue = string | number | Buffer | Date | readonly number[] | null | undefined;
 
-/** One column of a batch: its name in the table, its type, and how a row gives its value. */
-export interface UnnestColumn<R> {
-  name: string;
-  type: UnnestType;
-  value: (row: R) => UnnestValue;
-}
+/** A batch's columns: each written column of the row, named as in the table, with its SQL type. */
+export type UnnestColumns<R> = { readonly [K in keyof R]?: UnnestType };
 
 /**
  * `(col, …) SELECT … FROM unnest($1::text[], …)`: a batch of rows as one array parameter per
@@ -19,11 +15,15 @@ export interface UnnestColumn<R> {
  * batch insert's time on a table without indexes. Every array goes as text[] and each element is
  * cast in the select list, so node-postgres and PGlite pass the same thing.
  */
-export function unnestRows<R>(rows: readonly R[], columns: ReadonlyArray<UnnestColumn<R>>): RawBuilder<unknown> {
-  const names = sql.join(columns.map((c) => sql.ref(c.name)));
-  const selected = sql.join(columns.map((c, i) => sql`${sql.ref(`u.c${i}`)}::${sql.raw(c.type)}`));
-  const arrays = sql.join(columns.map((c) => sql`${rows.map((row) => asText(c.value(row)))}::text[]`));
-  const aliases = sql.join(columns.map((_, i) => sql.ref(`c${i}`)));
+export function unnestRows<R extends { [K in keyof R]: UnnestValue }>(
+  rows: readonly R[],
+  columns: UnnestColumns<R>,
+): RawBuilder<unknown> {
+  const written = Object.entries(columns) as Array<[keyof R & string, UnnestType]>;
+  const names = sql.join(written.map(([name]) => sql.ref(name)));
+  const selected = sql.join(written.map(([, type], i) => sql`${sql.ref(`u.c${i}`)}::${sql.raw(type)}`));
+  const arrays = sql.join(written.map(([name]) => sql`${rows.map((row) => asText(row[name]))}::text[]`));
+  const aliases = sql.join(written.map((_, i) => sql.ref(`c${i}`)));
   return sql`(${names}) SELECT ${selected} FROM unnest(${arrays}) AS u(${aliases})`;
 }
 

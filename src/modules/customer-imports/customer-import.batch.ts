@@ -11,7 +11,7 @@ import {
   sealContacts,
   updateCustomerColumns,
   type CustomerRecord,
-  type NewCustomerRow,
+  type ImportedCustomerRow,
   type PlainContact,
 } from '../customers/index.js';
 import type { AuditActor } from '../audit/index.js';
@@ -49,7 +49,7 @@ interface ValidRow {
   /** The email's index values (the active index key's first). */
   bidx: Buffer[];
   /** The new customer row, sealed ahead of the write. */
-  sealed?: NewCustomerRow;
+  sealed?: ImportedCustomerRow;
 }
 
 export interface PreparedBatch {

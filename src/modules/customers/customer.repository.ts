@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { inWalkPlan } from '../../db/walk-plan.js';
 import { PREPARED } from '../../db/prepared-client.js';
-import { unnestRows, type UnnestColumn } from '../../db/unnest-rows.js';
+import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
@@ -368,43 +368,27 @@ export async function insertCustomersIfEmailFree(db: Executor, rows: ImportedCus
   return inserted.map((r) => r.id);
 }
 
-/** The columns an imported customer is written with (the rest keep their defaults). */
-export type ImportedCustomerRow = Pick<
-  NewCustomerRow,
-  | 'merchant_id'
-  | 'id'
-  | 'name_enc'
-  | 'email_enc'
-  | 'phone_enc'
-  | 'email_bidx'
-  | 'phone_bidx'
-  | 'name_bidx'
-  | 'search_tokens'
-  | 'data_key_id'
-  | 'index_key_id'
-  | 'metadata'
-  | 'source'
-  | 'created_at'
-  | 'updated_at'
->;
+/** The columns an imported customer is written with (the rest keep their defaults), and their types. */
+const IMPORTED_COLUMNS = {
+  merchant_id: 'text',
+  id: 'text',
+  name_enc: 'bytea',
+  email_enc: 'bytea',
+  phone_enc: 'bytea',
+  email_bidx: 'bytea',
+  phone_bidx: 'bytea',
+  name_bidx: 'bytea',
+  search_tokens: 'int4[]',
+  data_key_id: 'int4',
+  index_key_id: 'int4',
+  metadata: 'jsonb',
+  source: 'text',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+} as const satisfies UnnestColumns<NewCustomerRow>;
 
-const IMPORTED_COLUMNS: ReadonlyArray<UnnestColumn<ImportedCustomerRow>> = [
-  { name: 'merchant_id', type: 'text', value: (r) => r.merchant_id },
-  { name: 'id', type: 'text', value: (r) => r.id },
-  { name: 'name_enc', type: 'bytea', value: (r) => r.name_enc },
-  { name: 'email_enc', type: 'bytea', value: (r) => r.email_enc },
-  { name: 'phone_enc', type: 'bytea', value: (r) => r.phone_enc },
-  { name: 'email_bidx', type: 'bytea', value: (r) => r.email_bidx },
-  { name: 'phone_bidx', type: 'bytea', value: (r) => r.phone_bidx },
-  { name: 'name_bidx', type: 'bytea', value: (r) => r.name_bidx },
-  { name: 'search_tokens', type: 'int4[]', value: (r) => r.search_tokens ?? [] },
-  { name: 'data_key_id', type: 'int4', value: (r) => r.data_key_id },
-  { name: 'index_key_id', type: 'int4', value: (r) => r.index_key_id },
-  { name: 'metadata', type: 'jsonb', value: (r) => r.metadata },
-  { name: 'source', type: 'text', value: (r) => r.source },
-  { name: 'created_at', type: 'timestamptz', value: (r) => r.created_at },
-  { name: 'updated_at', type: 'timestamptz', value: (r) => r.updated_at },
-];
+/** An imported customer: exactly the columns written, so none can be passed and silently dropped. */
+export type ImportedCustomerRow = Required<Pick<NewCustomerRow, keyof typeof IMPORTED_COLUMNS>>;
 
 /** The brand's customers holding any of these email index values (an import's batch), with the value each holds. */
 export async function findCustomersByEmailIndexes(

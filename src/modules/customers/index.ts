@@ -97,6 +97,7 @@ export {
   findCustomerIdByEmailIndex,
   findCustomersByEmailIndexes,
   insertCustomersIfEmailFree,
+  type ImportedCustomerRow,
   lockCustomerRow,
   mergeSearchPendingList,
   updateCustomer as updateCustomerColumns,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { PageCursor } from '../../db/keyset.js';
 import { PREPARED } from '../../db/prepared-client.js';
-import { unnestRows, type UnnestColumn } from '../../db/unnest-rows.js';
+import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
 import type { NewCustomerEventRow } from './customer-event.table.js';
 
 /** One statement, the same text whatever the number of events (prepared once per connection). */
@@ -11,16 +11,16 @@ export async function insertCustomerEvents(db: Executor, rows: NewCustomerEventR
     await sql`${sql.raw(PREPARED)}INSERT INTO customer_events ${unnestRows(rows, EVENT_COLUMNS)}`.execute(db);
 }
 
-const EVENT_COLUMNS: ReadonlyArray<UnnestColumn<NewCustomerEventRow>> = [
-  { name: 'merchant_id', type: 'text', value: (r) => r.merchant_id },
-  { name: 'id', type: 'text', value: (r) => r.id },
-  { name: 'customer_id', type: 'text', value: (r) => r.customer_id },
-  { name: 'type', type: 'text', value: (r) => r.type },
-  { name: 'actor_type', type: 'text', value: (r) => r.actor_type },
-  { name: 'actor_id', type: 'text', value: (r) => r.actor_id },
-  { name: 'refs', type: 'jsonb', value: (r) => r.refs },
-  { name: 'created_at', type: 'timestamptz', value: (r) => r.created_at },
-];
+const EVENT_COLUMNS: UnnestColumns<NewCustomerEventRow> = {
+  merchant_id: 'text',
+  id: 'text',
+  customer_id: 'text',
+  type: 'text',
+  actor_type: 'text',
+  actor_id: 'text',
+  refs: 'jsonb',
+  created_at: 'timestamptz',
+};
 
 /** A customer's events newest first, by keyset; `types` narrows to one kind's. */
 export async function listCustomerEvents(
