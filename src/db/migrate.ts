@@ -1,4 +1,4 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Database } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as auditLog from './migrations/0002-audit-log.js';
@@ -47,26 +47,27 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Migrates up to and including `target` (tests of a migration's backfill start from the one before). */
 export async function migrateTo(db: Database, target: string): Promise<void> {
-  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
-  const migrator = new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
-  const { error } = await migrator.migrateTo(target);
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  await migrate(db, (migrator) => migrator.migrateTo(target));
 }
 
 export async function migrateToLatest(db: Database): Promise<void> {
+  await migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+async function migrate(db: Database, step: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<void> {
   // Kysely looks for its migration table in every schema it can see unless told which one: a
   // kysely_migration of another schema in the same database (another app, a parallel test file)
   // would make it skip creating ours. Ours lives in the schema the connection works in.
   const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
   const migrationTableSchema = rows[0]?.schema ?? 'public';
   const migrator = new Migrator({ db, provider, migrationTableSchema });
-  let { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await step(migrator);
   // Before migrating, Kysely looks for its table by listing the tables of every schema, with
   // pg_get_serial_sequence on each: a schema or table dropped meanwhile by someone else (a parallel
   // test file in the same database) fails that listing with 3F000 or 42P01. Nothing has run yet
   // then: look again.
   for (let retry = 0; retry < 3 && error && !results?.length && isSchemaGone(error); retry++) {
-    ({ error, results } = await migrator.migrateToLatest());
+    ({ error, results } = await step(migrator));
   }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
