@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { MAIN_SETTINGS, sessionSetUp, WALK_SETTINGS } from '../../src/db/walk-plan.js';
+import { PreparedStatementClient } from '../../src/db/prepared-client.js';
 import type { LatencySummary } from './results.js';
 
 export interface HttpLoad {
@@ -115,7 +116,8 @@ const FLOOR_CONNECTIONS = { main: 40, walk: 20 };
 
 export function floorPools(url: string): FloorPools {
   const pool = (settings: Readonly<Record<string, string>>, max: number) => {
-    return new pg.Pool({ connectionString: url, max, ...sessionSetUp(settings) });
+    // The server's client class: what it prepares (statements marked PREPARED), the floor prepares too.
+    return new pg.Pool({ connectionString: url, max, Client: PreparedStatementClient, ...sessionSetUp(settings) });
   };
   return { main: pool(MAIN_SETTINGS, FLOOR_CONNECTIONS.main), walk: pool(WALK_SETTINGS, FLOOR_CONNECTIONS.walk) };
 }

@@ -210,7 +210,7 @@ async function runCase(
     const sqlSpent = await sqlCpu.stop();
     if (sqlSpent) floorCpu = perRequest(sqlSpent, summary.count);
     if (load.clients === 1) {
-      for (const t of statements.slice(0, 4)) log(`    ${t.meanMs.toFixed(2)} ms × ${t.calls}: ${t.sql}`);
+      for (const t of statements.slice(0, 40)) log(`    ${t.meanMs.toFixed(2)} ms × ${t.calls}: ${t.sql}`);
     }
   }
   return {
