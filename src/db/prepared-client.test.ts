@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from './database.js';
-import { PREPARED } from './prepared-client.js';
+import { executePrepared, PREPARED } from './prepared-client.js';
 
 // PGlite has no connection pool to prepare on; this is about the PostgreSQL driver. Without
 // TEST_DATABASE_URL the global setup reports the PostgreSQL tests as skipped (strict in CI).
@@ -29,6 +29,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('prepared statements (postgres)'
     expect(prepared.filter((p) => p.statement.includes('AS n'))).toHaveLength(1);
     expect(prepared[0]!.name).toMatch(/^pd_[0-9a-f]{24}$/);
     expect(prepared.some((p) => p.statement.includes('unmarked'))).toBe(false);
+  });
+
+  it("executePrepared runs a built query as one prepared statement, with each call's parameters", async () => {
+    const namespace = (name: string) =>
+      database.db
+        .withTables<{ pg_namespace: { nspname: string } }>()
+        .selectFrom('pg_namespace')
+        .select('nspname')
+        .where('nspname', '=', name);
+    expect(await executePrepared(database.db, namespace('no_such_schema'))).toEqual([]);
+    expect(await executePrepared(database.db, namespace('pg_catalog'))).toEqual([{ nspname: 'pg_catalog' }]);
+    const prepared = (await preparedNames()).filter((p) => p.statement.includes('pg_namespace'));
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]!.statement.startsWith(PREPARED)).toBe(true);
   });
 
   it('prepares nothing with preparedStatements off (DATABASE_PREPARED_STATEMENTS=0, for a transaction pooler)', async () => {

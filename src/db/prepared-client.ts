@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
+import type { Compilable } from 'kysely';
 import pg from 'pg';
+import type { Executor } from './database.js';
 
 /** Put first in a statement's SQL to have it prepared once per connection (see below). */
 export const PREPARED = '/* prepared */';
@@ -37,4 +39,15 @@ function statementName(text: string): string {
     names.set(text, name);
   }
   return name;
+}
+
+/**
+ * Runs a query built with Kysely as a named prepared statement: for lookups by key that run on
+ * every request (the API key, the brand) or every create (site users by email), whose planning
+ * cost PostgreSQL more than running them (site users: 270 µs planned each time, 40 prepared).
+ */
+export async function executePrepared<O>(db: Executor, query: Compilable<O>): Promise<O[]> {
+  const compiled = query.compile();
+  const { rows } = await db.executeQuery<O>({ ...compiled, sql: PREPARED + compiled.sql });
+  return rows;
 }

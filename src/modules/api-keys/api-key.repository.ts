@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared-client.js';
 import type { Role } from '../access/index.js';
 
 export async function insertApiKey(
@@ -22,12 +23,12 @@ export async function insertApiKey(
 }
 
 export async function findLiveApiKeyByTokenHash(db: Executor, tokenHash: Buffer) {
-  return db
+  const query = db
     .selectFrom('api_keys')
     .select(['merchant_id', 'id', 'role', 'last_used_at'])
     .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  return (await executePrepared(db, query))[0];
 }
 
 export async function apiKeyTokenExists(db: Executor, tokenHash: Buffer): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared-client.js';
 import type { StoredBrandKey } from '../../crypto/keyring.js';
 import type { BrandRow, BrandSettings } from './brand.table.js';
 
@@ -24,7 +25,7 @@ export async function insertBrand(
 }
 
 export async function findBrand(db: Executor, id: string): Promise<BrandRow | undefined> {
-  return db.selectFrom('brands').select(BRAND_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return (await executePrepared(db, db.selectFrom('brands').select(BRAND_COLUMNS).where('id', '=', id)))[0];
 }
 
 export async function updateBrandSettings(db: Executor, id: string, settings: BrandSettings): Promise<void> {

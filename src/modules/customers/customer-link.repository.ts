@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared-client.js';
 import type { DB } from '../../db/schema.js';
 
 /*
@@ -123,7 +124,7 @@ export async function findUnlinkedUsersByEmail(
   merchantId: string,
   emailBidx: Buffer[],
 ): Promise<Array<{ id: string; email_verified: boolean; suggested_customer_id: string | null }>> {
-  return db
+  const query = db
     .selectFrom('site_users as u')
     .select(['u.id', 'u.email_verified', 'u.suggested_customer_id'])
     .where('u.merchant_id', '=', merchantId)
@@ -141,6 +142,6 @@ export async function findUnlinkedUsersByEmail(
     .orderBy('u.email_verified', 'desc')
     .orderBy('u.created_at')
     .orderBy('u.id')
-    .limit(10)
-    .execute();
+    .limit(10);
+  return executePrepared(db, query);
 }
