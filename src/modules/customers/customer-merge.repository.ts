@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared-client.js';
 import type { DB } from '../../db/schema.js';
 import { CUSTOMER_COLUMNS, type CustomerChanges, type CustomerRecord } from './customer.repository.js';
 
@@ -21,7 +22,7 @@ export async function findCustomerPointer(
     .select(['id', 'merged_into', 'erased_at'])
     .where('merchant_id', '=', merchantId)
     .where('id', '=', id);
-  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  return (await executePrepared(db, options.forUpdate ? query.forUpdate() : query))[0];
 }
 
 export type MergeRow = CustomerRecord & { merged_into: string | null; erased_at: Date | null; index_key_id: number };

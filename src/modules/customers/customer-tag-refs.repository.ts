@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared-client.js';
 import type { CustomerTagRef } from './customer.schemas.js';
 
 /**
@@ -13,7 +14,7 @@ export async function findCustomerTagRefs(
 ): Promise<Map<string, CustomerTagRef[]>> {
   const tags = new Map<string, CustomerTagRef[]>();
   if (customerIds.length === 0) return tags;
-  const rows = await db
+  const query = db
     .selectFrom('customer_tag_links as l')
     .innerJoin('customer_tags as t', (join) =>
       join.onRef('t.merchant_id', '=', 'l.merchant_id').onRef('t.id', '=', 'l.tag_id'),
@@ -22,9 +23,8 @@ export async function findCustomerTagRefs(
     .where('l.merchant_id', '=', merchantId)
     .where('l.customer_id', 'in', [...new Set(customerIds)])
     .orderBy('t.name')
-    .orderBy('t.id')
-    .execute();
-  for (const { customer_id: customerId, ...tag } of rows) {
+    .orderBy('t.id');
+  for (const { customer_id: customerId, ...tag } of await executePrepared(db, query)) {
     const list = tags.get(customerId);
     if (list) list.push(tag);
     else tags.set(customerId, [tag]);

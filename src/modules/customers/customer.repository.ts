@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { inWalkPlan } from '../../db/walk-plan.js';
-import { PREPARED } from '../../db/prepared-client.js';
+import { executePrepared, PREPARED } from '../../db/prepared-client.js';
 import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
 
@@ -42,7 +42,7 @@ export async function findCustomer(
     .select(CUSTOMER_COLUMNS)
     .where('merchant_id', '=', merchantId)
     .where('id', '=', id);
-  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  return (await executePrepared(db, options.forUpdate ? query.forUpdate() : query))[0];
 }
 
 /** Whether the brand has this customer (an invoice billed to it, say); reads the key only. */
@@ -308,11 +308,11 @@ export async function walkCustomersForExport(
  * its slots): constant time whatever the brand's size, where count(*) read every row.
  */
 export async function countCustomers(db: Executor, merchantId: string): Promise<number> {
-  const row = await db
+  const query = db
     .selectFrom('customer_counts')
     .select((eb) => eb.fn.sum<number | string | null>('customers').as('n'))
-    .where('merchant_id', '=', merchantId)
-    .executeTakeFirst();
+    .where('merchant_id', '=', merchantId);
+  const [row] = await executePrepared(db, query);
   return Number(row?.n ?? 0);
 }
 
