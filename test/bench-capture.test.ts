@@ -27,6 +27,15 @@ const captured = [
   { sql: 'commit', parameters: [] },
 ];
 
+/** A create in one statement: the customer and its event as data-modifying CTEs (shortened). */
+const capturedInOneStatement = [
+  { sql: 'select 1 from "api_keys" where "token_hash" = $1', parameters: [tokenHash] },
+  {
+    sql: '/* prepared */WITH inserted AS (INSERT INTO customers (merchant_id, id, email_bidx) VALUES ($1, $2, $3) RETURNING id), alongside AS (INSERT INTO customer_events (merchant_id, id, customer_id) SELECT $4, $5, id FROM inserted) SELECT EXISTS (SELECT 1 FROM site_users WHERE email_bidx = $6) FROM inserted',
+    parameters: [brand, customer, emailIndex, brand, 'evt_01m909sntteex9ax51cc5jjg4y', emailIndex],
+  },
+];
+
 describe('the scale bench replays a write as a new request would', () => {
   it('gives each replay its own new ids and blind indexes, the same within one replay', () => {
     const next = repeatable(captured);
@@ -45,6 +54,19 @@ describe('the scale bench replays a write as a new request would', () => {
     expect(Buffer.compare(inserted[2] as Buffer, emailIndex)).not.toBe(0);
     expect(first[5]!.parameters[0]).toEqual(inserted[2]);
     expect(second[3]!.parameters[2]).not.toEqual(inserted[2]);
+  });
+
+  it('sees the inserts of a statement that inserts through its CTEs', () => {
+    const next = repeatable(capturedInOneStatement);
+    const [first, second] = [next()[1]!.parameters, next()[1]!.parameters];
+    expect(first[1]).toMatch(/^cus_[0-9a-z]{26}$/);
+    expect(first[1]).not.toBe(customer);
+    expect(second[1]).not.toBe(first[1]);
+    expect(first[4]).toMatch(/^evt_[0-9a-z]{26}$/);
+    expect(first[4]).not.toBe('evt_01m909sntteex9ax51cc5jjg4y');
+    expect(first[0]).toBe(brand);
+    expect(Buffer.compare(first[2] as Buffer, emailIndex)).not.toBe(0);
+    expect(first[5]).toEqual(first[2]);
   });
 
   it('keeps what existed before the request: the brand, the API key and its hash, a customer read first', () => {

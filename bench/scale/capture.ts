@@ -40,8 +40,8 @@ export class StatementRecorder {
 }
 
 const ID = /^([a-z]+)_[0-9a-z]{26}$/;
-/** An INSERT, after the comment that marks a statement to prepare (src/db/prepared-client.ts). */
-const INSERT = /^\s*(\/\*.*?\*\/\s*)?insert/i;
+/** A statement that inserts: an INSERT, or one whose data-modifying CTE inserts (a new customer's). */
+const INSERT = /\binsert\s+into\b/i;
 /** Blind indexes are 16-byte HMACs; an API key's hash (32 bytes) must stay as it is. */
 const BLIND_INDEX_BYTES = 16;
 /** Ids of rows that exist before the request: kept as they are. */

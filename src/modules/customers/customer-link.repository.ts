@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { executePrepared } from '../../db/prepared-client.js';
 import type { DB } from '../../db/schema.js';
@@ -119,6 +119,16 @@ export async function setUserSuggestion(
  * Site users with this email (blind-index values) who are linked to no customer: verified ones
  * first, then the oldest. What a new customer may link to, or suggest.
  */
+/**
+ * Whether the brand has a site user with this email that no customer is linked to: the condition
+ * findUnlinkedUsersByEmail reads, as a boolean expression for a customer's insert statement.
+ */
+export function unlinkedUserWithEmail(merchantId: string, emailBidx: Buffer): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (SELECT 1 FROM site_users u
+    WHERE u.merchant_id = ${merchantId} AND u.email_bidx = ${emailBidx}
+      AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = ${merchantId} AND c.user_id = u.id))`;
+}
+
 export async function findUnlinkedUsersByEmail(
   db: Executor,
   merchantId: string,

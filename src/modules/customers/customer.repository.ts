@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
 import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
@@ -6,6 +6,7 @@ import { inWalkPlan } from '../../db/walk-plan.js';
 import { executePrepared, PREPARED } from '../../db/prepared-client.js';
 import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
+import { unlinkedUserWithEmail } from './customer-link.repository.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
 export const CUSTOMER_COLUMNS = [
@@ -92,6 +93,32 @@ export async function insertCustomerIfEmailFree(db: Executor, row: NewCustomerRo
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/**
+ * A new customer in one statement, without the round trips of BEGIN and COMMIT: the row unless the
+ * brand has the email, what `alongside` writes for it in the same statement (its `customer.created`
+ * event; `alongside` gets a query yielding the new row's `(id)`), and whether a site user with the
+ * email waits for a customer to link. Null when the email is taken (nothing was written).
+ */
+export async function insertNewCustomer(
+  db: Executor,
+  row: NewCustomerRow,
+  alongside: (inserted: RawBuilder<unknown>) => RawBuilder<unknown>,
+): Promise<{ unlinkedUser: boolean } | null> {
+  const r = row;
+  const { rows } = await sql<{ unlinked_user: boolean }>`${sql.raw(PREPARED)}WITH inserted AS (
+      INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, name_bidx,
+        search_tokens, data_key_id, index_key_id, metadata, source, created_at, updated_at)
+      VALUES (${r.merchant_id}, ${r.id}, ${r.name_enc}, ${r.email_enc}, ${r.phone_enc}, ${r.email_bidx}, ${r.phone_bidx},
+        ${r.name_bidx ?? null}, ${r.search_tokens ?? []}, ${r.data_key_id}, ${r.index_key_id}, ${r.metadata}, ${r.source},
+        ${r.created_at}, ${r.updated_at})
+      ON CONFLICT (merchant_id, email_bidx) DO NOTHING
+      RETURNING id),
+    alongside AS (${alongside(sql`SELECT id FROM inserted`)})
+    SELECT ${unlinkedUserWithEmail(r.merchant_id, r.email_bidx)} AS unlinked_user FROM inserted`.execute(db);
+  const inserted = rows[0];
+  return inserted ? { unlinkedUser: inserted.unlinked_user } : null;
 }
 
 /** Many rows in one statement (imports, benchmarks); fails whole on a duplicate email. */

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { requireLiveCustomer } from './customer.merged.js';
 import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { checkFields } from '../../errors.js';
 import { isId, newId } from '../../ids.js';
@@ -10,7 +11,7 @@ import { getBrand } from '../brands/index.js';
 import { beginIdempotent, finishIdempotent } from '../idempotency/index.js';
 import { requirePermission, type Principal } from '../access/index.js';
 import { actorOf } from '../audit/index.js';
-import { recordCustomerEvent } from '../timeline/index.js';
+import { customerEventFor, recordCustomerEvent } from '../timeline/index.js';
 import type { BrandKeys } from '../../crypto/keyring.js';
 import {
   linkByEmailMatch,
@@ -26,11 +27,12 @@ import {
   findCustomer,
   findCustomerIdByEmailIndex,
   insertCustomerIfEmailFree,
+  insertNewCustomer,
   updateCustomer as updateCustomerRow,
   type CustomerRecord,
 } from './customer.repository.js';
 import { sealContact } from './customer.seal.js';
-import type { CustomerSource } from './customer.table.js';
+import type { CustomerSource, NewCustomerRow } from './customer.table.js';
 import {
   contactAccessOf,
   decryptContact,
@@ -85,47 +87,54 @@ export async function createCustomer(
   const now = ctx.clock();
   const id = newId('cus');
   const metadata = input.metadata ?? {};
+  const row: NewCustomerRow = {
+    merchant_id: merchantId,
+    id,
+    ...sealContact(keys, merchantId, id, contact),
+    metadata: JSON.stringify(metadata),
+    source: options.source,
+    created_at: now,
+    updated_at: now,
+  };
+  const emailTakenError = async (db: Executor) =>
+    emailTaken((await findCustomerIdByEmailIndex(db, merchantId, emailBlindIndexes(keys, contact.email))) ?? 'unknown');
   let linkedUser: string | null = null;
+  let replayOf: string | undefined;
 
-  const replayOf = await ctx.db.transaction().execute(async (trx) => {
-    const idempotency = options.idempotencyKey
-      ? { merchantId, key: options.idempotencyKey, operation: 'POST /customers', body: input, now }
-      : undefined;
-    if (idempotency) {
-      const decision = await beginIdempotent(trx, keys.index, idempotency);
-      if (decision.kind === 'replay') return decision.resourceId;
-    }
-    // During an index rebuild the email may still sit under the retiring key, which the unique
-    // index cannot see: look there first.
-    const underRetiringKey = keys.retiringIndex
-      ? await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email))
-      : undefined;
-    if (underRetiringKey) throw emailTaken(underRetiringKey);
-    const inserted = await insertCustomerIfEmailFree(trx, {
-      merchant_id: merchantId,
-      id,
-      ...sealContact(keys, merchantId, id, contact),
-      metadata: JSON.stringify(metadata),
-      source: options.source,
-      created_at: now,
-      updated_at: now,
+  if (!options.idempotencyKey && !input.user && !keys.retiringIndex) {
+    // Most creates: nothing to record for a replay, no user named, no index rebuild under way.
+    const created = await insertAlone(ctx, keys, principal, row, contact.email);
+    if (!created) throw await emailTakenError(ctx.db);
+    linkedUser = created.linkedUser;
+  } else {
+    replayOf = await ctx.db.transaction().execute(async (trx) => {
+      const idempotency = options.idempotencyKey
+        ? { merchantId, key: options.idempotencyKey, operation: 'POST /customers', body: input, now }
+        : undefined;
+      if (idempotency) {
+        const decision = await beginIdempotent(trx, keys.index, idempotency);
+        if (decision.kind === 'replay') return decision.resourceId;
+      }
+      // During an index rebuild the email may still sit under the retiring key, which the unique
+      // index cannot see: look there first.
+      const underRetiringKey = keys.retiringIndex
+        ? await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email))
+        : undefined;
+      if (underRetiringKey) throw emailTaken(underRetiringKey);
+      if (!(await insertCustomerIfEmailFree(trx, row))) throw await emailTakenError(trx);
+      linkedUser = await afterInsert(trx, keys, {
+        merchantId,
+        id,
+        email: contact.email,
+        user: input.user,
+        source: options.source,
+        principal,
+        now,
+      });
+      if (idempotency) await finishIdempotent(trx, idempotency, { statusCode: 201, resourceId: id });
+      return undefined;
     });
-    if (!inserted) {
-      const existingId = await findCustomerIdByEmailIndex(trx, merchantId, emailBlindIndexes(keys, contact.email));
-      throw emailTaken(existingId ?? 'unknown');
-    }
-    linkedUser = await afterInsert(trx, keys, {
-      merchantId,
-      id,
-      email: contact.email,
-      user: input.user,
-      source: options.source,
-      principal,
-      now,
-    });
-    if (idempotency) await finishIdempotent(trx, idempotency, { statusCode: 201, resourceId: id });
-    return undefined;
-  });
+  }
 
   if (replayOf) return { customer: await loadCustomerView(ctx, principal, replayOf, brand), replayed: true };
   const created: CustomerFacts = {
@@ -180,16 +189,23 @@ export async function createOrEditCustomer(
     }
     const id = newId('cus');
     const now = ctx.clock();
+    const row: NewCustomerRow = {
+      merchant_id: merchantId,
+      id,
+      ...sealContact(keys, merchantId, id, contact),
+      metadata: JSON.stringify(mergeMetadata({}, input.metadata)),
+      source: options.source,
+      created_at: now,
+      updated_at: now,
+    };
+    if (!input.user && !keys.retiringIndex) {
+      if (await insertAlone(ctx, keys, principal, row, contact.email)) {
+        return { customer: await loadCustomerView(ctx, principal, id, brand), created: true };
+      }
+      continue; // the email was taken meanwhile: edit that customer
+    }
     const inserted = await ctx.db.transaction().execute(async (trx) => {
-      const done = await insertCustomerIfEmailFree(trx, {
-        merchant_id: merchantId,
-        id,
-        ...sealContact(keys, merchantId, id, contact),
-        metadata: JSON.stringify(mergeMetadata({}, input.metadata)),
-        source: options.source,
-        created_at: now,
-        updated_at: now,
-      });
+      const done = await insertCustomerIfEmailFree(trx, row);
       if (done) {
         await afterInsert(trx, keys, {
           merchantId,
@@ -340,6 +356,38 @@ async function afterInsert(
   if (!p.user) return linkByEmailMatch(trx, keys, { ...link, email: p.email });
   await linkCustomerToUser(trx, { ...link, userId: p.user, how: howOf(p.principal) });
   return p.user;
+}
+
+/**
+ * A new customer and its `customer.created` event in one statement (insertNewCustomer); then, only
+ * when a site user with the email waits, the link or suggestion in a transaction of its own, as after
+ * a payment's registration. Null when the brand has the email. A link that fails leaves the customer
+ * created and unlinked (logged): the customer must not be lost to it, and staff can link later.
+ */
+async function insertAlone(
+  ctx: AppContext,
+  keys: BrandKeys,
+  principal: Principal,
+  row: NewCustomerRow,
+  email: string,
+): Promise<{ linkedUser: string | null } | null> {
+  const event = {
+    merchantId: row.merchant_id,
+    type: 'customer.created' as const,
+    actor: actorOf(principal),
+    refs: { source: row.source },
+    at: row.created_at,
+  };
+  const outcome = await insertNewCustomer(ctx.db, row, (inserted) => customerEventFor({ customer: inserted, event }));
+  if (!outcome) return null;
+  if (!outcome.unlinkedUser) return { linkedUser: null };
+  const link = { merchantId: row.merchant_id, customerId: row.id, actor: event.actor, at: event.at, email };
+  try {
+    return { linkedUser: await ctx.db.transaction().execute((trx) => linkByEmailMatch(trx, keys, link)) };
+  } catch (error) {
+    ctx.logger.error({ customerId: row.id, err: error }, 'Could not link the new customer to its site user');
+    return { linkedUser: null };
+  }
 }
 
 async function lockCustomer(trx: Transaction<DB>, merchantId: string, id: string): Promise<CustomerRecord | undefined> {

@@ -1,10 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import { newId } from '../../ids.js';
+import type { CustomerEvent } from './customer-event.service.js';
 
 /*
- * Events a payment appends inside its single statement (payments/payment-record.repository.ts), so
- * they commit with it or not at all: data-modifying CTEs of that statement. Each takes the statement's
- * own CTE that yields the customer, and writes nothing when there is none.
+ * Events a change appends inside its single statement (a payment's in payments/payment-record.repository.ts,
+ * a new customer's in customers/customer.repository.ts), so they commit with it or not at all:
+ * data-modifying CTEs of that statement. Each takes the statement's own CTE that yields the customer,
+ * and writes nothing when there is none.
  */
 
 const COLUMNS = sql`merchant_id, id, customer_id, type, actor_type, actor_id, refs, created_at`;
@@ -45,6 +47,19 @@ export function paymentSucceededEvents(p: PaymentFacts & { customer: RawBuilder<
     SELECT ${p.merchantId}, e.id, pc.id, e.type, 'system', 'payment', e.refs::jsonb, ${p.now}::timestamptz
     FROM (${p.customer}) AS pc CROSS JOIN (VALUES ${sql.join(events)}) AS e (id, type, refs, only_new)
     WHERE pc.id IS NOT NULL AND (NOT e.only_new OR pc.inserted)
+    RETURNING id`;
+}
+
+/** One event of any type for the customer that `customer` (yielding `(id text)`) names, if any. */
+export function customerEventFor(p: {
+  customer: RawBuilder<unknown>;
+  event: Omit<CustomerEvent, 'customerId'>;
+}): RawBuilder<unknown> {
+  const e = p.event;
+  return sql`INSERT INTO customer_events (${COLUMNS})
+    SELECT ${e.merchantId}::text, ${newId('evt')}::text, c.id, ${e.type}::text, ${e.actor.type}::text, ${e.actor.id}::text,
+      ${JSON.stringify(e.refs ?? {})}::jsonb, ${e.at}::timestamptz
+    FROM (${p.customer}) AS c WHERE c.id IS NOT NULL
     RETURNING id`;
 }
 

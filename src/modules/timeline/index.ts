@@ -5,7 +5,12 @@ export {
   type CustomerEvent,
   type CustomerEventType,
 } from './customer-event.service.js';
-export { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from './customer-event.fragments.js';
+export {
+  customerEventFor,
+  orderPaidEvent,
+  paymentFailedEvent,
+  paymentSucceededEvents,
+} from './customer-event.fragments.js';
 export { customerTimeline } from './customer-event.queries.js';
 export { actorNameMap } from './customer-event.repository.js';
 export {
