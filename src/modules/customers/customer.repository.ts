@@ -46,6 +46,24 @@ export async function findCustomer(
   return (await executePrepared(db, options.forUpdate ? query.forUpdate() : query))[0];
 }
 
+/**
+ * The customer locked for an edit, with its merge pointer: the edit refuses a merged or erased
+ * customer on the row it holds locked (a merge cannot slip in between), in the lock's own statement.
+ */
+export async function findCustomerForEdit(
+  trx: Transaction<DB>,
+  merchantId: string,
+  id: string,
+): Promise<(CustomerRecord & { merged_into: string | null }) | undefined> {
+  const query = trx
+    .selectFrom('customers')
+    .select([...CUSTOMER_COLUMNS, 'merged_into'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .forUpdate();
+  return (await executePrepared(trx, query))[0];
+}
+
 /** Whether the brand has this customer (an invoice billed to it, say); reads the key only. */
 export async function customerExists(db: Executor, merchantId: string, id: string): Promise<boolean> {
   const row = await db

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { requireLiveCustomer } from './customer.merged.js';
+import { customerErased, customerMerged } from './customer.merged.js';
 import type { AppContext } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
@@ -25,6 +25,7 @@ import { lockSiteUser } from './customer-link.repository.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   findCustomer,
+  findCustomerForEdit,
   findCustomerIdByEmailIndex,
   insertCustomerIfEmailFree,
   insertNewCustomer,
@@ -276,11 +277,12 @@ async function applyPatch(
     return await ctx.db.transaction().execute(async (trx) => {
       // A user to link is locked before the customer, in the order every link takes them (customer.link.ts).
       if (typeof patch.user === 'string') await lockSiteUser(trx, merchantId, patch.user);
-      const row = await lockCustomer(trx, merchantId, id);
+      const row = await findCustomerForEdit(trx, merchantId, id);
       if (!row) return false;
       // 409 customer_merged naming the survivor; 409 customer_erased: an erased customer takes no
       // new personal data (a new customer may have the email instead).
-      await requireLiveCustomer(trx, merchantId, id);
+      if (row.merged_into !== null) throw customerMerged(id, row.merged_into);
+      if (row.erased_at !== null) throw customerErased(id);
       const keys = await ctx.keyring.forBrand(trx, merchantId, [row.data_key_id]);
       const current = decryptContact(keys, row);
       const next: PlainContact = {
