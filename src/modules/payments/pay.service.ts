@@ -154,8 +154,7 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       ),
     );
   }
-  // The success statement said whether a site user with the payer's email waits: most payments skip this.
-  if (registeredNew && recorded.unlinkedUser && recorded.customerId && contact.email) {
+  if (registeredNew && recorded.customerId && contact.email) {
     const link = { merchantId: brand.merchant_id, customerId: recorded.customerId, email: contact.email, at: now };
     await linkRegisteredPayer(ctx, link).catch((error: unknown) =>
       ctx.logger.error(

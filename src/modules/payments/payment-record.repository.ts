@@ -1,12 +1,7 @@
 import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import {
-  customerOfFailedPayment,
-  customerPaymentUpsert,
-  unlinkedUserWithEmail,
-  type PaymentCustomer,
-} from '../customers/index.js';
+import { customerOfFailedPayment, customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
 import { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from '../timeline/index.js';
 import { orderPaidByCheckout } from '../orders/index.js';
 import type { TransactionSource } from '../transactions/index.js';
@@ -96,8 +91,6 @@ export interface RecordedSuccess {
   phoneMissing: boolean;
   /** The checkout's order was marked paid by this statement. */
   orderPaid: boolean;
-  /** The payment registered the customer, and a site user with their email waits to be linked. */
-  unlinkedUser: boolean;
 }
 
 export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Promise<RecordedSuccess> {
@@ -127,16 +120,10 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
           customerId: sql`(SELECT id FROM c)`,
           now: s.now,
         });
-  // Whether the link step after the statement has anything to do (it mostly has not).
-  const registered =
-    s.customer.kind === 'register'
-      ? sql`(SELECT inserted FROM c) AND ${unlinkedUserWithEmail(s.merchantId, s.customer.row.email_bidx)}`
-      : sql`false`;
   const { rows } = await sql<{
     customer_id: string | null;
     phone_missing: boolean | null;
     order_paid: boolean;
-    unlinked_user: boolean | null;
   }>`${prepared}
     WITH c AS (${customer}),
     t AS (
@@ -160,14 +147,12 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
         : sql`, oe AS (${orderPaidEvent({ merchantId: s.merchantId, order: sql`SELECT id, customer_id FROM o`, transactionId: s.transactionId, now: s.now })})`
     }
     SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing,
-      ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid,
-      ${registered} AS unlinked_user`.execute(db);
+      ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid`.execute(db);
   const row = rows[0];
   return {
     customerId: row?.customer_id ?? null,
     phoneMissing: row?.phone_missing ?? false,
     orderPaid: row?.order_paid ?? false,
-    unlinkedUser: row?.unlinked_user ?? false,
   };
 }
 
