@@ -15,7 +15,7 @@ export interface Config {
   readonly databaseReadUrl: string | undefined;
   /**
    * DATABASE_PREPARED_STATEMENTS=0: no named prepared statements (payments, event and import inserts, the API key,
-   * brand and site-user lookups), for a pooler in
+   * brand and customer lookups), for a pooler in
    * transaction mode (PgBouncer before 1.21, or without max_prepared_statements). README "Behind PgBouncer".
    */
   readonly databasePreparedStatements: boolean;

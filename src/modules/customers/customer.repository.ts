@@ -6,7 +6,6 @@ import { inWalkPlan } from '../../db/walk-plan.js';
 import { executePrepared, PREPARED } from '../../db/prepared-client.js';
 import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
-import { unlinkedUserWithEmail } from './customer-link.repository.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
 export const CUSTOMER_COLUMNS = [
@@ -114,18 +113,19 @@ export async function insertCustomerIfEmailFree(db: Executor, row: NewCustomerRo
 }
 
 /**
- * A new customer in one statement, without the round trips of BEGIN and COMMIT: the row unless the
- * brand has the email, what `alongside` writes for it in the same statement (its `customer.created`
- * event; `alongside` gets a query yielding the new row's `(id)`), and whether a site user with the
- * email waits for a customer to link. Null when the email is taken (nothing was written).
+ * A new customer in one prepared statement, without the round trips of BEGIN and COMMIT: the row
+ * unless the brand has the email, and what `alongside` writes for it in the same statement (its
+ * `customer.created` event; `alongside` gets a query yielding the new row's `(id)`). False when the
+ * email is taken (nothing was written). Its plan depends on no table's size (an insert, and an
+ * insert from the first), so the prepared plan holds as the brand grows.
  */
 export async function insertNewCustomer(
   db: Executor,
   row: NewCustomerRow,
   alongside: (inserted: RawBuilder<unknown>) => RawBuilder<unknown>,
-): Promise<{ unlinkedUser: boolean } | null> {
+): Promise<boolean> {
   const r = row;
-  const { rows } = await sql<{ unlinked_user: boolean }>`${sql.raw(PREPARED)}WITH inserted AS (
+  const { rows } = await sql<{ id: string }>`${sql.raw(PREPARED)}WITH inserted AS (
       INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, name_bidx,
         search_tokens, data_key_id, index_key_id, metadata, source, created_at, updated_at)
       VALUES (${r.merchant_id}, ${r.id}, ${r.name_enc}, ${r.email_enc}, ${r.phone_enc}, ${r.email_bidx}, ${r.phone_bidx},
@@ -134,9 +134,8 @@ export async function insertNewCustomer(
       ON CONFLICT (merchant_id, email_bidx) DO NOTHING
       RETURNING id),
     alongside AS (${alongside(sql`SELECT id FROM inserted`)})
-    SELECT ${unlinkedUserWithEmail(r.merchant_id, r.email_bidx)} AS unlinked_user FROM inserted`.execute(db);
-  const inserted = rows[0];
-  return inserted ? { unlinkedUser: inserted.unlinked_user } : null;
+    SELECT id FROM inserted`.execute(db);
+  return rows.length > 0;
 }
 
 /** Many rows in one statement (imports, benchmarks); fails whole on a duplicate email. */

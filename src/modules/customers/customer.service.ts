@@ -21,7 +21,7 @@ import {
   type LinkHow,
 } from './customer.link.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
-import { lockSiteUser } from './customer-link.repository.js';
+import { findUnlinkedUsersByEmail, lockSiteUser } from './customer-link.repository.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   findCustomer,
@@ -361,10 +361,11 @@ async function afterInsert(
 }
 
 /**
- * A new customer and its `customer.created` event in one statement (insertNewCustomer); then, only
- * when a site user with the email waits, the link or suggestion in a transaction of its own, as after
- * a payment's registration. Null when the brand has the email. A link that fails leaves the customer
- * created and unlinked (logged): the customer must not be lost to it, and staff can link later.
+ * A new customer and its `customer.created` event in one statement (insertNewCustomer); then a
+ * look for a site user with the email, and only when one waits, the link or suggestion in a
+ * transaction of its own, as after a payment's registration. Null when the brand has the email. A
+ * link that fails leaves the customer created and unlinked (logged): the customer must not be lost
+ * to it, and staff can link later.
  */
 async function insertAlone(
   ctx: AppContext,
@@ -380,9 +381,10 @@ async function insertAlone(
     refs: { source: row.source },
     at: row.created_at,
   };
-  const outcome = await insertNewCustomer(ctx.db, row, (inserted) => customerEventFor({ customer: inserted, event }));
-  if (!outcome) return null;
-  if (!outcome.unlinkedUser) return { linkedUser: null };
+  const inserted = await insertNewCustomer(ctx.db, row, (customer) => customerEventFor({ customer, event }));
+  if (!inserted) return null;
+  const waiting = await findUnlinkedUsersByEmail(ctx.db, row.merchant_id, emailBlindIndexes(keys, email));
+  if (waiting.length === 0) return { linkedUser: null };
   const link = { merchantId: row.merchant_id, customerId: row.id, actor: event.actor, at: event.at, email };
   try {
     return { linkedUser: await ctx.db.transaction().execute((trx) => linkByEmailMatch(trx, keys, link)) };
