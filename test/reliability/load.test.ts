@@ -57,6 +57,14 @@ describe('load leak detector', () => {
       'raw phone for a masked role: 01703000012',
     ]);
   });
+
+  it('takes no gateway reference or decimal for a phone', () => {
+    const transaction = JSON.stringify({
+      gateway_reference: 'test_ch_01783346886f0a1b2c3d4e5f',
+      exchange_rate: '0.01783346886',
+    });
+    expect(scanBody(transaction, { brand: 3, masked: true }).violations).toEqual([]);
+  });
 });
 
 describeBackends('load: mixed traffic across brands (%s)', (backend: Backend) => {

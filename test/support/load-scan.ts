@@ -30,8 +30,9 @@ export interface Caller {
 
 const MARKER = /qb(\d\d)k/gi;
 const DOMAIN = /brand(\d\d)\.example\.com/gi;
-// E.164 with or without "+", and the national form "017…": the brand is the two digits after 17.
-const PHONE = /(?<![0-9a-z])(?:\+?880|0)17(\d\d)\d{6}(?![0-9])/gi;
+// E.164 with or without "+", and the national form "017…": the brand is the two digits after 17. Not
+// inside a word, a hex gateway reference ("test_ch_0171…") or a decimal ("0.0171…"): CI once met one.
+const PHONE = /(?<![0-9a-z_.])(?:\+?880|0)17(\d\d)\d{6}(?![0-9a-z])/gi;
 // A seeded email's local part: masking keeps only its first character.
 const RAW_LOCAL_PART = /[ep]\d+\.qb\d\dk/gi;
 const ID = /(?<![0-9a-z_])([a-z]+)_[0-9a-hjkmnp-tv-z]{26}(?![0-9a-z])/g;
