@@ -19,6 +19,7 @@ import * as staffPasswordResets from './migrations/0016-staff-password-resets.js
 import * as contactReveals from './migrations/0017-contact-reveals.js';
 import * as searchPendingList from './migrations/0018-search-pending-list.js';
 import * as pendingListBySession from './migrations/0019-pending-list-by-session.js';
+import * as siteUserWithEmail from './migrations/0020-site-user-with-email.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-contact-reveals': contactReveals,
   '0018-search-pending-list': searchPendingList,
   '0019-pending-list-by-session': pendingListBySession,
+  '0020-site-user-with-email': siteUserWithEmail,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -45,7 +45,8 @@ function statementName(text: string): string {
  * Runs a query built with Kysely as a named prepared statement: for lookups by key that run on
  * every request (the API key, the brand, the customer by id), whose planning cost PostgreSQL more
  * than running them. Not for a statement whose best plan depends on a table's size: a generic plan
- * made while the table was empty stays (site users by email scanned every user of the brand).
+ * made while the table was empty stays (site users by email scanned every user of the brand). Such
+ * a look inside a prepared statement goes through a function that plans it per call (migration 0020).
  */
 export async function executePrepared<O>(db: Executor, query: Compilable<O>): Promise<O[]> {
   const compiled = query.compile();

@@ -114,18 +114,19 @@ export async function insertCustomerIfEmailFree(db: Executor, row: NewCustomerRo
 
 /**
  * A new customer in one prepared statement, without the round trips of BEGIN and COMMIT: the row
- * unless the brand has the email, and what `alongside` writes for it in the same statement (its
- * `customer.created` event; `alongside` gets a query yielding the new row's `(id)`). False when the
- * email is taken (nothing was written). Its plan depends on no table's size (an insert, and an
- * insert from the first), so the prepared plan holds as the brand grows.
+ * unless the brand has the email, what `alongside` writes for it in the same statement (its
+ * `customer.created` event; `alongside` gets a query yielding the new row's `(id)`), and whether a
+ * site user has the email. Null when the email is taken (nothing was written). The statement's own
+ * plan depends on no table's size (an insert, and an insert from the first), so the prepared plan
+ * holds as the brand grows; the site-user look is planned on each call (migration 0020).
  */
 export async function insertNewCustomer(
   db: Executor,
   row: NewCustomerRow,
   alongside: (inserted: RawBuilder<unknown>) => RawBuilder<unknown>,
-): Promise<boolean> {
+): Promise<{ siteUserWithEmail: boolean } | null> {
   const r = row;
-  const { rows } = await sql<{ id: string }>`${sql.raw(PREPARED)}WITH inserted AS (
+  const { rows } = await sql<{ site_user_with_email: boolean }>`${sql.raw(PREPARED)}WITH inserted AS (
       INSERT INTO customers (merchant_id, id, name_enc, email_enc, phone_enc, email_bidx, phone_bidx, name_bidx,
         search_tokens, data_key_id, index_key_id, metadata, source, created_at, updated_at)
       VALUES (${r.merchant_id}, ${r.id}, ${r.name_enc}, ${r.email_enc}, ${r.phone_enc}, ${r.email_bidx}, ${r.phone_bidx},
@@ -134,8 +135,10 @@ export async function insertNewCustomer(
       ON CONFLICT (merchant_id, email_bidx) DO NOTHING
       RETURNING id),
     alongside AS (${alongside(sql`SELECT id FROM inserted`)})
-    SELECT id FROM inserted`.execute(db);
-  return rows.length > 0;
+    SELECT paydesk_site_user_with_email(${r.merchant_id}, ${r.email_bidx}) AS site_user_with_email
+    FROM inserted`.execute(db);
+  const inserted = rows[0];
+  return inserted ? { siteUserWithEmail: inserted.site_user_with_email } : null;
 }
 
 /** Many rows in one statement (imports, benchmarks); fails whole on a duplicate email. */

@@ -361,9 +361,9 @@ async function afterInsert(
 }
 
 /**
- * A new customer and its `customer.created` event in one statement (insertNewCustomer); then a
- * look for a site user with the email, and only when one waits, the link or suggestion in a
- * transaction of its own, as after a payment's registration. Null when the brand has the email. A
+ * A new customer and its `customer.created` event in one statement (insertNewCustomer), which also
+ * says whether a site user has the email; only then a look for the unlinked ones, and when one
+ * waits, the link or suggestion in a transaction of its own, as after a payment's registration. Null when the brand has the email. A
  * link that fails leaves the customer created and unlinked (logged): the customer must not be lost
  * to it, and staff can link later.
  */
@@ -383,6 +383,7 @@ async function insertAlone(
   };
   const inserted = await insertNewCustomer(ctx.db, row, (customer) => customerEventFor({ customer, event }));
   if (!inserted) return null;
+  if (!inserted.siteUserWithEmail) return { linkedUser: null };
   const waiting = await findUnlinkedUsersByEmail(ctx.db, row.merchant_id, emailBlindIndexes(keys, email));
   if (waiting.length === 0) return { linkedUser: null };
   const link = { merchantId: row.merchant_id, customerId: row.id, actor: event.actor, at: event.at, email };
