@@ -10,8 +10,12 @@ import type { NewCustomerRow } from './customer.table.js';
 
 /** Whose aggregates a payment moves. */
 export type PaymentCustomer =
-  /** Automatic registration: this new row, or (same email) the brand's existing customer. */
-  | { kind: 'register'; row: NewCustomerRow }
+  /**
+   * Automatic registration: this new row, or (same email) the brand's existing customer.
+   * `retiringIndex`: the brand's index key is being rebuilt, so site users may still sit under the
+   * retiring key, which the row's blind index does not match.
+   */
+  | { kind: 'register'; row: NewCustomerRow; retiringIndex: boolean }
   /** Registration off: the existing customer with this email, if any. */
   | { kind: 'match_email'; emailBidx: Buffer[] }
   /** Known already (an invoice billed to a customer). */

@@ -1,12 +1,34 @@
-import type { Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
+import type { PaymentCustomer } from './customer-aggregates.repository.js';
 
 /*
  * The customer ↔ site-user link lives on the customer row (customers.user_id, unique per brand).
  * These statements read site_users too: a link is decided here, by the customers module, so the
  * site-users module can call it without the two importing each other.
  */
+
+/**
+ * Whether the brand has a site user with this email blind index, as an expression for a statement
+ * that writes a new customer: the link step after it runs only then. Planned on each call by the
+ * database function (migration 0020), so a prepared statement's cached plan never decides it.
+ */
+export function siteUserWithEmail(merchantId: string, emailBidx: Buffer): RawBuilder<boolean> {
+  return sql<boolean>`paydesk_site_user_with_email(${merchantId}, ${emailBidx})`;
+}
+
+/**
+ * For a payment's statement: whether the link step after it has anything to look at, that is the
+ * payment registered its payer (`inserted`, from the statement's customer CTE) and a site user has
+ * their email. During an index rebuild only the step's own look can tell, so it runs.
+ */
+export function registeredPayerMayLink(customer: PaymentCustomer, inserted: RawBuilder<unknown>): RawBuilder<boolean> {
+  if (customer.kind !== 'register') return sql<boolean>`false`;
+  if (customer.retiringIndex) return sql<boolean>`COALESCE(${inserted}, false)`;
+  const { merchant_id: merchantId, email_bidx: emailBidx } = customer.row;
+  return sql<boolean>`CASE WHEN ${inserted} THEN ${siteUserWithEmail(merchantId, emailBidx)} ELSE false END`;
+}
 
 /** Locks the site user for the rest of the transaction; undefined when the brand has no such user. */
 export async function lockSiteUser(

@@ -6,6 +6,7 @@ import { v1 } from '../../../test/support/payments.js';
 import { newUser } from '../../../test/support/users.js';
 import { newId } from '../../ids.js';
 import { customerEventFor } from '../timeline/index.js';
+import { registeredPayerMayLink } from './customer-link.repository.js';
 import { insertNewCustomer } from './customer.repository.js';
 import { sealContact } from './customer.seal.js';
 import type { NewCustomerRow } from './customer.table.js';
@@ -70,6 +71,25 @@ describeBackends('a new customer in one statement (%s)', (backend) => {
     await newUser(pd, quiet, { email: 'nadia.user@example.com', email_verified: false });
     const row = await newRow('nadia.user@example.com', quiet.id);
     expect(await insertNewCustomer(pd.ctx.db, row, createdEvent(row))).toEqual({ siteUserWithEmail: true });
+  });
+
+  it("tells a payment's statement whether the payer it registers may have a site user", async () => {
+    const quiet = await pd.newBrand();
+    await v1(pd, quiet.token).patch('/brand/settings', { auto_create_customers: { registrations: false } });
+    await newUser(pd, quiet, { email: 'payer.user@example.com' });
+    const withUser = await newRow('payer.user@example.com', quiet.id);
+    const withoutUser = await newRow('payer.alone@example.com', quiet.id);
+    const mayLink = async (row: NewCustomerRow, inserted: boolean, retiringIndex = false) => {
+      const customer = { kind: 'register' as const, row, retiringIndex };
+      const query = sql<{ may: boolean }>`SELECT ${registeredPayerMayLink(customer, sql.lit(inserted))} AS may`;
+      return (await query.execute(pd.ctx.db)).rows[0]!.may;
+    };
+    expect(await mayLink(withUser, true)).toBe(true);
+    expect(await mayLink(withoutUser, true)).toBe(false);
+    // The email was known: the payment registered nobody.
+    expect(await mayLink(withUser, false)).toBe(false);
+    // During an index rebuild the user may sit under the retiring key: the link step looks itself.
+    expect(await mayLink(withoutUser, true, true)).toBe(true);
   });
 
   it('writes nothing, not even the event, when the brand has the email', async () => {

@@ -30,6 +30,7 @@ export async function payerCustomer(
   const now = ctx.clock();
   return {
     kind: 'register',
+    retiringIndex: keys.retiringIndex !== undefined,
     row: {
       merchant_id: merchantId,
       id,

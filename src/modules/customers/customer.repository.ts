@@ -5,6 +5,7 @@ import { newestFirstPage, type PageCursor } from '../../db/keyset.js';
 import { inWalkPlan } from '../../db/walk-plan.js';
 import { executePrepared, PREPARED } from '../../db/prepared-client.js';
 import { unnestRows, type UnnestColumns } from '../../db/unnest-rows.js';
+import { siteUserWithEmail } from './customer-link.repository.js';
 import type { CustomerRow, NewCustomerRow } from './customer.table.js';
 
 /** What a customer view needs; never the blind indexes or tokens. */
@@ -135,7 +136,7 @@ export async function insertNewCustomer(
       ON CONFLICT (merchant_id, email_bidx) DO NOTHING
       RETURNING id),
     alongside AS (${alongside(sql`SELECT id FROM inserted`)})
-    SELECT paydesk_site_user_with_email(${r.merchant_id}, ${r.email_bidx}) AS site_user_with_email
+    SELECT ${siteUserWithEmail(r.merchant_id, r.email_bidx)} AS site_user_with_email
     FROM inserted`.execute(db);
   const inserted = rows[0];
   return inserted ? { siteUserWithEmail: inserted.site_user_with_email } : null;

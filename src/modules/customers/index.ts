@@ -28,7 +28,7 @@ export {
   userNotInBrand,
   type LinkHow,
 } from './customer.link.js';
-export { findCustomerIdOfUser } from './customer-link.repository.js';
+export { findCustomerIdOfUser, registeredPayerMayLink } from './customer-link.repository.js';
 export { setCustomerImageUpdatedAt } from './customer-image.repository.js';
 export { syncCustomerNameFromUser } from './customer.name-sync.js';
 export {

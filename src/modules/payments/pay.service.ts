@@ -154,7 +154,8 @@ export async function takePayment(ctx: AppContext, payable: Payable, input: PayI
       ),
     );
   }
-  if (registeredNew && recorded.customerId && contact.email) {
+  // The success statement said whether a site user may be the new customer's: most payments skip this.
+  if (registeredNew && recorded.mayLinkUser && recorded.customerId && contact.email) {
     const link = { merchantId: brand.merchant_id, customerId: recorded.customerId, email: contact.email, at: now };
     await linkRegisteredPayer(ctx, link).catch((error: unknown) =>
       ctx.logger.error(

@@ -1,7 +1,12 @@
 import { PREPARED } from '../../db/prepared-client.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { customerOfFailedPayment, customerPaymentUpsert, type PaymentCustomer } from '../customers/index.js';
+import {
+  customerOfFailedPayment,
+  customerPaymentUpsert,
+  registeredPayerMayLink,
+  type PaymentCustomer,
+} from '../customers/index.js';
 import { orderPaidEvent, paymentFailedEvent, paymentSucceededEvents } from '../timeline/index.js';
 import { orderPaidByCheckout } from '../orders/index.js';
 import type { TransactionSource } from '../transactions/index.js';
@@ -91,6 +96,8 @@ export interface RecordedSuccess {
   phoneMissing: boolean;
   /** The checkout's order was marked paid by this statement. */
   orderPaid: boolean;
+  /** The payment registered its payer and a site user may be theirs: the link step has work. */
+  mayLinkUser: boolean;
 }
 
 export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Promise<RecordedSuccess> {
@@ -124,6 +131,7 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
     customer_id: string | null;
     phone_missing: boolean | null;
     order_paid: boolean;
+    may_link_user: boolean | null;
   }>`${prepared}
     WITH c AS (${customer}),
     t AS (
@@ -147,12 +155,14 @@ export async function recordPaymentSuccess(db: Executor, s: PaymentSuccess): Pro
         : sql`, oe AS (${orderPaidEvent({ merchantId: s.merchantId, order: sql`SELECT id, customer_id FROM o`, transactionId: s.transactionId, now: s.now })})`
     }
     SELECT (SELECT id FROM c) AS customer_id, (SELECT phone_missing FROM c) AS phone_missing,
-      ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid`.execute(db);
+      ${order === null ? sql`false` : sql`EXISTS (SELECT 1 FROM o)`} AS order_paid,
+      ${registeredPayerMayLink(s.customer, sql`(SELECT inserted FROM c)`)} AS may_link_user`.execute(db);
   const row = rows[0];
   return {
     customerId: row?.customer_id ?? null,
     phoneMissing: row?.phone_missing ?? false,
     orderPaid: row?.order_paid ?? false,
+    mayLinkUser: row?.may_link_user ?? false,
   };
 }
 
