@@ -363,9 +363,9 @@ async function afterInsert(
 /**
  * A new customer and its `customer.created` event in one statement (insertNewCustomer), which also
  * says whether a site user has the email; only then a look for the unlinked ones, and when one
- * waits, the link or suggestion in a transaction of its own, as after a payment's registration. Null when the brand has the email. A
- * link that fails leaves the customer created and unlinked (logged): the customer must not be lost
- * to it, and staff can link later.
+ * waits, the link or suggestion in a transaction of its own, as after a payment's registration.
+ * Null when the brand has the email. A link that fails leaves the customer created and unlinked
+ * (logged): the customer must not be lost to it, and staff can link later.
  */
 async function insertAlone(
   ctx: AppContext,
