@@ -21,7 +21,7 @@ import {
   type LinkHow,
 } from './customer.link.js';
 import { customerNotFound, emailTaken } from './customer.access.js';
-import { findUnlinkedUsersByEmail, lockSiteUser } from './customer-link.repository.js';
+import { lockSiteUser } from './customer-link.repository.js';
 import { checkMetadata, normalizeEmail, normalizeName, normalizePhone } from './customer.normalize.js';
 import {
   findCustomer,
@@ -362,8 +362,8 @@ async function afterInsert(
 
 /**
  * A new customer and its `customer.created` event in one statement (insertNewCustomer), which also
- * says whether a site user has the email; only then a look for the unlinked ones, and when one
- * waits, the link or suggestion in a transaction of its own, as after a payment's registration.
+ * says whether a site user has the email; only then the link or suggestion (linkByEmailMatch looks
+ * for the unlinked ones) in a transaction of its own, as after a payment's registration.
  * Null when the brand has the email. A link that fails leaves the customer created and unlinked
  * (logged): the customer must not be lost to it, and staff can link later.
  */
@@ -384,8 +384,6 @@ async function insertAlone(
   const inserted = await insertNewCustomer(ctx.db, row, (customer) => customerEventFor({ customer, event }));
   if (!inserted) return null;
   if (!inserted.siteUserWithEmail) return { linkedUser: null };
-  const waiting = await findUnlinkedUsersByEmail(ctx.db, row.merchant_id, emailBlindIndexes(keys, email));
-  if (waiting.length === 0) return { linkedUser: null };
   const link = { merchantId: row.merchant_id, customerId: row.id, actor: event.actor, at: event.at, email };
   try {
     return { linkedUser: await ctx.db.transaction().execute((trx) => linkByEmailMatch(trx, keys, link)) };
