@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   export: () => import('./export.bench.js'),
   import: () => import('./import.bench.js'),
   list: () => import('./list.bench.js'),
+  pause: () => import('./pause.bench.js'),
   webhooks: () => import('./webhooks.bench.js'),
   embedded: () => import('./embedded.bench.js'),
 };

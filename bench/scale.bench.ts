@@ -3,7 +3,7 @@ import { createPaydesk } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { ensureDatabase } from './postgres.js';
-import { ensureSeeded } from './scale/seed.js';
+import { ensureSeeded, type SeededDataset } from './scale/seed.js';
 import { BENCH_MASTER_KEY, measureScale } from './scale/measure.js';
 
 /**
@@ -34,21 +34,8 @@ export async function run(argv: string[]): Promise<void> {
       only: { type: 'string' },
     },
   });
-  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench_scale';
-  await ensureDatabase(url);
-  const main = Number(values.customers);
-  const plan = { brandSizes: [main, ...[100_000, 10_000].filter((n) => n < main), ...Array(18).fill(2_000)] };
-
-  const paydesk = await createPaydesk(
-    parseConfig({ DATABASE_URL: url, PAYDESK_MASTER_KEY: BENCH_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'warn' }),
-    { database: await openDatabase({ url, poolSize: 4 }) },
-  );
-  let dataset;
-  try {
-    dataset = await ensureSeeded(paydesk, url, plan);
-  } finally {
-    await paydesk.close();
-  }
+  const url = scaleDatabaseUrl();
+  const dataset = await openScaleDataset(url, Number(values.customers));
   if (values['seed-only']) return;
   await measureScale(url, dataset, {
     seconds: Number(values.seconds),
@@ -56,4 +43,24 @@ export async function run(argv: string[]): Promise<void> {
     report: !values['no-report'],
     ...(values.only ? { only: values.only.split(',') } : {}),
   });
+}
+
+/** BENCH_DATABASE_URL, or the local default the scale dataset lives in. */
+export function scaleDatabaseUrl(): string {
+  return process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench_scale';
+}
+
+/** The scale dataset for a main brand of `main` customers: reused when built, else built (or finished). */
+export async function openScaleDataset(url: string, main: number): Promise<SeededDataset> {
+  await ensureDatabase(url);
+  const plan = { brandSizes: [main, ...[100_000, 10_000].filter((n) => n < main), ...Array(18).fill(2_000)] };
+  const paydesk = await createPaydesk(
+    parseConfig({ DATABASE_URL: url, PAYDESK_MASTER_KEY: BENCH_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'warn' }),
+    { database: await openDatabase({ url, poolSize: 4 }) },
+  );
+  try {
+    return await ensureSeeded(paydesk, url, plan);
+  } finally {
+    await paydesk.close();
+  }
 }

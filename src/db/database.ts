@@ -18,6 +18,16 @@ import { MAIN_SETTINGS, registerWalkDatabase, sessionSetUp, WALK_SETTINGS } from
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 const BYTEA_OID = 17;
+/**
+ * How long a pooled PostgreSQL connection may sit idle before it is closed. pg-pool's default, 10 s,
+ * closed them between two clicks of a staff member, and the next request paid for a new backend:
+ * its start, its empty catalog caches, and its first touch of each shared buffer it reads. At 1M
+ * customers, list page 1 after a 12-s pause took 53–75 ms against 20–34 ms with the connection
+ * kept, a digit search 52 ms against 16–23 (BENCHMARKS.md, "After a pause"). Ten minutes, as
+ * PgBouncer's server_idle_timeout and HikariCP's idleTimeout.
+ */
+export const IDLE_CONNECTION_MS = 10 * 60_000;
+
 /** The embedded database's buffer pool (see openDatabase). */
 const EMBEDDED_SHARED_BUFFERS = '16MB';
 
@@ -70,6 +80,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         Client: sessions ? PreparedStatementClient : pg.Client,
         connectionString: options.url,
         max,
+        idleTimeoutMillis: IDLE_CONNECTION_MS,
+        // Idle connections alone do not keep a process alive (a CLI command, a test worker).
+        allowExitOnIdle: true,
         ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
         ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
         ...sessionSetUp(settings),
