@@ -22,8 +22,8 @@ const BYTEA_OID = 17;
  * How long a pooled PostgreSQL connection may sit idle before it is closed. pg-pool's default, 10 s,
  * closed them between two clicks of a staff member, and the next request paid for a new backend:
  * its start, its empty catalog caches, and its first touch of each shared buffer it reads. At 1M
- * customers, list page 1 after a 12-s pause took 53–75 ms against 20–34 ms with the connection
- * kept, a digit search 52 ms against 16–23 (BENCHMARKS.md, "After a pause"). Ten minutes, as
+ * customers, list page 1 after a 12-s pause took 58 ms (median) against 15 ms with the connection
+ * kept, a 4-digit search 54 against 22 (BENCHMARKS.md, "After a pause"). Ten minutes, as
  * PgBouncer's server_idle_timeout and HikariCP's idleTimeout.
  */
 export const IDLE_CONNECTION_MS = 10 * 60_000;
