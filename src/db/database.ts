@@ -27,6 +27,13 @@ const BYTEA_OID = 17;
  * PgBouncer's server_idle_timeout and HikariCP's idleTimeout.
  */
 export const IDLE_CONNECTION_MS = 10 * 60_000;
+/**
+ * A connection idle this long gets a TCP keepalive probe, and one more each time it stays idle as
+ * long again. A kept connection may be idle for minutes; a firewall or NAT that forgets quiet flows
+ * (some clouds' after 4–6 minutes) would otherwise leave a socket whose next query waits for TCP's
+ * retransmissions to give up, and a database host gone without a word is noticed the same way.
+ */
+export const KEEPALIVE_DELAY_MS = 60_000;
 
 /** The embedded database's buffer pool (see openDatabase). */
 const EMBEDDED_SHARED_BUFFERS = '16MB';
@@ -81,6 +88,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         connectionString: options.url,
         max,
         idleTimeoutMillis: IDLE_CONNECTION_MS,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
         // Idle connections alone do not keep a process alive (a CLI command, a test worker).
         allowExitOnIdle: true,
         ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
