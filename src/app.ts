@@ -102,6 +102,12 @@ export interface PaydeskOptions {
   logStream?: { write(line: string): void };
   /** Webhook delivery timing (tests shorten the retries and the poll). */
   webhooks?: WebhookDispatcherOptions;
+  /**
+   * What time it is for sessions, invitations and rate limits (tests move it; default: the system
+   * clock). Tests must not fake the global Date instead: PGlite's PostgreSQL reads it too, and a
+   * timer it arms at a faked time can fire every millisecond once the real time is back.
+   */
+  clock?: () => Date;
 }
 
 /** What the server and the CLI both run on: an open, migrated database and the keys to read it. */
@@ -160,7 +166,11 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
     clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const { ctx, close } = await createContext(config, { database: options.database, logger: app.log });
+  const { ctx, close } = await createContext(config, {
+    database: options.database,
+    logger: app.log,
+    clock: options.clock,
+  });
   const rateLimits = createRateLimits({
     db: ctx.db,
     clock: ctx.clock,
@@ -267,7 +277,7 @@ export async function createPaydesk(config: Config, options: PaydeskOptions = {}
  */
 export async function createContext(
   config: Config,
-  options: { database?: DatabaseHandle | undefined; logger: FastifyBaseLogger },
+  options: { database?: DatabaseHandle | undefined; logger: FastifyBaseLogger; clock?: (() => Date) | undefined },
 ): Promise<PaydeskContext> {
   const { logger } = options;
   const database =
@@ -317,7 +327,7 @@ export async function createContext(
         ),
       ),
       logger,
-      clock: () => new Date(),
+      clock: options.clock ?? (() => new Date()),
       gateway: new TestGateway(config.testGatewayDelayMs),
       workers,
     });

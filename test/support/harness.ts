@@ -39,7 +39,7 @@ export interface TestPaydesk extends Paydesk {
 export async function startTestPaydesk(
   backend: Backend,
   env: Record<string, string> = {},
-  options: Pick<PaydeskOptions, 'webhooks'> = {},
+  options: Pick<PaydeskOptions, 'webhooks' | 'clock'> = {},
 ): Promise<TestPaydesk> {
   let database: DatabaseHandle;
   let dropSchema = async () => {};

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createPaydesk, type Paydesk } from '../../app.js';
 import { parseConfig } from '../../config.js';
 import { describeBackends } from '../../../test/support/backends.js';
+import { testClock } from '../../../test/support/clock.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { startTestPaydesk, TEST_MASTER_KEY, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import { CARDS, createPaymentLink, payer } from '../../../test/support/payments.js';
@@ -19,14 +20,17 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
   let limitedToo: Paydesk;
   let untrusting: Paydesk;
   let brand: TestBrand;
+  // Every server's time, moved by the tests that need a fresh rate window.
+  const clock = testClock();
   beforeAll(async () => {
-    pd = await startTestPaydesk(backend, { ...TRUSTED, ...NO_REQUEST_LIMITS });
+    pd = await startTestPaydesk(backend, { ...TRUSTED, ...NO_REQUEST_LIMITS }, { clock: clock.now });
     const server = async (env: Record<string, string>) =>
       createPaydesk(
         parseConfig({ PAYDESK_MASTER_KEY: TEST_MASTER_KEY, PAYDESK_DEMO: '0', LOG_LEVEL: 'silent', ...env }),
         {
           // The test's handle, shared: closing a server must leave the database to `pd`.
           database: { ...pd.database, close: async () => {} },
+          clock: clock.now,
         },
       );
     other = await server({ ...TRUSTED, ...NO_REQUEST_LIMITS });
@@ -40,7 +44,7 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
     await pd?.close();
   });
   afterEach(() => {
-    vi.useRealTimers();
+    clock.reset();
   });
 
   const signIn = (server: Paydesk, email: string, password: string, client: string, headers = {}) =>
@@ -94,8 +98,7 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
   });
 
   it('limits requests per client address behind a trusted proxy, counting two forwarded clients apart', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2031-04-01T00:00:05Z'));
+    clock.set(new Date('2031-04-01T00:00:05Z'));
     for (let i = 0; i < 4; i++) {
       const response = await publicPage(limited, '203.0.113.30');
       expect(response.statusCode).toBe(404);
@@ -108,15 +111,13 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
   });
 
   it('ignores X-Forwarded-For from a client that is no trusted proxy', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2031-04-01T00:01:05Z'));
+    clock.set(new Date('2031-04-01T00:01:05Z'));
     for (let i = 0; i < 4; i++) expect((await publicPage(untrusting, `203.0.113.${40 + i}`)).statusCode).toBe(404);
     expectProblem(await publicPage(untrusting, '203.0.113.50'), 429, 'rate_limited');
   });
 
   it('shares request counts between servers through the database', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2031-04-01T00:02:05Z'));
+    clock.set(new Date('2031-04-01T00:02:05Z'));
     for (let i = 0; i < 2; i++) expect((await publicPage(limited, '203.0.113.60')).statusCode).toBe(404);
     for (let i = 0; i < 2; i++) expect((await publicPage(limitedToo, '203.0.113.60')).statusCode).toBe(404);
     await limited.services.requestLimiter.flush();
@@ -130,8 +131,7 @@ describeBackends('rate limits over HTTP, shared by server processes (%s)', (back
   });
 
   it('limits requests per API key, and counts wrong keys against the address', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2031-04-01T00:03:05Z'));
+    clock.set(new Date('2031-04-01T00:03:05Z'));
     const other = await pd.newBrand();
     const list = (token: string, client = '198.51.100.70') =>
       limited.app.inject({

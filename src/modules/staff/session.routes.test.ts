@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeBackends } from '../../../test/support/backends.js';
+import { testClock } from '../../../test/support/clock.js';
 import { expectProblem } from '../../../test/support/customers.js';
 import { customerBody, startTestPaydesk, type TestBrand, type TestPaydesk } from '../../../test/support/harness.js';
 import {
@@ -19,14 +20,15 @@ describeBackends('staff sessions (%s)', (backend) => {
   let paydesk: TestPaydesk;
   let brand: TestBrand;
   let owner: TestStaff;
+  const clock = testClock();
   beforeAll(async () => {
-    paydesk = await startTestPaydesk(backend);
+    paydesk = await startTestPaydesk(backend, {}, { clock: clock.now });
     brand = await paydesk.newBrand({ name: 'Brand A' });
     owner = await newStaff(paydesk, brand, 'owner', { email: 'Owner.A@Example.com' });
   });
   afterAll(() => paydesk?.close());
   afterEach(() => {
-    vi.useRealTimers();
+    clock.reset();
   });
 
   it('signs in with an HTTP-only SameSite=Lax cookie, stores only its hash, and signs out', async () => {
@@ -121,12 +123,11 @@ describeBackends('staff sessions (%s)', (backend) => {
   });
 
   it('ends a session after 12 idle hours, and after 7 days whatever the activity', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
     const start = new Date('2030-01-01T00:00:00Z');
-    vi.setSystemTime(start);
+    clock.set(start);
     const idle = asStaff(paydesk, await signIn(paydesk, owner, '198.51.100.2'));
     const busy = asStaff(paydesk, await signIn(paydesk, owner, '198.51.100.2'));
-    const hours = (h: number) => vi.setSystemTime(new Date(start.getTime() + h * 3_600_000));
+    const hours = (h: number) => clock.set(new Date(start.getTime() + h * 3_600_000));
 
     hours(11);
     expect((await busy('GET', '/customers')).statusCode).toBe(200);
@@ -174,8 +175,7 @@ describeBackends('staff sessions (%s)', (backend) => {
   });
 
   it('refuses a sixth failed sign-in for an email from one address within 15 minutes with 429, even with the right password', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+    clock.set(new Date('2031-01-01T00:00:00Z'));
     const victim = await newStaff(paydesk, brand, 'viewer');
     for (let i = 0; i < 5; i++)
       expectProblem(
@@ -192,7 +192,7 @@ describeBackends('staff sessions (%s)', (backend) => {
     // Another person at the guesser's address is not held up.
     expect((await signInRequest(paydesk, owner.email, owner.password, '203.0.113.7')).statusCode).toBe(200);
 
-    vi.setSystemTime(new Date('2031-01-01T00:15:01Z'));
+    clock.set(new Date('2031-01-01T00:15:01Z'));
     expect((await signInRequest(paydesk, victim.email, victim.password, '203.0.113.7')).statusCode).toBe(200);
   });
 
