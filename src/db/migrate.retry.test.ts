@@ -16,9 +16,11 @@ describeBackends('migrating when another schema is dropped mid-listing (%s)', (b
     await store?.destroy();
   });
 
-  const failFirstListing = () => {
+  const failFirstListing = (
+    failure = Object.assign(new Error('schema "t_gone" does not exist'), { code: '3F000' }),
+  ) => {
     const listing = vi.spyOn(PostgresIntrospector.prototype, 'getTables');
-    listing.mockRejectedValueOnce(Object.assign(new Error('schema "t_gone" does not exist'), { code: '3F000' }));
+    listing.mockRejectedValueOnce(failure);
     return listing;
   };
   const applied = async () =>
@@ -30,6 +32,19 @@ describeBackends('migrating when another schema is dropped mid-listing (%s)', (b
     store = await reopenableDatabase(backend);
     handle = await store.open();
     const listing = failFirstListing();
+    await migrateTo(handle.db, '0002-audit-log');
+    expect(listing.mock.calls.length).toBeGreaterThan(1);
+    expect(await applied()).toEqual(['0001-foundation', '0002-audit-log']);
+  });
+
+  it('looks again when the listing finds a table whose column has just gone', async () => {
+    store = await reopenableDatabase(backend);
+    handle = await store.open();
+    const listing = failFirstListing(
+      Object.assign(new Error('column "is_locked" of relation "kysely_migration_lock" does not exist'), {
+        code: '42703',
+      }),
+    );
     await migrateTo(handle.db, '0002-audit-log');
     expect(listing.mock.calls.length).toBeGreaterThan(1);
     expect(await applied()).toEqual(['0001-foundation', '0002-audit-log']);

@@ -66,8 +66,9 @@ async function migrate(db: Database, step: (migrator: Migrator) => Promise<Migra
   let { error, results } = await step(migrator);
   // Before migrating, Kysely looks for its table by listing the tables of every schema, with
   // pg_get_serial_sequence on each: a schema or table dropped meanwhile by someone else (a parallel
-  // test file in the same database) fails that listing with 3F000 or 42P01. Nothing has run yet
-  // then: look again.
+  // test file in the same database) fails that listing with 3F000 or 42P01, or with 42703 when the
+  // function still finds the table but no longer its column (`column "is_locked" of relation
+  // "kysely_migration_lock" does not exist`, in CI). Nothing has run yet then: look again.
   for (let retry = 0; retry < 3 && error && !results?.length && isSchemaGone(error); retry++) {
     ({ error, results } = await step(migrator));
   }
@@ -78,7 +79,10 @@ async function migrate(db: Database, step: (migrator: Migrator) => Promise<Migra
   }
 }
 
+/** SQLSTATEs of a schema, table or column that went away under the listing. */
+const GONE_UNDER_LISTING = new Set(['3F000', '42P01', '42703']);
+
 function isSchemaGone(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '3F000' || code === '42P01';
+  return typeof code === 'string' && GONE_UNDER_LISTING.has(code);
 }
