@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startServerProcess } from '../test/reliability/server-process.js';
 import { openScaleDataset, scaleDatabaseUrl } from './scale.bench.js';
-import { BENCH_MASTER_KEY } from './scale/measure.js';
+import { sampleProfileIds, scaleServerEnv } from './scale/measure.js';
 
 /**
  * `npm run bench -- pause [--customers 1000000] [--pause 12] [--rounds 5]`: the Customers page's reads
@@ -27,13 +27,8 @@ export async function run(argv: string[]): Promise<void> {
   const [brand] = (await openScaleDataset(url, Number(values.customers))).brands;
   if (!brand) throw new Error('the scale dataset has no brand');
   const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM customers TABLESAMPLE SYSTEM (1) REPEATABLE (7)
-     WHERE merchant_id = $1 AND transactions_count > 0 LIMIT 20`,
-    [brand.id],
-  );
+  const [profile] = await sampleProfileIds(pool, brand.id);
   await pool.end();
-  const profile = rows[0]?.id;
   if (!profile) throw new Error('no customer with payments to open');
   const reads: Array<[string, string]> = [
     ['list, page 1 (newest)', '/api/v1/customers?limit=20'],
@@ -43,18 +38,7 @@ export async function run(argv: string[]): Promise<void> {
     [`search "${brand.terms.common}"`, `/api/v1/customers?limit=20&q=${encodeURIComponent(brand.terms.common)}`],
     [`search "${brand.terms.digits}"`, `/api/v1/customers?limit=20&q=${encodeURIComponent(brand.terms.digits)}`],
   ];
-  const server = await startServerProcess(
-    {
-      DATABASE_URL: url,
-      PAYDESK_MASTER_KEY: BENCH_MASTER_KEY,
-      PAYDESK_DEMO: '0',
-      LOG_LEVEL: 'warn',
-      PAYDESK_RATE_LIMIT_PER_KEY: '0',
-      PAYDESK_RATE_LIMIT_PER_IP: '0',
-    },
-    undefined,
-    'compiled',
-  );
+  const server = await startServerProcess(scaleServerEnv(url), undefined, 'compiled');
   const timed = async (path: string): Promise<number> => {
     const started = performance.now();
     const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${brand.token}` } });

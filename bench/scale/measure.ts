@@ -45,11 +45,9 @@ interface CaseSpec {
   public?: boolean;
 }
 
-/** Runs every case against the real server (a child process) and writes the report. */
-export async function measureScale(url: string, dataset: SeededDataset, options: Options): Promise<void> {
-  const startedAt = new Date();
-  const recorder = new StatementRecorder();
-  const env = {
+/** The server's environment on the scale dataset (the bench process's own copy uses it too). */
+export function scaleServerEnv(url: string): Record<string, string> {
+  return {
     DATABASE_URL: url,
     PAYDESK_MASTER_KEY: BENCH_MASTER_KEY,
     PAYDESK_DEMO: '0',
@@ -58,6 +56,23 @@ export async function measureScale(url: string, dataset: SeededDataset, options:
     PAYDESK_RATE_LIMIT_PER_KEY: '0',
     PAYDESK_RATE_LIMIT_PER_IP: '0',
   };
+}
+
+/** Up to 20 customers with payments, spread over the brand: the profiles someone opens. */
+export async function sampleProfileIds(pool: pg.Pool, brandId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM customers TABLESAMPLE SYSTEM (1) REPEATABLE (7)
+     WHERE merchant_id = $1 AND transactions_count > 0 LIMIT 20`,
+    [brandId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Runs every case against the real server (a child process) and writes the report. */
+export async function measureScale(url: string, dataset: SeededDataset, options: Options): Promise<void> {
+  const startedAt = new Date();
+  const recorder = new StatementRecorder();
+  const env = scaleServerEnv(url);
   const local = await createPaydesk(parseConfig(env), {
     database: await openDatabase({ url, poolSize: 4, onQuery: recorder.onQuery }),
   });
@@ -246,13 +261,7 @@ async function readCases(server: ServerProcess, pool: pg.Pool, brand: SeededBran
     });
     cursor = ((await response.json()) as { next_cursor: string | null }).next_cursor;
   }
-  // Customers with payments, spread over the brand (a profile someone opens).
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM customers TABLESAMPLE SYSTEM (1) REPEATABLE (7)
-     WHERE merchant_id = $1 AND transactions_count > 0 LIMIT 20`,
-    [brand.id],
-  );
-  const ids = rows.map((r) => r.id);
+  const ids = await sampleProfileIds(pool, brand.id);
   const { common, rare, digits } = brand.terms;
   const read = (key: string, label: string, paths: string[]): CaseSpec => ({
     key,
