@@ -20,6 +20,7 @@ import * as contactReveals from './migrations/0017-contact-reveals.js';
 import * as searchPendingList from './migrations/0018-search-pending-list.js';
 import * as pendingListBySession from './migrations/0019-pending-list-by-session.js';
 import * as siteUserWithEmail from './migrations/0020-site-user-with-email.js';
+import * as countAddPlpgsql from './migrations/0021-count-add-plpgsql.js';
 
 // Listed in code, not read from a folder, so the bundle and tsx agree on what exists.
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0018-search-pending-list': searchPendingList,
   '0019-pending-list-by-session': pendingListBySession,
   '0020-site-user-with-email': siteUserWithEmail,
+  '0021-count-add-plpgsql': countAddPlpgsql,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -170,6 +170,15 @@ describeBackends('customer counts, ranks and their token copies follow the custo
     });
   });
 
+  it('adds to the count through a PL/pgSQL function, whose plan a session keeps (0021)', async () => {
+    // A SQL-language function that writes is planned again on every call: once for every create.
+    const [fn] = await run(
+      `SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+       WHERE p.proname = 'customer_count_add' AND p.pronamespace = current_schema()::regnamespace`,
+    );
+    expect(fn).toEqual({ lanname: 'plpgsql' });
+  });
+
   it('rolls back with the statement that failed', async () => {
     const before = await count(b);
     await expect(run(insert(b, 'cus_000000000000000000000000x1', 'a2'))).rejects.toThrow();
