@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   pause: () => import('./pause.bench.js'),
   webhooks: () => import('./webhooks.bench.js'),
   embedded: () => import('./embedded.bench.js'),
+  'create-sql': () => import('./create-sql.bench.js'),
 };
 
 // Without a name (or with options only), the scale suite: the one that writes BENCHMARKS.md's tables.
