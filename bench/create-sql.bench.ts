@@ -8,7 +8,7 @@ import { recreateDatabase } from './postgres.js';
  * `npm run bench -- create-sql [--creates 2000] [--rounds 4] [--no-postgres] [--no-pglite]`: what a
  * create costs the database alone, without the server or the protocol. The create's own statement
  * (customer, `customer.created` event, site-user look; customers/customer.repository.ts) runs in a
- * PL/pgSQL loop inside one transaction, rolled back, on an empty brand of a fresh database
+ * PL/pgSQL loop inside one transaction, rolled back, in a new brand of a fresh database
  * (`BENCH_CREATE_SQL_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/paydesk_bench_create_sql)
  * and on an in-memory PGlite. Each variant takes one part away for that transaction only; the
  * variants alternate, `--rounds` times, so drift (the table's dead rows) touches all alike.
@@ -44,8 +44,15 @@ export async function run(argv: string[]): Promise<void> {
     process.env.BENCH_CREATE_SQL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/paydesk_bench_create_sql';
   const lines = ['| database | variant | µs a create, each round | median |', '|---|---|---|---|'];
   const backends: Array<['PostgreSQL' | 'PGlite', () => Promise<DatabaseHandle>]> = [];
-  if (!values['no-postgres'])
-    backends.push(['PostgreSQL', async () => (await recreateDatabase(url), openDatabase({ url }))]);
+  if (!values['no-postgres']) {
+    backends.push([
+      'PostgreSQL',
+      async () => {
+        await recreateDatabase(url);
+        return openDatabase({ url });
+      },
+    ]);
+  }
   if (!values['no-pglite']) backends.push(['PGlite', () => openDatabase({})]);
   for (const [name, open] of backends) {
     const database = await open();
