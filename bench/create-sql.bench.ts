@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { median } from './median.js';
 import { recreateDatabase } from './postgres.js';
 
 /**
@@ -119,10 +120,4 @@ function createLoop(creates: number): string {
         SELECT paydesk_site_user_with_email('${BRAND}', ${bidx}) INTO site_user FROM inserted;
       END LOOP;
     END $$`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { startServerProcess } from '../test/reliability/server-process.js';
 import { openScaleDataset, scaleDatabaseUrl } from './scale.bench.js';
 import { sampleProfileIds, scaleServerEnv } from './scale/measure.js';
+import { median } from './median.js';
 
 /**
  * `npm run bench -- pause [--customers 1000000] [--pause 12] [--rounds 5]`: the Customers page's reads
@@ -74,9 +75,4 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     await server.stop('SIGTERM');
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
