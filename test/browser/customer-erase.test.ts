@@ -75,6 +75,12 @@ describe.skipIf(chromiumMissing)('dashboard: erase a customer (browser)', () => 
     expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     // Payments stay, and the timeline says what happened.
     await page.getByText('Personal data erased').first().waitFor();
+    // The contact card and the notes say the data is gone, not that it is empty or the role's limit.
+    expect(await page.getByTestId('contact-email').innerText()).toBe('Erased');
+    expect(await page.getByTestId('contact-phone').innerText()).toBe('Erased');
+    const notes = page.getByRole('region', { name: 'Notes' });
+    await notes.getByText("Notes were erased with this customer's personal data").waitFor();
+    expect(await notes.innerText()).not.toMatch(/Your role reads notes only|No notes yet/);
     expect(await page.locator('body').innerText()).not.toContain(NAME);
     await screenshot(page, 'erase-profile');
 

@@ -29,6 +29,8 @@ export function ContactCard({
   const revealedUntil = customer.contact_revealed_until;
   useRemaskAt(customer.id, revealedUntil);
   const { email, phone } = customer;
+  // An erased customer's contact is gone for good: say so rather than show empty fields.
+  const erased = customer.erased_at !== null;
 
   return (
     <section className={`card ${className ?? ''}`} aria-labelledby="contact-title">
@@ -54,7 +56,7 @@ export function ContactCard({
             <Mail size={15} aria-hidden="true" /> Email
           </dt>
           <dd className={masked ? 'masked' : undefined} data-testid="contact-email">
-            {masked ? email : <a href={`mailto:${email}`}>{email}</a>}
+            {erased ? <span className="muted">Erased</span> : masked ? email : <a href={`mailto:${email}`}>{email}</a>}
           </dd>
         </div>
         <div>
@@ -62,7 +64,9 @@ export function ContactCard({
             <Phone size={15} aria-hidden="true" /> Phone
           </dt>
           <dd className={masked ? 'masked' : undefined} data-testid="contact-phone">
-            {phone ? (
+            {erased ? (
+              <span className="muted">Erased</span>
+            ) : phone ? (
               masked ? (
                 phone
               ) : (

@@ -189,7 +189,8 @@ export default function CustomerProfilePage() {
           <NotesCard
             className="profile-notes"
             customerId={c.id}
-            canWrite={!erased && can(membership, 'notes.write')}
+            canWrite={can(membership, 'notes.write')}
+            erased={erased}
             myId={myId}
           />
           {can(membership, 'users.read') && (

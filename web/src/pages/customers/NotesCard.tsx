@@ -17,11 +17,15 @@ import { fieldSentence } from '../../lib/field-message';
 export function NotesCard({
   customerId,
   canWrite,
+  erased,
   myId,
   className,
 }: {
   customerId: string;
+  /** Whether the member's role writes notes. */
   canWrite: boolean;
+  /** An erased customer's notes were destroyed, and none can be added. */
+  erased: boolean;
   myId: string | undefined;
   className?: string;
 }) {
@@ -34,16 +38,24 @@ export function NotesCard({
       <div className="card-header">
         <h2 id="notes-title">Notes</h2>
       </div>
-      {canWrite ? <AddNote customerId={customerId} /> : <p className="muted small">Your role reads notes only.</p>}
+      {erased ? (
+        <p className="muted small">Notes were erased with this customer's personal data; none can be added.</p>
+      ) : canWrite ? (
+        <AddNote customerId={customerId} />
+      ) : (
+        <p className="muted small">Your role reads notes only.</p>
+      )}
       {pages.isPending ? (
         <Spinner />
       ) : pages.isError ? (
         <ErrorState error={pages.error} retry={() => void pages.refetch()} title="Notes could not be loaded" />
       ) : notes.length === 0 ? (
-        <p className="muted small note-empty">
-          <StickyNote size={15} aria-hidden="true" /> No notes yet.
-          {canWrite ? ' What the team should know about this customer goes here.' : ''}
-        </p>
+        !erased && (
+          <p className="muted small note-empty">
+            <StickyNote size={15} aria-hidden="true" /> No notes yet.
+            {canWrite ? ' What the team should know about this customer goes here.' : ''}
+          </p>
+        )
       ) : (
         <ul className="note-list" aria-label="Notes, newest first">
           {notes.map((note) => (
