@@ -72,6 +72,19 @@ describe.skipIf(chromiumMissing)('dashboard: duplicates and merge (browser)', ()
     await page.waitForURL(`**/customers/${older.id}`);
     await page.getByRole('heading', { name: 'Rahim Uddin', level: 1 }).waitFor();
     await page.getByText('rahim.uddin@gmail.com').first().waitFor();
+    // The merged customer's events join the survivor's timeline, each saying whose they were: its
+    // creation and its payment, not the survivor's own creation.
+    const events = page.getByRole('list', { name: 'Events, newest first' }).getByRole('listitem');
+    await events
+      .filter({ hasText: `on ${newer.id} before the merge` })
+      .first()
+      .waitFor();
+    const created = await page.locator('li.event[data-type="customer.created"]').allInnerTexts();
+    expect(created).toHaveLength(2);
+    expect(created.filter((text) => text.includes(`on ${newer.id} before the merge`))).toHaveLength(1);
+    expect(
+      await page.locator('li.event[data-type="payment.succeeded"]').filter({ hasText: 'before the merge' }).count(),
+    ).toBe(1);
     const survivor = (
       await env.paydesk.request(brand.token, { method: 'GET', url: `/api/v1/customers/${older.id}` })
     ).json<{ email: string; phone: string; transactions_count: number }>();

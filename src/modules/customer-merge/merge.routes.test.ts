@@ -148,14 +148,21 @@ describeBackends('customer merge (%s)', (backend) => {
     await expectNoDrift();
 
     // Timelines of both, and the audit row.
-    const survivorTimeline = await get<ListJson<{ type: string; customer?: string; fields?: string[] }>>(
-      `/customers/${survivor.id}/timeline?limit=100`,
-    );
+    const survivorTimeline = await get<
+      ListJson<{ id: string; type: string; customer?: string; fields?: string[]; merged_from?: string }>
+    >(`/customers/${survivor.id}/timeline?limit=100`);
     expect(survivorTimeline.data[0]).toMatchObject({
       type: 'customer.merged',
       customer: source.id,
       fields: ['phone', 'metadata'],
     });
+    // The moved events name the customer they happened to; the survivor's own and the merge's do not.
+    const sourceEventIds = new Set(sourceEvents.map((e) => e.id as string));
+    for (const event of survivorTimeline.data) {
+      expect(event.merged_from, event.type).toBe(sourceEventIds.has(event.id) ? source.id : undefined);
+    }
+    const created = survivorTimeline.data.filter((e) => e.type === 'customer.created');
+    expect(created.map((e) => e.merged_from ?? null).sort()).toEqual([source.id, null]);
     const sourceTimeline = await get<ListJson<{ type: string; customer?: string }>>(`/customers/${source.id}/timeline`);
     expect(sourceTimeline.data).toEqual([
       expect.objectContaining({ type: 'customer.merged_into', customer: survivor.id }),
@@ -302,6 +309,12 @@ describeBackends('customer merge (%s)', (backend) => {
     expect((await merge(b.id, { source_customer: a.id })).statusCode).toBe(200);
     expect((await merge(c.id, { source_customer: b.id })).statusCode).toBe(200);
     expect(await get(`/customers/${a.id}`)).toEqual({ id: a.id, object: 'customer', merged_into: c.id });
+    // Each creation on c's timeline still names the customer it happened to, after two moves.
+    const timeline = await get<ListJson<{ type: string; merged_from?: string }>>(
+      `/customers/${c.id}/timeline?limit=100`,
+    );
+    const created = timeline.data.filter((e) => e.type === 'customer.created').map((e) => e.merged_from ?? c.id);
+    expect(created.sort()).toEqual([a.id, b.id, c.id].sort());
     const invoice = await createInvoice(pd, brand, { customer_id: a.id });
     expect(invoice.customer_id).toBe(c.id);
   });

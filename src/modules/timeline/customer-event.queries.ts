@@ -11,6 +11,7 @@ const REF_KEYS = [
   'how',
   'user',
   'customer',
+  'merged_from',
   'transaction',
   'payment',
   'invoice',

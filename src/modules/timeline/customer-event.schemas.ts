@@ -36,6 +36,11 @@ export const CustomerEvent = Type.Object(
           'customer.merged: the customer merged into this one; customer.merged_into: the customer this one was merged into',
       }),
     ),
+    merged_from: Type.Optional(
+      Type.String({
+        description: 'On an event moved by a merge: the customer it happened to, since merged into this one (cus_…)',
+      }),
+    ),
     transaction: Type.Optional(Type.String()),
     payment: Type.Optional(Type.String({ description: 'refund.created: the refunded payment' })),
     invoice: Type.Optional(Type.String()),

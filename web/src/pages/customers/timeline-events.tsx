@@ -123,7 +123,25 @@ export function describeEvent(event: CustomerEvent, context: EventContext): Even
   const invoice = event.invoice && <InvoiceRef id={event.invoice} context={context} />;
   const user = event.user && <span className="mono">{event.user}</span>;
   const transaction = event.transaction && <TransactionRef id={event.transaction} context={context} />;
-  const view = (text: ReactNode, details?: ReactNode): EventView => ({ ...look, text, details });
+  // An event moved here by a merge happened to the other customer: say so, or the survivor reads as created twice.
+  const mergedFrom = event.merged_from && (
+    <span className="muted">
+      {' '}
+      · on <CustomerRef id={event.merged_from} /> before the merge
+    </span>
+  );
+  const view = (text: ReactNode, details?: ReactNode): EventView => ({
+    ...look,
+    text: mergedFrom ? (
+      <>
+        {text}
+        {mergedFrom}
+      </>
+    ) : (
+      text
+    ),
+    details,
+  });
 
   switch (event.type) {
     case 'customer.created':
