@@ -50,6 +50,10 @@ describe.skipIf(chromiumMissing)('dashboard: duplicates and merge (browser)', ()
   it('reviews a suggested pair, merges it taking one field, and lands on the survivor', async () => {
     await page.getByRole('link', { name: 'Duplicates' }).click();
     await page.getByRole('heading', { name: 'Duplicates', level: 1 }).waitFor();
+    // The menu marks Duplicates as the current page, not Customers too (its path holds /customers).
+    const nav = page.getByRole('navigation');
+    expect(await nav.getByRole('link', { name: 'Duplicates' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Customers', exact: true }).getAttribute('aria-current')).toBeNull();
     const pairs = page.getByTestId('duplicate-pair');
     await pairs.first().waitFor();
     expect(await pairs.count()).toBe(1);
@@ -71,6 +75,7 @@ describe.skipIf(chromiumMissing)('dashboard: duplicates and merge (browser)', ()
 
     await page.waitForURL(`**/customers/${older.id}`);
     await page.getByRole('heading', { name: 'Rahim Uddin', level: 1 }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Customers', exact: true }).getAttribute('aria-current')).toBe('page');
     await page.getByText('rahim.uddin@gmail.com').first().waitFor();
     // The merged customer's events join the survivor's timeline, each saying whose they were: its
     // creation and its payment, not the survivor's own creation.

@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
-import { NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import {
   CircleUserRound,
   CreditCard,
@@ -77,6 +77,16 @@ function FailingEndpointsBadge() {
 }
 
 /** Sidebar and content; below 860px the sidebar becomes a drawer behind a menu button. */
+/**
+ * Whether another item's page holds the location under this item's path (Customers holds
+ * Duplicates, /customers/duplicates): that item is the current page, not both.
+ */
+function shadowed(to: string, pathname: string): boolean {
+  return SECTIONS.flatMap((section) => section.items).some(
+    (other) => other.to.startsWith(`${to}/`) && (pathname === other.to || pathname.startsWith(`${other.to}/`)),
+  );
+}
+
 export function AppLayout({ session }: { session: Session }) {
   const membership = activeMembership(session);
   const role = membership?.role;
@@ -136,15 +146,28 @@ export function AppLayout({ session }: { session: Session }) {
             <div className="nav-section" key={section.title}>
               <h2 className="nav-title">{section.title}</h2>
               <ul>
-                {section.items.map(({ to, label, icon: Icon }) => (
-                  <li key={to}>
-                    <NavLink to={to} className="nav-link">
+                {section.items.map(({ to, label, icon: Icon }) => {
+                  const content = (
+                    <>
                       <Icon size={18} aria-hidden="true" />
                       <span>{label}</span>
                       {to === '/webhooks' && <FailingEndpointsBadge />}
-                    </NavLink>
-                  </li>
-                ))}
+                    </>
+                  );
+                  return (
+                    <li key={to}>
+                      {shadowed(to, location.pathname) ? (
+                        <Link to={to} className="nav-link">
+                          {content}
+                        </Link>
+                      ) : (
+                        <NavLink to={to} className="nav-link">
+                          {content}
+                        </NavLink>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             </div>
           ))}

@@ -80,7 +80,7 @@ export default function DuplicatesPage() {
 
 function CustomerSummary({ customer }: { customer: Customer }) {
   return (
-    <dl className="facts">
+    <dl className="facts facts-labelled">
       <dt>Name</dt>
       <dd>
         <Link to={`/customers/${customer.id}`}>{customer.name}</Link>
