@@ -76,7 +76,6 @@ function FailingEndpointsBadge() {
   );
 }
 
-/** Sidebar and content; below 860px the sidebar becomes a drawer behind a menu button. */
 /**
  * Whether another item's page holds the location under this item's path (Customers holds
  * Duplicates, /customers/duplicates): that item is the current page, not both.
@@ -87,6 +86,7 @@ function shadowed(to: string, pathname: string): boolean {
   );
 }
 
+/** Sidebar and content; below 860px the sidebar becomes a drawer behind a menu button. */
 export function AppLayout({ session }: { session: Session }) {
   const membership = activeMembership(session);
   const role = membership?.role;
